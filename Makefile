@@ -26,7 +26,7 @@ DEPS := build-essential clang llvm make pkg-config git \
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 sparse kmod \
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libbpf-dev libelf-dev \
 	zlib1g-dev bpftool libclang-rt-14-dev \
-	qemu-system-x86 busybox-static xz-utils \
+	qemu-system-x86 busybox-static xz-utils cpio \
 	iproute2 nftables iputils-ping ethtool iperf3 \
 	frr bird2 exabgp
 
