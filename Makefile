@@ -32,7 +32,7 @@ DEPS := build-essential clang llvm make pkg-config git \
 
 SELFTEST_PARTS := $(patsubst selftests/%/Makefile,%,$(wildcard selftests/*/Makefile))
 
-.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers
+.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch
 
 all: kmod agent bpf selftests
 
@@ -77,10 +77,13 @@ $(CHECKPATCH): | $(LINUX_SOURCE)
 		linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch
 
-lint: $(CHECKPATCH)
-	$(CHECKPATCH) --no-tree --strict -f kmod/*.c kmod/*.h include/uapi/linux/kbfd.h
-	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=1 clean modules 2>&1 | tee $(BUILD)/kmod-w1.log
-	@! grep -E 'warning|error' $(BUILD)/kmod-w1.log
+checkpatch: $(CHECKPATCH)
+
+lint: checkpatch
+	@selftests/lint/kmod_lint.sh
+
+print-kdir:
+	@echo $(KDIR)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
