@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bfd_bench.sh [TRIALS]: BFD failure detection, kbfd against FRR bfdd and
+# BIRD, in one run on one machine (meant for the qemu guest:
+# selftests/vm/run selftests/bench/vm.bench; FRR and BIRD also run on the
+# host, kbfd is skipped there).
+#
+# Method: two namespaces joined by a veth pair, the same implementation on
+# both ends, one single-hop IPv4 session. bfd_detect injects a silent fault
+# (XDP drop of everything arriving on the measured end) at a random moment
+# and times it to the first control packet that end sends with State Down,
+# TRIALS times. Then, without a fault, it counts how often the session
+# leaves Up in 10 s while two userspace busy loops hog both CPUs.
+. "$(dirname "$0")/../lib/lib.sh"
+require_root
+require_cmd bpftool
+
+B=$TOP/build/selftests/bench
+trials=${1:-20}
+work=$(mktemp -d)
+chmod 755 "$work"	# bfdd runs as frr
+trap 'stop_all; netns_cleanup; rm -rf "$work"' EXIT
+[ -x "$B/bfd_detect" ] || skip_all "build/selftests/bench/bfd_detect is not built (make selftests)"
+
+pair() {
+	stop_all
+	netns_cleanup
+	netns_add bm && netns_add br || return 1
+	ip link add vm netns bm type veth peer name vr netns br
+	ip -n bm addr add 10.77.0.1/24 dev vm
+	ip -n br addr add 10.77.0.2/24 dev vr
+	ip -n bm link set vm up
+	ip -n br link set vr up
+}
+
+stop_all() {
+	local f
+	for f in "$work"/*/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	rm -f "$work"/*/*.pid
+	lsmod 2>/dev/null | grep -q '^kbfd ' && rmmod kbfd
+	sleep 0.2
+}
+
+# side_conf NS: "my-address peer-address"
+addrs() { [ "$1" = bm ] && echo "10.77.0.1 10.77.0.2" || echo "10.77.0.2 10.77.0.1"; }
+
+start_frr() { # INTERVAL_MS
+	local ns me peer
+	for ns in bm br; do
+		read -r me peer <<<"$(addrs $ns)"
+		mkdir -p "$work/$ns"
+		printf 'bfd\n peer %s local-address %s\n  receive-interval %s\n  transmit-interval %s\n  detect-multiplier 3\n !\n!\n' \
+			"$peer" "$me" "$1" "$1" >"$work/$ns/bfdd.conf"
+		chown -R frr:frr "$work/$ns"
+		ip netns exec $ns /usr/lib/frr/bfdd -d -u frr -g frr -A 127.0.0.1 \
+			-f "$work/$ns/bfdd.conf" -i "$work/$ns/bfdd.pid" -z "$work/$ns/zserv" \
+			--vty_socket "$work/$ns" --bfdctl "$work/$ns/bfdd.sock" \
+			--log "file:$work/$ns/bfdd.log" || return 1
+	done
+}
+
+start_bird() { # INTERVAL (BIRD syntax, e.g. "1 ms")
+	local ns me peer
+	for ns in bm br; do
+		read -r me peer <<<"$(addrs $ns)"
+		mkdir -p "$work/$ns"
+		printf 'router id %s;\nprotocol device {}\nprotocol bfd {\n interface "v*" { min rx interval %s; min tx interval %s; multiplier 3; };\n neighbor %s;\n}\n' \
+			"$me" "$1" "$1" "$peer" >"$work/$ns/bird.conf"
+		ip netns exec $ns bird -c "$work/$ns/bird.conf" -s "$work/$ns/bird.ctl" \
+			-P "$work/$ns/bird.pid" || return 1
+	done
+}
+
+start_kbfd() { # INTERVAL_US
+	local ns me peer
+	insmod "$TOP/kmod/kbfd.ko" || return 1
+	for ns in bm br; do
+		read -r me peer <<<"$(addrs $ns)"
+		ip netns exec $ns "$TOP/build/agent/peeredge" bfd add "$peer" local "$me" \
+			dev "${ns#b}" interval "$1" multiplier 3 || return 1
+	done
+}
+
+rows=()
+measure() { # LABEL INTERVAL-TEXT START-COMMAND...
+	local label=$1 ivl=$2 out hog summary watch p
+	shift 2
+	if ! pair || ! "$@"; then
+		tap_not_ok "$label $ivl: could not start it"
+		stop_all
+		return
+	fi
+	out=$(ip netns exec bm "$B/bfd_detect" detect vm "$trials" 5000 2>&1)
+	printf '%s\n' "$out" | sed 's/^/# /'
+	summary=$(tail -n1 <<<"$out")
+	hog=()
+	for p in 1 2; do timeout 12 sh -c 'while :; do :; done' & hog+=($!); done
+	watch=$(ip netns exec bm "$B/bfd_detect" watch vm 10 2>&1 | tail -n1)
+	wait "${hog[@]}" 2>/dev/null
+	stop_all
+	if [[ $summary != n=* ]]; then
+		tap_not_ok "$label $ivl: $summary"
+		return
+	fi
+	eval "$summary ${watch}"
+	rows+=("$(printf '| %-10s | %-12s | %3s | %9s | %9s | %9s | %9s | %7s |' \
+		"$label" "$ivl x 3" "$n" "$p50_us" "$p99_us" "$min_us" "$max_us" "$downs")")
+	tap_ok "$label $ivl: p50 ${p50_us} us, p99 ${p99_us} us, $downs false Downs under load"
+}
+
+if [ -f "$TOP/kmod/kbfd.ko" ] && [ -x "$TOP/build/agent/peeredge" ] && modinfo "$TOP/kmod/kbfd.ko" >/dev/null 2>&1 &&
+	[ "$(modinfo -F vermagic "$TOP/kmod/kbfd.ko" | cut -d' ' -f1)" = "$(uname -r)" ]; then
+	measure kbfd "1 ms" start_kbfd 1000
+	measure kbfd "300 us" start_kbfd 300
+	measure kbfd "100 us" start_kbfd 100
+else
+	tap_skip "kbfd" "kbfd.ko does not load on this kernel (run in the guest)"
+fi
+if [ -x /usr/lib/frr/bfdd ]; then
+	measure "FRR bfdd" "10 ms" start_frr 10
+else
+	tap_skip "FRR bfdd" "FRR is not installed"
+fi
+if command -v bird >/dev/null; then
+	measure "BIRD" "1 ms" start_bird "1 ms"
+	measure "BIRD" "10 ms" start_bird "10 ms"
+else
+	tap_skip "BIRD" "BIRD 2 is not installed"
+fi
+
+echo "# BFD detection time, silent fault to the first Down packet on the wire (us)"
+echo "# | impl       | interval     |   n |       p50 |       p99 |       min |       max | false Downs (10 s, 2 CPU hogs) |"
+printf '# %s\n' "${rows[@]}"
+done_testing

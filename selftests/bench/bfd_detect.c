@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bfd_detect: measures how fast a BFD implementation detects a silent path
+ * fault, the same way for every implementation.
+ *
+ *   bfd_detect detect IFNAME TRIALS [TIMEOUT_MS]
+ *   bfd_detect watch IFNAME SECONDS
+ *
+ * Run inside the namespace of the measured side. IFNAME carries its BFD
+ * session. A fault is injected by an XDP program on IFNAME that drops every
+ * arriving frame while a map flag is set (fault.bpf.o, next to this binary);
+ * the measured side then stops hearing its peer, carrier stays up. The
+ * detection is observed on the wire, on a packet socket: the first BFD
+ * control packet the measured side sends with State != Up. So kbfd, FRR
+ * bfdd and BIRD are timed by one method: fault switched on (CLOCK_REALTIME
+ * just before the map update) to the kernel timestamp of that packet.
+ *
+ * detect: waits for the session to be Up, then for each trial waits a
+ * random part of a second, injects the fault, waits for the Down, clears
+ * the fault and waits for Up again. Prints one line per trial and a
+ * summary "n= p50_us= p99_us= min_us= max_us= missed=".
+ * watch: no fault; counts how often the side leaves Up (false Downs, e.g.
+ * under CPU load), prints "downs= packets=".
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#define BFD_PORT_SINGLEHOP 3784
+#define BFD_PORT_MULTIHOP 4784
+#define BFD_STATE_UP 3
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bfd_detect: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+struct probe {
+	int sock;		/* AF_PACKET on IFNAME */
+	int fault_map;
+	int ifindex;
+	struct bpf_object *obj;
+};
+
+/*
+ * The next BFD control packet IFNAME sends, within timeout_ms: its state
+ * and its kernel timestamp. -1 on timeout.
+ */
+static int next_tx_state(struct probe *p, int timeout_ms, int64_t *when)
+{
+	int64_t deadline = now_ns() + timeout_ms * 1000000LL;
+	char buf[2048], ctrl[256];
+
+	for (;;) {
+		int64_t left = (deadline - now_ns()) / 1000000;
+		struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
+		struct sockaddr_ll from;
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+		};
+		struct cmsghdr *c;
+		const uint8_t *l4;
+		ssize_t n;
+		size_t off;
+		uint16_t port;
+
+		if (left < 0 || poll(&pfd, 1, left + 1) <= 0)
+			return -1;
+		n = recvmsg(p->sock, &mh, 0);
+		if (n < 0 || from.sll_pkttype != PACKET_OUTGOING)
+			continue;
+		if (ntohs(from.sll_protocol) == ETH_P_IP && n >= 20 && buf[9] == IPPROTO_UDP)
+			off = (buf[0] & 0x0f) * 4;
+		else if (ntohs(from.sll_protocol) == ETH_P_IPV6 && n >= 40 && buf[6] == IPPROTO_UDP)
+			off = 40;
+		else
+			continue;
+		if ((size_t)n < off + 8 + 24)
+			continue;
+		l4 = (const uint8_t *)buf + off;
+		port = (uint16_t)(l4[2] << 8 | l4[3]);
+		if (port != BFD_PORT_SINGLEHOP && port != BFD_PORT_MULTIHOP)
+			continue;
+		*when = now_ns();
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
+				struct timespec ts;
+
+				memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+				*when = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+			}
+		return l4[8 + 1] >> 6;
+	}
+}
+
+static void set_fault(struct probe *p, uint32_t on)
+{
+	uint32_t key = 0;
+
+	if (bpf_map_update_elem(p->fault_map, &key, &on, BPF_ANY))
+		die("updating the fault map");
+}
+
+static void probe_open(struct probe *p, const char *ifname, const char *self)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	struct bpf_program *prog;
+	int one = 1;
+
+	p->ifindex = (int)if_nametoindex(ifname);
+	if (!p->ifindex)
+		die(ifname);
+	snprintf(dir, sizeof(dir), "%s", self);
+	snprintf(path, sizeof(path), "%s/fault.bpf.o", dirname(dir));
+	p->obj = bpf_object__open_file(path, NULL);
+	if (!p->obj || bpf_object__load(p->obj))
+		die(path);
+	prog = bpf_object__find_program_by_name(p->obj, "drop_while_faulty");
+	p->fault_map = bpf_object__find_map_fd_by_name(p->obj, "fault");
+	if (!prog || p->fault_map < 0)
+		die("fault.bpf.o lacks its program or map");
+	set_fault(p, 0);
+	if (bpf_xdp_attach(p->ifindex, bpf_program__fd(prog), XDP_FLAGS_SKB_MODE, NULL))
+		die("attaching the fault program");
+
+	p->sock = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	if (p->sock < 0)
+		die("packet socket");
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = p->ifindex;
+	if (bind(p->sock, (struct sockaddr *)&sll, sizeof(sll)) ||
+	    setsockopt(p->sock, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)))
+		die("binding the packet socket");
+}
+
+static void probe_close(struct probe *p)
+{
+	set_fault(p, 0);
+	bpf_xdp_detach(p->ifindex, XDP_FLAGS_SKB_MODE, NULL);
+	bpf_object__close(p->obj);
+	close(p->sock);
+}
+
+/* Waits until the side has been sending Up for settle_ms. */
+static bool wait_up(struct probe *p, int timeout_ms, int settle_ms)
+{
+	int64_t deadline = now_ns() + timeout_ms * 1000000LL, up_since = 0, when;
+	int state;
+
+	while (now_ns() < deadline) {
+		state = next_tx_state(p, 1500, &when);
+		if (state != BFD_STATE_UP) {
+			up_since = 0;
+			continue;
+		}
+		if (!up_since)
+			up_since = when;
+		if (when - up_since >= settle_ms * 1000000LL)
+			return true;
+	}
+	return false;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of sorted v[0..n-1]. */
+static int64_t percentile(const int64_t *v, int n, int pct)
+{
+	int rank = (pct * n + 99) / 100;
+
+	return v[rank > 0 ? rank - 1 : 0];
+}
+
+static int detect(struct probe *p, int trials, int timeout_ms)
+{
+	int64_t *us = calloc(trials, sizeof(*us)), t0, when;
+	int i, n = 0, missed = 0, state;
+	struct timespec pause;
+
+	if (!us)
+		die("calloc");
+	if (!wait_up(p, 30000, 500)) {
+		fprintf(stderr, "bfd_detect: the session never came up\n");
+		return 1;
+	}
+	srand((unsigned int)now_ns());
+	for (i = 0; i < trials; i++) {
+		/* Inject at a random phase of the TX and detection timers. */
+		pause = (struct timespec){ 0, (long)(rand() % 1000) * 1000000L };
+		nanosleep(&pause, NULL);
+		t0 = now_ns();
+		set_fault(p, 1);
+		/* Packets queued before the fault say nothing about it. */
+		do
+			state = next_tx_state(p, timeout_ms, &when);
+		while (state == BFD_STATE_UP || (state >= 0 && when < t0));
+		set_fault(p, 0);
+		if (state < 0) {
+			printf("# trial %d: no Down within %d ms\n", i + 1, timeout_ms);
+			missed++;
+		} else {
+			us[n] = (when - t0) / 1000;
+			printf("# trial %d: detected in %lld us\n", i + 1, (long long)us[n]);
+			n++;
+		}
+		fflush(stdout);
+		if (!wait_up(p, 30000, 300)) {
+			fprintf(stderr, "bfd_detect: the session did not come back up\n");
+			return 1;
+		}
+	}
+	if (!n) {
+		printf("n=0 missed=%d\n", missed);
+		return 1;
+	}
+	qsort(us, n, sizeof(*us), cmp_i64);
+	printf("n=%d p50_us=%lld p99_us=%lld min_us=%lld max_us=%lld missed=%d\n", n,
+	       (long long)percentile(us, n, 50), (long long)percentile(us, n, 99),
+	       (long long)us[0], (long long)us[n - 1], missed);
+	free(us);
+	return 0;
+}
+
+static int watch(struct probe *p, int seconds)
+{
+	int64_t end = now_ns() + seconds * 1000000000LL, when;
+	int downs = 0, packets = 0, state, last = BFD_STATE_UP;
+
+	if (!wait_up(p, 30000, 300)) {
+		fprintf(stderr, "bfd_detect: the session never came up\n");
+		return 1;
+	}
+	while (now_ns() < end) {
+		state = next_tx_state(p, 1000, &when);
+		if (state < 0)
+			continue;
+		packets++;
+		if (last == BFD_STATE_UP && state != BFD_STATE_UP)
+			downs++;
+		last = state;
+	}
+	printf("downs=%d packets=%d\n", downs, packets);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct probe p;
+	int rc;
+
+	if (argc < 4 || (strcmp(argv[1], "detect") && strcmp(argv[1], "watch"))) {
+		fprintf(stderr, "usage: bfd_detect detect IFNAME TRIALS [TIMEOUT_MS]\n"
+				"       bfd_detect watch IFNAME SECONDS\n");
+		return 2;
+	}
+	probe_open(&p, argv[2], argv[0]);
+	if (!strcmp(argv[1], "detect"))
+		rc = detect(&p, atoi(argv[3]), argc > 4 ? atoi(argv[4]) : 5000);
+	else
+		rc = watch(&p, atoi(argv[3]));
+	probe_close(&p);
+	return rc;
+}
