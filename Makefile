@@ -6,6 +6,7 @@
 #                   (host, then the kernel tests in a qemu guest)
 #   make deps       install the Debian packages the project uses
 #   make lint       checkpatch.pl and W=1 C=1 for kmod/
+#   make bench      the benchmarks (host, then in the qemu guest), as tables
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -32,7 +33,7 @@ DEPS := build-essential clang llvm make pkg-config git \
 
 SELFTEST_PARTS := $(patsubst selftests/%/Makefile,%,$(wildcard selftests/*/Makefile))
 
-.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch
+.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch bench
 
 all: kmod agent bpf selftests
 
@@ -69,6 +70,12 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory all
 	@selftests/run
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@: >$(BUILD)/bench-results
+	selftests/lib/runner.sh $(BUILD)/bench-results $(wildcard selftests/*/host.bench)
+	selftests/vm/run --results $(BUILD)/bench-results $(wildcard selftests/*/vm.bench)
 
 $(CHECKPATCH): | $(LINUX_SOURCE)
 	@mkdir -p $(BUILD)/linux-scripts
