@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kbfd generic netlink client; see bfd_client.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/socket.h>
+
+#include "bfd_client.h"
+
+/* A dump that keeps being interrupted by session changes is given up. */
+#define DUMP_ATTEMPTS 3
+/* Room for bursts of events (mass flaps) before the kernel drops them. */
+#define EVENTS_RCVBUF (1 << 20)
+
+#define ADDR_POLICY { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 }
+
+const struct nla_policy bfd_attr_policy[KBFD_A_MAX + 1] = {
+	[KBFD_A_PEER_ADDR]		= ADDR_POLICY,
+	[KBFD_A_LOCAL_ADDR]		= ADDR_POLICY,
+	[KBFD_A_IFINDEX]		= { .type = NLA_U32 },
+	[KBFD_A_MULTIHOP]		= { .type = NLA_FLAG },
+	[KBFD_A_DESIRED_MIN_TX_US]	= { .type = NLA_U32 },
+	[KBFD_A_REQUIRED_MIN_RX_US]	= { .type = NLA_U32 },
+	[KBFD_A_DETECT_MULT]		= { .type = NLA_U8 },
+	[KBFD_A_ADMIN_DOWN]		= { .type = NLA_U8 },
+	[KBFD_A_AUTH_TYPE]		= { .type = NLA_U8 },
+	[KBFD_A_AUTH_KEY_ID]		= { .type = NLA_U8 },
+	[KBFD_A_AUTH_KEY]		= { .type = NLA_UNSPEC, .minlen = 1,
+					    .maxlen = KBFD_AUTH_KEY_MAX },
+	[KBFD_A_STATE]			= { .type = NLA_U8 },
+	[KBFD_A_REMOTE_STATE]		= { .type = NLA_U8 },
+	[KBFD_A_DIAG]			= { .type = NLA_U8 },
+	[KBFD_A_LOCAL_DISCR]		= { .type = NLA_U32 },
+	[KBFD_A_REMOTE_DISCR]		= { .type = NLA_U32 },
+	[KBFD_A_NEG_TX_US]		= { .type = NLA_U32 },
+	[KBFD_A_NEG_RX_US]		= { .type = NLA_U32 },
+	[KBFD_A_REMOTE_DETECT_MULT]	= { .type = NLA_U8 },
+	[KBFD_A_DETECT_TIME_US]		= { .type = NLA_U32 },
+	[KBFD_A_RX_PACKETS]		= { .type = NLA_U64 },
+	[KBFD_A_TX_PACKETS]		= { .type = NLA_U64 },
+	[KBFD_A_RX_DROPS]		= { .type = NLA_U64 },
+	[KBFD_A_UP_TRANSITIONS]		= { .type = NLA_U32 },
+	[KBFD_A_OLD_STATE]		= { .type = NLA_U8 },
+	[KBFD_A_TIMESTAMP_NS]		= { .type = NLA_U64 },
+};
+
+#define PUT(s, attr, put_expr)					\
+	do {							\
+		if (bfd_has(s, attr) && (put_expr) < 0)		\
+			return -EMSGSIZE;			\
+	} while (0)
+
+int bfd_session_to_msg(struct nl_msg *msg, const struct bfd_session *s)
+{
+	PUT(s, KBFD_A_PEER_ADDR,
+	    nla_put(msg, KBFD_A_PEER_ADDR, ip_addr_len(&s->peer), s->peer.bytes));
+	PUT(s, KBFD_A_LOCAL_ADDR,
+	    nla_put(msg, KBFD_A_LOCAL_ADDR, ip_addr_len(&s->local), s->local.bytes));
+	PUT(s, KBFD_A_IFINDEX, nla_put_u32(msg, KBFD_A_IFINDEX, s->ifindex));
+	if (s->multihop)
+		PUT(s, KBFD_A_MULTIHOP, nla_put_flag(msg, KBFD_A_MULTIHOP));
+	PUT(s, KBFD_A_LOCAL_DISCR, nla_put_u32(msg, KBFD_A_LOCAL_DISCR, s->local_discr));
+	PUT(s, KBFD_A_DESIRED_MIN_TX_US,
+	    nla_put_u32(msg, KBFD_A_DESIRED_MIN_TX_US, s->desired_min_tx_us));
+	PUT(s, KBFD_A_REQUIRED_MIN_RX_US,
+	    nla_put_u32(msg, KBFD_A_REQUIRED_MIN_RX_US, s->required_min_rx_us));
+	PUT(s, KBFD_A_DETECT_MULT, nla_put_u8(msg, KBFD_A_DETECT_MULT, s->detect_mult));
+	PUT(s, KBFD_A_ADMIN_DOWN, nla_put_u8(msg, KBFD_A_ADMIN_DOWN, s->admin_down));
+	PUT(s, KBFD_A_AUTH_TYPE, nla_put_u8(msg, KBFD_A_AUTH_TYPE, s->auth_type));
+	PUT(s, KBFD_A_AUTH_KEY_ID, nla_put_u8(msg, KBFD_A_AUTH_KEY_ID, s->auth_key_id));
+	PUT(s, KBFD_A_AUTH_KEY,
+	    nla_put(msg, KBFD_A_AUTH_KEY, s->auth_key_len, s->auth_key));
+	return 0;
+}
+
+#define GET(tb, s, attr, member, getter)			\
+	do {							\
+		if (tb[attr]) {					\
+			(s)->member = getter(tb[attr]);		\
+			bfd_mark(s, attr);			\
+		}						\
+	} while (0)
+
+static int get_addr(struct nlattr **tb, struct bfd_session *s, int attr,
+		    struct ip_addr *addr)
+{
+	if (!tb[attr])
+		return 0;
+	if (ip_addr_from_bytes(addr, nla_data(tb[attr]), nla_len(tb[attr])))
+		return -EINVAL;
+	bfd_mark(s, attr);
+	return 0;
+}
+
+int bfd_session_from_msg(struct nlmsghdr *nlh, struct bfd_session *s)
+{
+	struct nlattr *tb[KBFD_A_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (genlmsg_parse(nlh, 0, tb, KBFD_A_MAX, bfd_attr_policy) < 0 ||
+	    get_addr(tb, s, KBFD_A_PEER_ADDR, &s->peer) ||
+	    get_addr(tb, s, KBFD_A_LOCAL_ADDR, &s->local))
+		return -EINVAL;
+	if (tb[KBFD_A_AUTH_KEY]) {
+		s->auth_key_len = nla_len(tb[KBFD_A_AUTH_KEY]);
+		memcpy(s->auth_key, nla_data(tb[KBFD_A_AUTH_KEY]), s->auth_key_len);
+		bfd_mark(s, KBFD_A_AUTH_KEY);
+	}
+	GET(tb, s, KBFD_A_IFINDEX, ifindex, nla_get_u32);
+	GET(tb, s, KBFD_A_MULTIHOP, multihop, nla_get_flag);
+	GET(tb, s, KBFD_A_DESIRED_MIN_TX_US, desired_min_tx_us, nla_get_u32);
+	GET(tb, s, KBFD_A_REQUIRED_MIN_RX_US, required_min_rx_us, nla_get_u32);
+	GET(tb, s, KBFD_A_DETECT_MULT, detect_mult, nla_get_u8);
+	GET(tb, s, KBFD_A_ADMIN_DOWN, admin_down, nla_get_u8);
+	GET(tb, s, KBFD_A_AUTH_TYPE, auth_type, nla_get_u8);
+	GET(tb, s, KBFD_A_AUTH_KEY_ID, auth_key_id, nla_get_u8);
+	GET(tb, s, KBFD_A_STATE, state, nla_get_u8);
+	GET(tb, s, KBFD_A_REMOTE_STATE, remote_state, nla_get_u8);
+	GET(tb, s, KBFD_A_DIAG, diag, nla_get_u8);
+	GET(tb, s, KBFD_A_LOCAL_DISCR, local_discr, nla_get_u32);
+	GET(tb, s, KBFD_A_REMOTE_DISCR, remote_discr, nla_get_u32);
+	GET(tb, s, KBFD_A_NEG_TX_US, neg_tx_us, nla_get_u32);
+	GET(tb, s, KBFD_A_NEG_RX_US, neg_rx_us, nla_get_u32);
+	GET(tb, s, KBFD_A_REMOTE_DETECT_MULT, remote_detect_mult, nla_get_u8);
+	GET(tb, s, KBFD_A_DETECT_TIME_US, detect_time_us, nla_get_u32);
+	GET(tb, s, KBFD_A_RX_PACKETS, rx_packets, nla_get_u64);
+	GET(tb, s, KBFD_A_TX_PACKETS, tx_packets, nla_get_u64);
+	GET(tb, s, KBFD_A_RX_DROPS, rx_drops, nla_get_u64);
+	GET(tb, s, KBFD_A_UP_TRANSITIONS, up_transitions, nla_get_u32);
+	GET(tb, s, KBFD_A_OLD_STATE, old_state, nla_get_u8);
+	GET(tb, s, KBFD_A_TIMESTAMP_NS, timestamp_ns, nla_get_u64);
+	return 0;
+}
+
+const char *bfd_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[KBFD_STATE_ADMIN_DOWN]	= "AdminDown",
+		[KBFD_STATE_DOWN]	= "Down",
+		[KBFD_STATE_INIT]	= "Init",
+		[KBFD_STATE_UP]		= "Up",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "Unknown";
+}
+
+const char *bfd_diag_name(uint8_t diag)
+{
+	static const char *const names[] = {
+		[KBFD_DIAG_NONE]		= "No Diagnostic",
+		[KBFD_DIAG_DETECT_EXPIRED]	= "Control Detection Time Expired",
+		[KBFD_DIAG_ECHO_FAILED]		= "Echo Function Failed",
+		[KBFD_DIAG_NEIGHBOR_DOWN]	= "Neighbor Signaled Session Down",
+		[KBFD_DIAG_FWD_PLANE_RESET]	= "Forwarding Plane Reset",
+		[KBFD_DIAG_PATH_DOWN]		= "Path Down",
+		[KBFD_DIAG_CONCAT_PATH_DOWN]	= "Concatenated Path Down",
+		[KBFD_DIAG_ADMIN_DOWN]		= "Administratively Down",
+		[KBFD_DIAG_REV_CONCAT_PATH_DOWN] = "Reverse Concatenated Path Down",
+	};
+
+	return diag < sizeof(names) / sizeof(names[0]) ? names[diag] : "Reserved";
+}
+
+const char *bfd_auth_name(uint8_t auth_type)
+{
+	static const char *const names[] = {
+		[KBFD_AUTH_NONE]		= "none",
+		[KBFD_AUTH_SIMPLE]		= "simple",
+		[KBFD_AUTH_KEYED_MD5]		= "keyed-md5",
+		[KBFD_AUTH_METICULOUS_MD5]	= "meticulous-md5",
+		[KBFD_AUTH_KEYED_SHA1]		= "keyed-sha1",
+		[KBFD_AUTH_METICULOUS_SHA1]	= "meticulous-sha1",
+	};
+
+	return auth_type < sizeof(names) / sizeof(names[0]) ? names[auth_type] : "unknown";
+}
+
+/*
+ * The NLMSGERR_ATTR_MSG string of an extended ACK, "" when there is none.
+ * tlv_offset is where the TLVs start, counted from the netlink header.
+ */
+static void copy_extack_message(const struct nlmsghdr *nlh, size_t tlv_offset,
+				char *buf, size_t len)
+{
+	const struct nlattr *tlvs = (const void *)((const char *)nlh + tlv_offset);
+	const struct nlattr *msg;
+
+	buf[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || tlv_offset >= nlh->nlmsg_len)
+		return;
+	msg = nla_find(tlvs, nlh->nlmsg_len - tlv_offset, NLMSGERR_ATTR_MSG);
+	/* The kernel NUL-terminates it; do not rely on that. */
+	if (msg)
+		snprintf(buf, len, "%.*s", (int)strnlen(nla_data(msg), nla_len(msg)),
+			 (const char *)nla_data(msg));
+}
+
+/*
+ * TLVs of an NLMSG_ERROR (error or ACK) follow the struct nlmsgerr and,
+ * unless the kernel capped it, the whole echoed request.
+ */
+static size_t nlmsgerr_tlv_offset(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	size_t echoed = sizeof(e->msg);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len > echoed)
+		echoed = e->msg.nlmsg_len;
+	return NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(e->error) + echoed);
+}
+
+static int libnl_failure(struct bfd_client *c, int nlerr, const char *what)
+{
+	snprintf(c->message, sizeof(c->message), "%s: %s", what, nl_geterror(nlerr));
+	return -EIO;
+}
+
+/* What one request collects from its replies. */
+struct request {
+	struct bfd_client *c;
+	bool done;
+	int error;			/* kernel errno, negative, or 0 */
+	bool collect;			/* keep sessions from the replies */
+	bool interrupted;		/* dump saw NLM_F_DUMP_INTR */
+	bool malformed;
+	struct bfd_session *sessions;
+	size_t count, capacity;
+};
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
+	struct request *req = arg;
+
+	(void)nla;
+	req->error = e->error;
+	req->done = true;
+	copy_extack_message(nlh, nlmsgerr_tlv_offset(nlh), req->c->extack,
+			    sizeof(req->c->extack));
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct request *req = arg;
+
+	req->done = true;
+	copy_extack_message(nlh, nlmsgerr_tlv_offset(nlh), req->c->warning,
+			    sizeof(req->c->warning));
+	return NL_STOP;
+}
+
+/* NLMSG_DONE of a dump: an int error (negative when the dump failed), TLVs. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct request *req = arg;
+	int error;
+
+	req->done = true;
+	if (nlmsg_datalen(nlh) >= (int)sizeof(error)) {
+		memcpy(&error, nlmsg_data(nlh), sizeof(error));
+		if (error < 0) {
+			req->error = error;
+			copy_extack_message(nlh, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(error)),
+					    req->c->extack, sizeof(req->c->extack));
+		}
+	}
+	return NL_STOP;
+}
+
+static int on_dump_interrupted(struct nl_msg *msg, void *arg)
+{
+	struct request *req = arg;
+
+	(void)msg;
+	req->interrupted = true;
+	return NL_OK;
+}
+
+static int on_reply(struct nl_msg *msg, void *arg)
+{
+	struct request *req = arg;
+	struct bfd_session *grown;
+	size_t capacity;
+
+	if (!req->collect)
+		return NL_OK;	/* e.g. the session description ADD returns */
+	if (req->count == req->capacity) {
+		capacity = req->capacity ? 2 * req->capacity : 16;
+		grown = realloc(req->sessions, capacity * sizeof(*grown));
+		if (!grown)
+			return -NLE_NOMEM;
+		req->sessions = grown;
+		req->capacity = capacity;
+	}
+	if (bfd_session_from_msg(nlmsg_hdr(msg), &req->sessions[req->count]))
+		req->malformed = true;
+	else
+		req->count++;
+	return NL_OK;
+}
+
+/* Sends msg and reads replies until the ACK, the end of the dump or an error. */
+static int run_request(struct bfd_client *c, struct nl_msg *msg, struct request *req)
+{
+	struct nl_cb *cb;
+	int err;
+
+	c->message[0] = '\0';
+	c->extack[0] = '\0';
+	c->warning[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return libnl_failure(c, -NLE_NOMEM, "allocating callbacks");
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, req);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_interrupted, req);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, req);
+
+	err = nl_send_auto(c->sock, msg);
+	if (err < 0) {
+		err = libnl_failure(c, err, "sending to kbfd");
+		goto out;
+	}
+	err = 0;
+	while (!req->done && !err) {
+		err = nl_recvmsgs(c->sock, cb);
+		if (req->error)
+			err = req->error;
+		else if (err < 0)
+			err = libnl_failure(c, err, "receiving from kbfd");
+	}
+	if (!err && req->malformed) {
+		snprintf(c->message, sizeof(c->message),
+			 "kbfd sent a session this client cannot parse");
+		err = -EPROTO;
+	}
+out:
+	nl_cb_put(cb);
+	return err;
+}
+
+static struct nl_msg *new_request(struct bfd_client *c, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0,
+				flags, cmd, KBFD_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+static int session_command(struct bfd_client *c, uint8_t cmd, const struct bfd_session *s)
+{
+	struct request req = { .c = c };
+	struct nl_msg *msg;
+	int err;
+
+	msg = new_request(c, cmd, 0);
+	if (!msg)
+		return libnl_failure(c, -NLE_NOMEM, "building the request");
+	err = bfd_session_to_msg(msg, s);
+	if (err)
+		err = libnl_failure(c, -NLE_NOMEM, "building the request");
+	else
+		err = run_request(c, msg, &req);
+	nlmsg_free(msg);
+	return err;
+}
+
+int bfd_client_add(struct bfd_client *c, const struct bfd_session *s)
+{
+	return session_command(c, KBFD_CMD_SESSION_ADD, s);
+}
+
+int bfd_client_set(struct bfd_client *c, const struct bfd_session *s)
+{
+	return session_command(c, KBFD_CMD_SESSION_SET, s);
+}
+
+int bfd_client_del(struct bfd_client *c, const struct bfd_session *s)
+{
+	return session_command(c, KBFD_CMD_SESSION_DEL, s);
+}
+
+int bfd_client_dump(struct bfd_client *c, struct bfd_session **sessions, size_t *count)
+{
+	struct request req;
+	struct nl_msg *msg;
+	int attempt, err = 0;
+
+	for (attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
+		req = (struct request){ .c = c, .collect = true };
+		msg = new_request(c, KBFD_CMD_SESSION_GET, NLM_F_DUMP);
+		if (!msg)
+			return libnl_failure(c, -NLE_NOMEM, "building the request");
+		err = run_request(c, msg, &req);
+		nlmsg_free(msg);
+		if (err || !req.interrupted)
+			break;
+		free(req.sessions);
+		req.sessions = NULL;
+		snprintf(c->message, sizeof(c->message),
+			 "sessions kept changing during the dump");
+		err = -EAGAIN;
+	}
+	if (err) {
+		free(req.sessions);
+		return err;
+	}
+	*sessions = req.sessions;
+	*count = req.count;
+	return 0;
+}
+
+int bfd_client_open(struct bfd_client *c)
+{
+	int one = 1, err;
+
+	memset(c, 0, sizeof(*c));
+	c->sock = nl_socket_alloc();
+	if (!c->sock)
+		return libnl_failure(c, -NLE_NOMEM, "allocating a netlink socket");
+	err = genl_connect(c->sock);
+	if (err < 0) {
+		err = libnl_failure(c, err, "connecting to generic netlink");
+		goto fail;
+	}
+	/*
+	 * Errors then carry the kernel's reason (libnl 3.7 does not ask for
+	 * it) and not a copy of our request. Older kernels lack both: fine.
+	 */
+	setsockopt(nl_socket_get_fd(c->sock), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(c->sock), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	c->family = genl_ctrl_resolve(c->sock, KBFD_GENL_NAME);
+	if (c->family == -NLE_OBJ_NOTFOUND) {
+		snprintf(c->message, sizeof(c->message),
+			 "kbfd module is not loaded (modprobe kbfd)");
+		err = -ENOENT;
+		goto fail;
+	}
+	if (c->family < 0) {
+		err = libnl_failure(c, c->family, "resolving the kbfd family");
+		goto fail;
+	}
+	return 0;
+fail:
+	nl_socket_free(c->sock);
+	c->sock = NULL;
+	return err;
+}
+
+void bfd_client_close(struct bfd_client *c)
+{
+	nl_socket_free(c->sock);
+	c->sock = NULL;
+}
+
+int bfd_client_subscribe(struct bfd_client *c)
+{
+	int group, err;
+
+	group = genl_ctrl_resolve_grp(c->sock, KBFD_GENL_NAME, KBFD_GENL_MCGRP_EVENTS);
+	if (group < 0)
+		return libnl_failure(c, group, "resolving the kbfd events group");
+	err = nl_socket_add_membership(c->sock, group);
+	if (err < 0)
+		return libnl_failure(c, err, "joining the kbfd events group");
+	/* Best effort: above net.core.rmem_max it is capped, not refused. */
+	nl_socket_set_buffer_size(c->sock, EVENTS_RCVBUF, 0);
+	return 0;
+}
+
+int bfd_client_fd(const struct bfd_client *c)
+{
+	return nl_socket_get_fd(c->sock);
+}
+
+struct event_delivery {
+	bfd_event_fn on_event;
+	void *arg;
+};
+
+/* Events are unsolicited: they carry no sequence number to check. */
+static int accept_any_sequence(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+static int on_event_message(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct event_delivery *delivery = arg;
+	struct bfd_session event;
+
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_hdr(nlh)->cmd != KBFD_CMD_SESSION_EVENT ||
+	    bfd_session_from_msg(nlh, &event))
+		return NL_SKIP;
+	delivery->on_event(&event, delivery->arg);
+	return NL_OK;
+}
+
+int bfd_client_recv_events(struct bfd_client *c, bfd_event_fn on_event, void *arg)
+{
+	struct event_delivery delivery = { .on_event = on_event, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	c->message[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return libnl_failure(c, -NLE_NOMEM, "allocating callbacks");
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_sequence, NULL);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event_message, &delivery);
+	err = nl_recvmsgs(c->sock, cb);
+	nl_cb_put(cb);
+	if (err == -NLE_NOMEM) {
+		/* recvmsg() failed with ENOBUFS: the kernel dropped events. */
+		snprintf(c->message, sizeof(c->message),
+			 "events were lost: the receive buffer overflowed");
+		return -ENOBUFS;
+	}
+	if (err < 0)
+		return libnl_failure(c, err, "receiving kbfd events");
+	return 0;
+}
