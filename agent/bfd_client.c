@@ -11,6 +11,7 @@
 #include <netlink/socket.h>
 
 #include "bfd_client.h"
+#include "nlreq.h"
 
 /* A dump that keeps being interrupted by session changes is given up. */
 #define DUMP_ATTEMPTS 3
@@ -180,171 +181,61 @@ const char *bfd_auth_name(uint8_t auth_type)
 	return auth_type < sizeof(names) / sizeof(names[0]) ? names[auth_type] : "unknown";
 }
 
-/*
- * The NLMSGERR_ATTR_MSG string of an extended ACK, "" when there is none.
- * tlv_offset is where the TLVs start, counted from the netlink header.
- */
-static void copy_extack_message(const struct nlmsghdr *nlh, size_t tlv_offset,
-				char *buf, size_t len)
-{
-	const struct nlattr *tlvs = (const void *)((const char *)nlh + tlv_offset);
-	const struct nlattr *msg;
-
-	buf[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || tlv_offset >= nlh->nlmsg_len)
-		return;
-	msg = nla_find(tlvs, nlh->nlmsg_len - tlv_offset, NLMSGERR_ATTR_MSG);
-	/* The kernel NUL-terminates it; do not rely on that. */
-	if (msg)
-		snprintf(buf, len, "%.*s", (int)strnlen(nla_data(msg), nla_len(msg)),
-			 (const char *)nla_data(msg));
-}
-
-/*
- * TLVs of an NLMSG_ERROR (error or ACK) follow the struct nlmsgerr and,
- * unless the kernel capped it, the whole echoed request.
- */
-static size_t nlmsgerr_tlv_offset(const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = nlmsg_data(nlh);
-	size_t echoed = sizeof(e->msg);
-
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len > echoed)
-		echoed = e->msg.nlmsg_len;
-	return NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(e->error) + echoed);
-}
-
 static int libnl_failure(struct bfd_client *c, int nlerr, const char *what)
 {
 	snprintf(c->message, sizeof(c->message), "%s: %s", what, nl_geterror(nlerr));
 	return -EIO;
 }
 
-/* What one request collects from its replies. */
-struct request {
-	struct bfd_client *c;
-	bool done;
-	int error;			/* kernel errno, negative, or 0 */
-	bool collect;			/* keep sessions from the replies */
-	bool interrupted;		/* dump saw NLM_F_DUMP_INTR */
-	bool malformed;
+/* Sessions collected from the replies of a dump. */
+struct collected {
 	struct bfd_session *sessions;
 	size_t count, capacity;
+	bool malformed;
 };
 
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+static int on_session(struct nl_msg *msg, void *arg)
 {
-	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
-	struct request *req = arg;
-
-	(void)nla;
-	req->error = e->error;
-	req->done = true;
-	copy_extack_message(nlh, nlmsgerr_tlv_offset(nlh), req->c->extack,
-			    sizeof(req->c->extack));
-	return NL_STOP;
-}
-
-static int on_ack(struct nl_msg *msg, void *arg)
-{
-	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct request *req = arg;
-
-	req->done = true;
-	copy_extack_message(nlh, nlmsgerr_tlv_offset(nlh), req->c->warning,
-			    sizeof(req->c->warning));
-	return NL_STOP;
-}
-
-/* NLMSG_DONE of a dump: an int error (negative when the dump failed), TLVs. */
-static int on_finish(struct nl_msg *msg, void *arg)
-{
-	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct request *req = arg;
-	int error;
-
-	req->done = true;
-	if (nlmsg_datalen(nlh) >= (int)sizeof(error)) {
-		memcpy(&error, nlmsg_data(nlh), sizeof(error));
-		if (error < 0) {
-			req->error = error;
-			copy_extack_message(nlh, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(error)),
-					    req->c->extack, sizeof(req->c->extack));
-		}
-	}
-	return NL_STOP;
-}
-
-static int on_dump_interrupted(struct nl_msg *msg, void *arg)
-{
-	struct request *req = arg;
-
-	(void)msg;
-	req->interrupted = true;
-	return NL_OK;
-}
-
-static int on_reply(struct nl_msg *msg, void *arg)
-{
-	struct request *req = arg;
+	struct collected *col = arg;
 	struct bfd_session *grown;
 	size_t capacity;
 
-	if (!req->collect)
-		return NL_OK;	/* e.g. the session description ADD returns */
-	if (req->count == req->capacity) {
-		capacity = req->capacity ? 2 * req->capacity : 16;
-		grown = realloc(req->sessions, capacity * sizeof(*grown));
+	if (col->count == col->capacity) {
+		capacity = col->capacity ? 2 * col->capacity : 16;
+		grown = realloc(col->sessions, capacity * sizeof(*grown));
 		if (!grown)
 			return -NLE_NOMEM;
-		req->sessions = grown;
-		req->capacity = capacity;
+		col->sessions = grown;
+		col->capacity = capacity;
 	}
-	if (bfd_session_from_msg(nlmsg_hdr(msg), &req->sessions[req->count]))
-		req->malformed = true;
+	if (bfd_session_from_msg(nlmsg_hdr(msg), &col->sessions[col->count]))
+		col->malformed = true;
 	else
-		req->count++;
+		col->count++;
 	return NL_OK;
 }
 
-/* Sends msg and reads replies until the ACK, the end of the dump or an error. */
-static int run_request(struct bfd_client *c, struct nl_msg *msg, struct request *req)
+/*
+ * Sends msg and reads its answer; a dump's sessions go into col (NULL for
+ * commands: the description ADD returns is not needed).
+ */
+static int run_request(struct bfd_client *c, struct nl_msg *msg, struct collected *col,
+		       bool *interrupted)
 {
-	struct nl_cb *cb;
+	struct nlreq req = { .on_reply = col ? on_session : NULL, .arg = col };
 	int err;
 
-	c->message[0] = '\0';
-	c->extack[0] = '\0';
-	c->warning[0] = '\0';
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		return libnl_failure(c, -NLE_NOMEM, "allocating callbacks");
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, req);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, req);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, req);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_interrupted, req);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, req);
-
-	err = nl_send_auto(c->sock, msg);
-	if (err < 0) {
-		err = libnl_failure(c, err, "sending to kbfd");
-		goto out;
-	}
-	err = 0;
-	while (!req->done && !err) {
-		err = nl_recvmsgs(c->sock, cb);
-		if (req->error)
-			err = req->error;
-		else if (err < 0)
-			err = libnl_failure(c, err, "receiving from kbfd");
-	}
-	if (!err && req->malformed) {
+	err = nlreq_run(c->sock, &msg, 1, &req);
+	snprintf(c->message, sizeof(c->message), "%s", req.reason);
+	snprintf(c->extack, sizeof(c->extack), "%s", req.extack);
+	snprintf(c->warning, sizeof(c->warning), "%s", req.warning);
+	if (interrupted)
+		*interrupted = req.interrupted;
+	if (!err && col && col->malformed) {
 		snprintf(c->message, sizeof(c->message),
 			 "kbfd sent a session this client cannot parse");
 		err = -EPROTO;
 	}
-out:
-	nl_cb_put(cb);
 	return err;
 }
 
@@ -362,7 +253,6 @@ static struct nl_msg *new_request(struct bfd_client *c, uint8_t cmd, int flags)
 
 static int session_command(struct bfd_client *c, uint8_t cmd, const struct bfd_session *s)
 {
-	struct request req = { .c = c };
 	struct nl_msg *msg;
 	int err;
 
@@ -373,7 +263,7 @@ static int session_command(struct bfd_client *c, uint8_t cmd, const struct bfd_s
 	if (err)
 		err = libnl_failure(c, -NLE_NOMEM, "building the request");
 	else
-		err = run_request(c, msg, &req);
+		err = run_request(c, msg, NULL, NULL);
 	nlmsg_free(msg);
 	return err;
 }
@@ -395,37 +285,38 @@ int bfd_client_del(struct bfd_client *c, const struct bfd_session *s)
 
 int bfd_client_dump(struct bfd_client *c, struct bfd_session **sessions, size_t *count)
 {
-	struct request req;
+	struct collected col;
 	struct nl_msg *msg;
+	bool interrupted = false;
 	int attempt, err = 0;
 
 	for (attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
-		req = (struct request){ .c = c, .collect = true };
+		col = (struct collected){ 0 };
 		msg = new_request(c, KBFD_CMD_SESSION_GET, NLM_F_DUMP);
 		if (!msg)
 			return libnl_failure(c, -NLE_NOMEM, "building the request");
-		err = run_request(c, msg, &req);
+		err = run_request(c, msg, &col, &interrupted);
 		nlmsg_free(msg);
-		if (err || !req.interrupted)
+		if (err || !interrupted)
 			break;
-		free(req.sessions);
-		req.sessions = NULL;
+		free(col.sessions);
+		col.sessions = NULL;
 		snprintf(c->message, sizeof(c->message),
 			 "sessions kept changing during the dump");
 		err = -EAGAIN;
 	}
 	if (err) {
-		free(req.sessions);
+		free(col.sessions);
 		return err;
 	}
-	*sessions = req.sessions;
-	*count = req.count;
+	*sessions = col.sessions;
+	*count = col.count;
 	return 0;
 }
 
 int bfd_client_open(struct bfd_client *c)
 {
-	int one = 1, err;
+	int err;
 
 	memset(c, 0, sizeof(*c));
 	c->sock = nl_socket_alloc();
@@ -436,12 +327,7 @@ int bfd_client_open(struct bfd_client *c)
 		err = libnl_failure(c, err, "connecting to generic netlink");
 		goto fail;
 	}
-	/*
-	 * Errors then carry the kernel's reason (libnl 3.7 does not ask for
-	 * it) and not a copy of our request. Older kernels lack both: fine.
-	 */
-	setsockopt(nl_socket_get_fd(c->sock), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(c->sock), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nlreq_socket_setup(c->sock);
 
 	c->family = genl_ctrl_resolve(c->sock, KBFD_GENL_NAME);
 	if (c->family == -NLE_OBJ_NOTFOUND) {
@@ -492,14 +378,6 @@ struct event_delivery {
 	void *arg;
 };
 
-/* Events are unsolicited: they carry no sequence number to check. */
-static int accept_any_sequence(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
-
 static int on_event_message(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -524,7 +402,8 @@ int bfd_client_recv_events(struct bfd_client *c, bfd_event_fn on_event, void *ar
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return libnl_failure(c, -NLE_NOMEM, "allocating callbacks");
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_sequence, NULL);
+	/* Events are unsolicited: they carry no sequence number to check. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, nlreq_any_sequence, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event_message, &delivery);
 	err = nl_recvmsgs(c->sock, cb);
 	nl_cb_put(cb);

@@ -189,7 +189,7 @@ int fib_open(struct fib *fib, uint32_t table, uint32_t id_base)
 	memset(fib, 0, sizeof(*fib));
 	if (!table || table == RT_TABLE_UNSPEC || id_base == 0 ||
 	    id_base > UINT32_MAX - FIB_ID_SPAN) {
-		snprintf(fib->req.message, sizeof(fib->req.message),
+		snprintf(fib->req.reason, sizeof(fib->req.reason),
 			 "table must be 1..2^32-1 and the nexthop id range inside 1..2^32-1");
 		return -EINVAL;
 	}
@@ -200,7 +200,7 @@ int fib_open(struct fib *fib, uint32_t table, uint32_t id_base)
 		return -ENOMEM;
 	err = nl_connect(fib->sock, NETLINK_ROUTE);
 	if (err < 0) {
-		snprintf(fib->req.message, sizeof(fib->req.message), "rtnetlink: %s",
+		snprintf(fib->req.reason, sizeof(fib->req.reason), "rtnetlink: %s",
 			 nl_geterror(err));
 		nl_socket_free(fib->sock);
 		fib->sock = NULL;
@@ -315,7 +315,7 @@ static int dump(struct fib *fib, struct nl_msg **msg,
 	if (!err && c->nomem)
 		err = -ENOMEM;
 	if (!err && fib->req.interrupted) {
-		snprintf(fib->req.message, sizeof(fib->req.message),
+		snprintf(fib->req.reason, sizeof(fib->req.reason),
 			 "the kernel's tables changed during the dump");
 		err = -EAGAIN;
 	}

@@ -40,7 +40,7 @@ struct fib {
 	struct nlreq req;	/* results of the last fib_commit() / dump */
 };
 
-/* 0 or -errno; on failure fib->req.message says why. */
+/* 0 or -errno; on failure fib->req.reason says why. */
 int fib_open(struct fib *fib, uint32_t table, uint32_t id_base);
 void fib_close(struct fib *fib);
 
@@ -59,7 +59,7 @@ int fib_route_delete(struct fib *fib, const struct prefix *dst);
 
 /*
  * Sends every queued change, pipelined, in order. Returns 0 or the first
- * error (negative errno) with fib->req.message and req.failed_index
+ * error (negative errno) with fib->req.extack (or .reason) and .failed_index
  * telling which change and why. The queue is empty afterwards either way.
  */
 int fib_commit(struct fib *fib);

@@ -71,7 +71,7 @@ static void fail(struct window *w, int error, unsigned int seq, const struct nlm
 		return;	/* the first failure is the one reported */
 	req->error = error;
 	req->failed_index = w->base + (seq - w->first_seq);
-	copy_extack_message(nlh, tlv_offset, req->message, sizeof(req->message));
+	copy_extack_message(nlh, tlv_offset, req->extack, sizeof(req->extack));
 }
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -128,8 +128,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return w->req->on_reply ? w->req->on_reply(msg, w->req->arg) : NL_OK;
 }
 
-/* Answers are matched to requests by the window's counts, not by libnl. */
-static int accept_any_sequence(struct nl_msg *msg, void *arg)
+int nlreq_any_sequence(struct nl_msg *msg, void *arg)
 {
 	(void)msg;
 	(void)arg;
@@ -140,7 +139,7 @@ static int libnl_failure(struct nlreq *req, int nlerr, const char *what)
 {
 	if (!req->error) {
 		req->error = -EIO;
-		snprintf(req->message, sizeof(req->message), "%s: %s", what, nl_geterror(nlerr));
+		snprintf(req->reason, sizeof(req->reason), "%s: %s", what, nl_geterror(nlerr));
 	}
 	return req->error;
 }
@@ -154,7 +153,8 @@ int nlreq_run(struct nl_sock *sk, struct nl_msg **msgs, size_t n, struct nlreq *
 
 	req->error = 0;
 	req->interrupted = false;
-	req->message[0] = '\0';
+	req->extack[0] = '\0';
+	req->reason[0] = '\0';
 	req->warning[0] = '\0';
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
@@ -163,7 +163,8 @@ int nlreq_run(struct nl_sock *sk, struct nl_msg **msgs, size_t n, struct nlreq *
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &w);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &w);
 	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_interrupted, &w);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_sequence, NULL);
+	/* Answers are matched to requests by the window's counts. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, nlreq_any_sequence, NULL);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &w);
 
 	for (w.base = 0; w.base < n && !req->error; w.base += sent) {

@@ -27,7 +27,8 @@ struct nlreq {
 	int error;		/* first kernel or libnl error, negative errno */
 	size_t failed_index;	/* which request got it */
 	bool interrupted;	/* a dump saw NLM_F_DUMP_INTR */
-	char message[256];	/* why it failed: extended ACK or libnl reason */
+	char extack[256];	/* the kernel's reason for refusing, or "" */
+	char reason[256];	/* reason for a failure not the kernel's, or "" */
 	char warning[256];	/* extended ACK message of a success */
 };
 
@@ -36,6 +37,9 @@ struct nlreq {
  * echoes in errors. Harmless on kernels without either.
  */
 void nlreq_socket_setup(struct nl_sock *sk);
+
+/* An NL_CB_SEQ_CHECK callback that takes every sequence number. */
+int nlreq_any_sequence(struct nl_msg *msg, void *arg);
 
 /*
  * Sends msgs[0..n-1] in order, at most NLREQ_WINDOW unanswered at a time,
