@@ -7,6 +7,7 @@
 #   make deps       install the Debian packages the project uses
 #   make lint       checkpatch.pl and W=1 C=1 for kmod/
 #   make bench      the benchmarks (host, then in the qemu guest), as tables
+#   make fuzz       libFuzzer over the BGP decoder, FUZZ_TIME seconds (600)
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -33,7 +34,7 @@ DEPS := build-essential clang llvm make pkg-config git \
 
 SELFTEST_PARTS := $(patsubst selftests/%/Makefile,%,$(wildcard selftests/*/Makefile))
 
-.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch bench
+.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch bench fuzz
 
 all: kmod agent bpf selftests
 
@@ -70,6 +71,9 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory all
 	@selftests/run
+
+fuzz: kselftest-headers
+	$(MAKE) -C selftests/fuzz run FUZZ_TIME=$(or $(FUZZ_TIME),600)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

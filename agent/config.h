@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * peeredged configuration: a small bird/bgpd-like grammar.
+ *
+ *	router-id 192.0.2.1;
+ *	local-as 64500;
+ *	listen 10.99.0.1 [port 179];		# default: 0.0.0.0 and ::, port 179
+ *	neighbor ms-primary {
+ *		address 10.99.0.2;
+ *		remote-as 8075;
+ *		local-address 10.99.0.1;
+ *		password "secret";		# TCP-MD5 (RFC 2385)
+ *		ttl-security;			# GTSM (RFC 5082)
+ *		bfd on;
+ *		max-prefix 500 [restart 60];
+ *		hold-time 90;
+ *		port 179;
+ *		passive;
+ *		enforce-first-as off;		# route servers do not prepend (on)
+ *		announce 203.0.113.0/24 community 8075:8007 large-community 64500:1:2;
+ *	}
+ *
+ * '#' starts a comment; strings may be "quoted". Parsing is all or nothing:
+ * the first error is returned as "file:line: what is wrong" and no
+ * configuration is produced.
+ */
+#ifndef PEEREDGE_CONFIG_H
+#define PEEREDGE_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "messages.h"
+#include "prefix.h"
+
+#define CONFIG_NAME_MAX		64
+#define CONFIG_PASSWORD_MAX	80	/* TCP_MD5SIG_MAXKEYLEN */
+#define CONFIG_MAX_COMMUNITIES	32
+#define CONFIG_MAX_LISTEN	8
+#define CONFIG_DEFAULT_HOLD	90
+
+struct config_addr {
+	uint8_t family;			/* AF_INET, AF_INET6; 0 = unset */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+		uint8_t bytes[16];
+	} a;
+};
+
+struct config_announce {
+	struct prefix prefix;
+	uint16_t n_communities;
+	uint16_t n_large;
+	uint32_t communities[CONFIG_MAX_COMMUNITIES];
+	struct bgp_large_community large[CONFIG_MAX_COMMUNITIES];
+};
+
+struct config_neighbor {
+	char name[CONFIG_NAME_MAX];
+	struct config_addr address;
+	struct config_addr local_address;
+	uint32_t remote_as;
+	uint16_t port;
+	uint16_t hold_time;
+	char password[CONFIG_PASSWORD_MAX + 1];
+	bool ttl_security;
+	bool bfd;
+	bool passive;
+	bool enforce_first_as;		/* RFC 4271 6.3 leftmost AS check */
+	uint32_t max_prefix;		/* 0: no limit */
+	uint32_t max_prefix_restart;	/* seconds; 0: stay down until reset */
+	size_t n_announce;
+	struct config_announce *announce;
+};
+
+struct config_listen {
+	struct config_addr addr;
+	uint16_t port;
+};
+
+struct config {
+	uint32_t router_id;		/* host order */
+	uint32_t local_as;
+	size_t n_listen;
+	struct config_listen listen[CONFIG_MAX_LISTEN];
+	size_t n_neighbors;
+	struct config_neighbor *neighbors;
+};
+
+/* 0, or -1 with err holding "file:line: message". */
+int config_load(const char *path, struct config *c, char *err, size_t errlen);
+int config_parse(const char *text, const char *name, struct config *c, char *err, size_t errlen);
+void config_free(struct config *c);
+
+const struct config_neighbor *config_find_neighbor(const struct config *c, const char *name);
+/* True when a running session must be reset to apply b over a. */
+bool config_neighbor_differs(const struct config_neighbor *a, const struct config_neighbor *b);
+const char *config_addr_format(const struct config_addr *a, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Configuration parser: the whole grammar, and errors with file:line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "config.h"
+
+static const char good[] =
+	"# example\n"
+	"router-id 192.0.2.1;\n"
+	"local-as 4200000001;\n"
+	"listen 10.99.0.1 port 1179;\n"
+	"neighbor ms-1 {\n"
+	"	address 10.99.0.2; remote-as 8075; local-address 10.99.0.1;\n"
+	"	password \"with space\"; ttl-security; bfd on; passive;\n"
+	"	max-prefix 500 restart 60; hold-time 30; port 1179;\n"
+	"	announce 203.0.113.0/24 community 8075:8007 large-community 4200000001:1:2;\n"
+	"	announce 2001:db8::/32;\n"
+	"}\n"
+	"neighbor ms-2 { address 2001:db8::2; remote-as 8075; max-prefix 10; bfd off;\n"
+	"	enforce-first-as off; }\n";
+
+TEST(parses_everything)
+{
+	const struct config_neighbor *n;
+	struct config c;
+	char err[256];
+
+	ASSERT_EQ(0, config_parse(good, "good.conf", &c, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0xc0000201u, c.router_id);
+	EXPECT_EQ(4200000001u, c.local_as);
+	ASSERT_EQ(1, c.n_listen);
+	EXPECT_EQ(1179, c.listen[0].port);
+	ASSERT_EQ(2, c.n_neighbors);
+	n = config_find_neighbor(&c, "ms-1");
+	ASSERT_NE(NULL, n);
+	EXPECT_EQ(AF_INET, n->address.family);
+	EXPECT_EQ(8075u, n->remote_as);
+	EXPECT_STREQ("with space", n->password);
+	EXPECT_TRUE(n->ttl_security && n->bfd && n->passive);
+	EXPECT_EQ(500u, n->max_prefix);
+	EXPECT_EQ(60u, n->max_prefix_restart);
+	EXPECT_EQ(30, n->hold_time);
+	EXPECT_EQ(1179, n->port);
+	ASSERT_EQ(2, n->n_announce);
+	ASSERT_EQ(1, n->announce[0].n_communities);
+	EXPECT_EQ((8075u << 16) | 8007, n->announce[0].communities[0]);
+	ASSERT_EQ(1, n->announce[0].n_large);
+	EXPECT_EQ(4200000001u, n->announce[0].large[0].global);
+	EXPECT_EQ(AF_INET6, n->announce[1].prefix.family);
+	n = config_find_neighbor(&c, "ms-2");
+	EXPECT_EQ(AF_INET6, n->address.family);
+	EXPECT_FALSE(n->bfd);
+	EXPECT_FALSE(n->enforce_first_as);
+	EXPECT_TRUE(config_find_neighbor(&c, "ms-1")->enforce_first_as);
+	EXPECT_EQ(0u, n->max_prefix_restart);
+	EXPECT_EQ(CONFIG_DEFAULT_HOLD, n->hold_time);
+	config_free(&c);
+}
+
+static const struct {
+	const char *text, *error;
+} bad[] = {
+	{ "router-id 1.2.3.4;\nlocal-as 1;\nfoo;\n", "t.conf:3: unknown statement 'foo'" },
+	{ "router-id 1.2.3.4\nlocal-as 1;\n", "t.conf:2: expected ';' but found 'local-as'" },
+	{ "router-id ::1;\n", "t.conf:1: router-id must be a non-zero IPv4 address" },
+	{ "local-as 0;\n", "t.conf:1: local-as must be a number from 1 to 4294967295, not '0'" },
+	{ "router-id 1.2.3.4;\n", "t.conf:2: local-as is missing" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a {\n address 10.0.0.1;\n}\n",
+	  "t.conf:2: neighbor a: no remote-as" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " announce 10.0.0.1/8; }\n",
+	  "t.conf:3: announce: '10.0.0.1/8' is not a prefix (host bits must be zero)" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " announce 10.0.0.0/8 community 8075:70000; }\n",
+	  "t.conf:3: community '8075:70000' is not A:B (each 0-65535)" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " hold-time 2; }\n",
+	  "t.conf:3: hold-time must be 0 or at least 3 seconds (RFC 4271)" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2; }\n"
+	  "neighbor a { address 10.0.0.2; remote-as 2; }\n",
+	  "t.conf:3: neighbor 'a' is defined twice" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2; }\n"
+	  "neighbor b { address 10.0.0.1; remote-as 2; }\n",
+	  "t.conf:3: neighbor b: address already used by neighbor a" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " password \"open\n", "t.conf:3: unterminated string" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " bfd maybe; }\n", "t.conf:3: bfd must be on or off, not 'maybe'" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n",
+	  "t.conf:3: neighbor a: missing '}'" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " local-address ::1; }\n",
+	  "t.conf:2: neighbor a: local-address and address are of different families" },
+};
+
+TEST(errors_carry_file_line_and_nothing_is_kept)
+{
+	struct config c;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&c, 0xff, sizeof(c));
+		EXPECT_EQ(-1, config_parse(bad[i].text, "t.conf", &c, err, sizeof(err)));
+		EXPECT_STREQ(bad[i].error, err);
+		EXPECT_EQ(0, c.n_neighbors);	/* all or nothing */
+		EXPECT_EQ(NULL, c.neighbors);
+	}
+}
+
+TEST(neighbor_change_detection)
+{
+	struct config a, b;
+	char err[256];
+
+	ASSERT_EQ(0, config_parse(good, "a", &a, err, sizeof(err)));
+	ASSERT_EQ(0, config_parse(good, "b", &b, err, sizeof(err)));
+	EXPECT_FALSE(config_neighbor_differs(&a.neighbors[0], &b.neighbors[0]));
+	b.neighbors[0].announce[1].prefix.len = 33;
+	EXPECT_TRUE(config_neighbor_differs(&a.neighbors[0], &b.neighbors[0]));
+	b.neighbors[1].password[0] = 'x';
+	EXPECT_TRUE(config_neighbor_differs(&a.neighbors[1], &b.neighbors[1]));
+	config_free(&a);
+	config_free(&b);
+}
+
+TEST(load_reports_missing_file)
+{
+	struct config c;
+	char err[256];
+
+	EXPECT_EQ(-1, config_load("/nonexistent/peeredged.conf", &c, err, sizeof(err)));
+	EXPECT_STREQ("/nonexistent/peeredged.conf: No such file or directory", err);
+}
+
+TEST(shipped_example_parses)
+{
+	const char *top = getenv("TOP");
+	char path[4096], err[512];
+	struct config c;
+
+	/* The runner starts tests at the top of the tree. */
+	snprintf(path, sizeof(path), "%s/agent/peeredged.conf.example", top ? top : ".");
+	ASSERT_EQ(0, config_load(path, &c, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(3, c.n_neighbors);
+	config_free(&c);
+}
+
+TEST_HARNESS_MAIN

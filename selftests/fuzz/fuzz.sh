@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host test: fuzz the BGP message decoders for FUZZ_TIME seconds (20).
+. "$(dirname "$0")/../lib/lib.sh"
+command -v clang >/dev/null || skip_all "clang is not installed"
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+	skip_all "libclang-rt (libFuzzer) is not installed"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# libFuzzer is chatty: keep its log, show the summary (all of it on failure).
+fuzz() {
+	make -s -C "$TOP/selftests/fuzz" run >"$log" 2>&1 && rc=0 || rc=$?
+	if [ "$rc" = 0 ]; then grep -E "^(Done|stat::number_of_executed_units|stat::new_units)" "$log"
+	else tail -n 40 "$log"; fi
+	return "$rc"
+}
+check "fuzzer and seed corpus build" make -s -C "$TOP/selftests/fuzz"
+check "decoders survive ${FUZZ_TIME:-20} s of fuzzing" fuzz
+done_testing
