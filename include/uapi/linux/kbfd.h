@@ -92,6 +92,7 @@ enum kbfd_cmd {
 	KBFD_CMD_SESSION_EVENT,
 	__KBFD_CMD_MAX
 };
+
 #define KBFD_CMD_MAX (__KBFD_CMD_MAX - 1)
 
 /* Session states, with the values RFC 5880 section 4.1 puts on the wire. */
@@ -189,6 +190,7 @@ enum kbfd_attr {
 	KBFD_A_PAD,
 	__KBFD_A_MAX
 };
+
 #define KBFD_A_MAX (__KBFD_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_KBFD_H */
