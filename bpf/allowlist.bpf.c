@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peeredge XDP allowlist.
+ *
+ * Attached to each peering interface (a bond's members, or the bond). Frames
+ * the control plane needs always pass (slow protocols/LACP, ARP, LLDP, IPv6
+ * neighbor discovery, BGP, BFD, with up to two VLAN tags); IPv4/IPv6 data
+ * passes only when its source lies inside a Verified prefix of the
+ * interface's peering; every other ethertype is dropped. Each verdict is
+ * counted per interface and reason. Map layouts and the lookup structure:
+ * include/peeredge/allowlist.h.
+ *
+ * Built twice: normally, and with -DPE_LOOKUP_LPM for the benchmark, where
+ * the only difference is that the address lookup goes through two
+ * BPF_MAP_TYPE_LPM_TRIE maps (same parsing, config and counters).
+ *
+ * Kept to what Debian's 6.1 verifier accepts: bounded loops, helpers only.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "peeredge/allowlist.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define ETH_P_SLOW_	0x8809
+#define ETH_P_LLDP_	0x88cc
+#define ETH_P_8021Q_	0x8100
+#define ETH_P_8021AD_	0x88a8
+#define PE_MAX_VLAN	2
+#define PE_MAX_EXTHDR	8
+
+#define IPPROTO_ICMPV6_	58
+#define NEXTHDR_HOP	0
+#define NEXTHDR_ROUTING	43
+#define NEXTHDR_FRAG	44
+#define NEXTHDR_AUTH	51
+#define NEXTHDR_DEST	60
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PE_MAX_IFINDEX);
+	__type(key, __u32);
+	__type(value, struct pe_ifcfg);
+} pe_ifcfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PE_MAX_IFACES * PE_R_MAX);
+	__type(key, __u32);
+	__type(value, struct pe_cnt);
+} pe_counters SEC(".maps");
+
+#ifndef PE_LOOKUP_LPM
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u64);
+} pe_sets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PE_V4_TBL24_SIZE / PE_V4_GROUP);
+	__type(key, __u32);
+	__type(value, struct pe_v4_group);
+} pe_v4_tbl24 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 16384);	/* chunks, set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v4_chunk);
+} pe_v4_tbl8 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PE_V6_TOP_SIZE);
+	__type(key, __u32);
+	__type(value, struct pe_v6_dir);
+} pe_v6_top SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 262144);
+	__type(key, struct pe_v6_key);
+	__type(value, struct pe_v6_val);
+} pe_v6_hash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1048576);
+	__type(key, struct pe_prefix_key);
+	__type(value, __u64);
+} pe_prefixes SEC(".maps");
+
+static __always_inline int set_has(__u32 id, __u64 bit)
+{
+	__u64 *set;
+
+	if (!id)
+		return 0;
+	set = bpf_map_lookup_elem(&pe_sets, &id);
+	return set && (*set & bit);
+}
+
+static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
+{
+	__u32 a = bpf_ntohl(saddr), idx = a >> 12, v;
+	struct pe_v4_chunk *c;
+	struct pe_v4_group *g;
+
+	g = bpf_map_lookup_elem(&pe_v4_tbl24, &idx);
+	if (!g)
+		return 0;
+	v = g->v[(a >> 8) & (PE_V4_GROUP - 1)];
+	if (v & PE_V4_CHUNK) {
+		idx = v & PE_V4_CHUNK_MASK;
+		c = bpf_map_lookup_elem(&pe_v4_tbl8, &idx);
+		if (!c)
+			return 0;
+		v = c->v[a & 0xff];
+	}
+	return set_has(v, bit);
+}
+
+/* Keep the first nbytes (0..8) of a network-order u64 loaded from memory. */
+static __always_inline __u64 keep_bytes(__u64 v, int nbytes)
+{
+	if (nbytes >= 8)
+		return v;
+	if (nbytes <= 0)
+		return 0;
+	return v & ((1ULL << (nbytes * 8)) - 1);
+}
+
+/*
+ * A global function: the verifier checks it once, on its own, instead of
+ * once per parsing path that reaches it (the level loop would otherwise
+ * multiply with the extension-header walk past the 1M instruction budget).
+ * hi/lo: the source address, first and last 8 bytes as loaded from memory.
+ */
+__attribute__((noinline)) int pe_v6_lookup(__u64 hi, __u64 lo, __u64 bit)
+{
+	struct pe_v6_key key = {};
+	struct pe_v6_dir *d;
+	struct pe_v6_val *v;
+	__u64 top;
+	__u32 idx, mask;
+	int i;
+
+	idx = ((hi & 0xff) << 8) | ((hi >> 8) & 0xff);
+	d = bpf_map_lookup_elem(&pe_v6_top, &idx);
+	if (!d)
+		return 0;
+	top = d->head;
+	if (set_has((__u32)top, bit))
+		return 1;
+	mask = top >> 32;
+	if (mask & 1) {
+		key.level = 24;
+		key.hi = keep_bytes(hi, 3);
+		v = bpf_map_lookup_elem(&pe_v6_hash, &key);
+		if (v && set_has(v->set, bit))
+			return 1;
+	}
+	/* No /32 node in this /22: a random source costs no hash probe. */
+	if (!(d->nodes & (1ULL << (((hi >> 16) & 0xff) >> 2))))
+		return 0;
+	key.level = 32;
+	key.hi = keep_bytes(hi, 4);
+	v = bpf_map_lookup_elem(&pe_v6_hash, &key);
+	if (!v)
+		return 0;
+	if (set_has(v->set, bit))
+		return 1;
+	mask = v->mask;
+	/* mask is left alone in the loop: the verifier can prune. */
+	for (i = PE_V6_NLEVELS - 1; i >= 2; i--) {
+		int nbytes = (PE_V6_LEVEL_MIN + PE_V6_LEVEL_STEP * i) / 8;
+
+		if (!(mask & (1u << i)))
+			continue;
+		key.level = PE_V6_LEVEL_MIN + PE_V6_LEVEL_STEP * i;
+		key.hi = keep_bytes(hi, nbytes);
+		key.lo = keep_bytes(lo, nbytes - 8);
+		v = bpf_map_lookup_elem(&pe_v6_hash, &key);
+		if (v && set_has(v->set, bit))
+			return 1;
+	}
+	return 0;
+}
+static __always_inline int v6_allowed(const struct in6_addr *src, __u64 bit)
+{
+	__u64 hi, lo;
+
+	__builtin_memcpy(&hi, &src->s6_addr[0], 8);
+	__builtin_memcpy(&lo, &src->s6_addr[8], 8);
+	return pe_v6_lookup(hi, lo, bit);
+}
+#else /* PE_LOOKUP_LPM: the comparison program of the benchmark */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 2097152);
+	__type(key, struct pe_lpm4_key);
+	__type(value, __u64);
+} pe_lpm4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 2097152);
+	__type(key, struct pe_lpm6_key);
+	__type(value, __u64);
+} pe_lpm6 SEC(".maps");
+
+static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
+{
+	struct pe_lpm4_key key = { .prefixlen = 32 };
+	__u64 *v;
+
+	__builtin_memcpy(key.addr, &saddr, 4);
+	v = bpf_map_lookup_elem(&pe_lpm4, &key);
+	return v && (*v & bit);
+}
+
+static __always_inline int v6_allowed(const struct in6_addr *src, __u64 bit)
+{
+	struct pe_lpm6_key key = { .prefixlen = 128 };
+	__u64 *v;
+
+	__builtin_memcpy(key.addr, src, 16);
+	v = bpf_map_lookup_elem(&pe_lpm6, &key);
+	return v && (*v & bit);
+}
+#endif
+
+/* A parsing cursor: every read is checked against the end of the frame. */
+struct cursor {
+	void *data;
+	void *end;
+	__u32 off;
+};
+
+#define CUR_PTR(c, n) ({						\
+	void *__p = (c)->data + (c)->off;				\
+	__p + (n) > (c)->end ? NULL : __p;				\
+})
+
+/* L4 of a packet: is it control plane? Returns a PE_R_PASS_* or -1. */
+static __always_inline int l4_control(struct cursor *c, __u8 proto, int v6)
+{
+	__u8 *l4;
+
+	if (proto == IPPROTO_TCP) {
+		l4 = CUR_PTR(c, 4);
+		if (!l4)
+			return -1;
+		if ((l4[0] == 0 && l4[1] == 179) || (l4[2] == 0 && l4[3] == 179))
+			return PE_R_PASS_BGP;
+	} else if (proto == IPPROTO_UDP) {
+		__u16 dport;
+
+		l4 = CUR_PTR(c, 4);
+		if (!l4)
+			return -1;
+		dport = ((__u16)l4[2] << 8) | l4[3];
+		if (dport == 3784 || dport == 4784 || dport == 6784)
+			return PE_R_PASS_BFD;
+	} else if (proto == IPPROTO_ICMPV6_ && v6) {
+		l4 = CUR_PTR(c, 1);
+		if (!l4)
+			return -1;
+		if (l4[0] >= 133 && l4[0] <= 137)
+			return PE_R_PASS_ND;
+	}
+	return -1;
+}
+
+static __always_inline int do_ipv4(struct cursor *c, __u64 bit)
+{
+	struct iphdr *iph = CUR_PTR(c, sizeof(*iph));
+	__u32 hlen;
+	int r;
+
+	if (!iph || iph->version != 4 || iph->ihl < 5)
+		return PE_R_DROP_MALFORMED;
+	hlen = iph->ihl * 4;
+	/* Non-first fragments carry no L4 header: source decides alone. */
+	if (!(iph->frag_off & bpf_htons(0x1fff))) {
+		c->off += hlen;
+		r = l4_control(c, iph->protocol, 0);
+		if (r >= 0)
+			return r;
+	}
+	return v4_allowed(iph->saddr, bit) ? PE_R_PASS_V4 : PE_R_DROP_V4_SRC;
+}
+
+static __always_inline int do_ipv6(struct cursor *c, __u64 bit)
+{
+	struct ipv6hdr *ip6h = CUR_PTR(c, sizeof(*ip6h));
+	__u8 nh, *h;
+	int i, r;
+
+	if (!ip6h || ip6h->version != 6)
+		return PE_R_DROP_MALFORMED;
+	nh = ip6h->nexthdr;
+	c->off += sizeof(*ip6h);
+	/*
+	 * Walk at most PE_MAX_EXTHDR extension headers. A chain that is
+	 * longer, truncated, or a non-first fragment: no L4, source decides.
+	 */
+	for (i = 0; i < PE_MAX_EXTHDR; i++) {
+		if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING &&
+		    nh != NEXTHDR_DEST && nh != NEXTHDR_FRAG &&
+		    nh != NEXTHDR_AUTH)
+			break;
+		h = CUR_PTR(c, 8);
+		if (!h)
+			goto source;
+		if (nh == NEXTHDR_FRAG) {
+			if ((h[2] << 8 | h[3]) & 0xfff8)
+				goto source;
+			c->off += 8;
+		} else if (nh == NEXTHDR_AUTH) {
+			c->off += ((__u32)h[1] + 2) * 4;
+		} else {
+			c->off += ((__u32)h[1] + 1) * 8;
+		}
+		nh = h[0];
+	}
+	r = l4_control(c, nh, 1);
+	if (r >= 0)
+		return r;
+source:
+	return v6_allowed(&ip6h->saddr, bit) ? PE_R_PASS_V6 : PE_R_DROP_V6_SRC;
+}
+
+/*
+ * The IP layers are global functions, verified once each, whatever the L2
+ * path (tags) that led to them: this keeps the verifier's work small on
+ * 6.1. off: where the IP header starts (after at most two tags).
+ */
+#define PE_MAX_L2	(sizeof(struct ethhdr) + 4 * PE_MAX_VLAN)
+
+__attribute__((noinline)) int pe_ipv4(struct xdp_md *ctx, __u32 off, __u64 bit)
+{
+	struct cursor c = {
+		.data = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+		.off = off,
+	};
+
+	if (off > PE_MAX_L2)
+		return PE_R_DROP_MALFORMED;
+	return do_ipv4(&c, bit);
+}
+
+__attribute__((noinline)) int pe_ipv6(struct xdp_md *ctx, __u32 off, __u64 bit)
+{
+	struct cursor c = {
+		.data = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+		.off = off,
+	};
+
+	if (off > PE_MAX_L2)
+		return PE_R_DROP_MALFORMED;
+	return do_ipv6(&c, bit);
+}
+
+static __always_inline int classify(struct xdp_md *ctx, struct cursor *c,
+				    __u64 bit)
+{
+	struct ethhdr *eth = CUR_PTR(c, sizeof(*eth));
+	__u16 proto;
+	__u8 *vh;
+	int i;
+
+	if (!eth)
+		return PE_R_DROP_MALFORMED;
+	proto = bpf_ntohs(eth->h_proto);
+	c->off = sizeof(*eth);
+	for (i = 0; i < PE_MAX_VLAN; i++) {
+		if (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_)
+			break;
+		vh = CUR_PTR(c, 4);
+		if (!vh)
+			return PE_R_DROP_MALFORMED;
+		proto = (__u16)vh[2] << 8 | vh[3];
+		c->off += 4;
+	}
+	switch (proto) {
+	case ETH_P_SLOW_:
+		return PE_R_PASS_SLOW;
+	case ETH_P_ARP:
+		return PE_R_PASS_ARP;
+	case ETH_P_LLDP_:
+		return PE_R_PASS_LLDP;
+	case ETH_P_IP:
+		return pe_ipv4(ctx, c->off, bit);
+	case ETH_P_IPV6:
+		return pe_ipv6(ctx, c->off, bit);
+	}
+	return PE_R_DROP_ETHERTYPE;
+}
+
+static __always_inline void count(__u32 slot, __u32 reason, __u64 bytes)
+{
+	__u32 idx = slot * PE_R_MAX + reason;
+	struct pe_cnt *cnt;
+
+	cnt = bpf_map_lookup_elem(&pe_counters, &idx);
+	if (cnt) {
+		cnt->packets++;
+		cnt->bytes += bytes;
+	}
+}
+
+SEC("xdp")
+int pe_allowlist(struct xdp_md *ctx)
+{
+	struct cursor c = {
+		.data = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+	};
+	__u32 ifindex = ctx->ingress_ifindex, slot = 0;
+	struct pe_ifcfg *cfg;
+	__u64 bit = 0;
+	int reason;
+
+	cfg = bpf_map_lookup_elem(&pe_ifcfg, &ifindex);
+	if (cfg && !cfg->active)
+		cfg = NULL;
+	if (cfg) {
+		slot = cfg->slot < PE_MAX_IFACES ? cfg->slot : 0;
+		if (cfg->peering < PE_MAX_PEERINGS)
+			bit = 1ULL << cfg->peering;
+	}
+	reason = classify(ctx, &c, bit);
+	if (reason >= PE_R_DROP_V4_SRC) {
+		if (!cfg)
+			reason = PE_R_PASS_NOCFG;
+		else if (cfg->mode == PE_MODE_MONITOR)
+			reason += PE_R_MON_OFFSET;
+	}
+	count(slot, reason, c.end - c.data);
+	if (reason >= PE_R_DROP_V4_SRC && reason < PE_R_MON_V4_SRC)
+		return XDP_DROP;
+	return XDP_PASS;
+}

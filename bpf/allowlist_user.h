@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * peeredge XDP allowlist: userspace library (build/bpf/liballowlist.a).
+ *
+ * Opens and loads the XDP program, creates or reuses its maps pinned under a
+ * directory, attaches it to interfaces through pinned bpf_links (replaced
+ * atomically when the program is reloaded), and keeps the lookup tables in
+ * step with the Verified prefixes the caller adds and removes, one at a time,
+ * without a moment where a still-valid source is refused.
+ *
+ * A handle is not thread-safe: one writer (the agent) at a time, per pin
+ * directory. The XDP program reads concurrently; every table update is a
+ * single aligned store or a single map-element update, ordered so that the
+ * program sees either the old or the new answer. All functions return 0 (or
+ * a count / boolean where said) and -errno on failure.
+ */
+#ifndef PEEREDGE_ALLOWLIST_USER_H
+#define PEEREDGE_ALLOWLIST_USER_H
+
+#include <linux/types.h>
+#include <stddef.h>
+
+#include "peeredge/allowlist.h"
+
+struct pe_allowlist;
+
+struct pe_allowlist_opts {
+	/*
+	 * Where the maps (and links) are pinned: created when missing,
+	 * reused when present (sizes are then taken from the pinned maps).
+	 * NULL: nothing pinned, everything goes away with the handle.
+	 */
+	const char *pin_dir;
+	__u32 v4_chunks;	/* /24s holding longer prefixes; 0: 16384 */
+	__u32 v6_slots;		/* IPv6 hash entries; 0: 262144 */
+	__u32 prefixes;		/* registry capacity; 0: 1048576 */
+};
+
+int pe_allowlist_open(const struct pe_allowlist_opts *opts,
+		      struct pe_allowlist **alp);
+/* Frees the handle; pinned maps and pinned links stay in place. */
+void pe_allowlist_close(struct pe_allowlist *al);
+
+/* The loaded XDP program (for BPF_PROG_TEST_RUN, bpftool, ...). */
+int pe_allowlist_prog_fd(const struct pe_allowlist *al);
+
+/*
+ * Attach to ifindex (in the caller's network namespace) through a bpf_link,
+ * pinned as <pin_dir>/link_<ifindex>. When a link is already there (an
+ * earlier load), its program is replaced atomically (BPF_LINK_UPDATE); when
+ * a program was attached through netlink, it is replaced with
+ * XDP_FLAGS_REPLACE. xdp_flags: 0 (native when the driver has it, else
+ * generic), XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE. The interface must
+ * have been configured first (-ENOENT otherwise).
+ */
+int pe_allowlist_attach(struct pe_allowlist *al, int ifindex, __u32 xdp_flags);
+int pe_allowlist_detach(struct pe_allowlist *al, int ifindex);
+
+/*
+ * Per-interface configuration; takes effect on the next packet. ifindex
+ * must be below PE_MAX_IFINDEX (-ERANGE), at most PE_MAX_IFACES - 1
+ * interfaces are configured at a time (-ENOSPC).
+ */
+int pe_allowlist_set_iface(struct pe_allowlist *al, int ifindex,
+			   unsigned int peering, enum pe_mode mode);
+/* Removes configuration and counters; detach first. */
+int pe_allowlist_del_iface(struct pe_allowlist *al, int ifindex);
+
+/*
+ * Allow (remove) sources inside family/addr/len on peering. addr is in
+ * network order (struct in_addr / in6_addr); host bits must be zero
+ * (-EINVAL). Adding twice is harmless; removing what is not there is
+ * -ENOENT. A source is allowed on a peering while any added prefix of that
+ * peering covers it, whatever the other, longer or shorter, prefixes.
+ */
+int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
+		     unsigned int len, unsigned int peering);
+int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
+		     unsigned int len, unsigned int peering);
+
+/*
+ * What the XDP program would answer for a source address on a peering,
+ * computed from the same tables: 1 allowed, 0 not, -errno.
+ */
+int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
+			 unsigned int peering);
+
+/*
+ * Counters of a configured ifindex (since it was configured) summed over
+ * CPUs, indexed by enum pe_reason; ifindex 0: all unconfigured interfaces.
+ */
+int pe_allowlist_counters(struct pe_allowlist *al, int ifindex,
+			  struct pe_cnt out[PE_R_MAX]);
+/* "pass_bgp", "drop_v4_src", ...; "?" when out of range. */
+const char *pe_reason_name(unsigned int reason);
+
+struct pe_allowlist_stats {
+	__u64 prefixes;		/* registry entries */
+	__u32 sets;		/* interned peering sets */
+	__u32 v4_chunks_used, v4_chunks;
+	__u32 v6_slots_used, v6_slots;
+};
+void pe_allowlist_stats(const struct pe_allowlist *al,
+			struct pe_allowlist_stats *st);
+
+#endif

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xdp_bench: ns/packet of the peeredge XDP allowlist against the same
+ * program built with a plain BPF_MAP_TYPE_LPM_TRIE lookup
+ * (bpf/allowlist.bpf.c -DPE_LOOKUP_LPM: same parsing, config and counters),
+ * both loaded in the same run with the same prefixes and the same packets.
+ *
+ * Method (printed with the results):
+ *  - N random prefixes (IPv4 with a length mix shaped like the global
+ *    table, IPv6 likewise) on peering 0; the tables grow in place from one
+ *    size to the next;
+ *  - 1024 distinct UDP packets: half from a random address inside a random
+ *    inserted prefix, half from a uniformly random address (IPv6: inside
+ *    2000::/3); both programs must give every packet the same verdict;
+ *  - "hot": BPF_PROG_TEST_RUN with repeat R on each packet in turn, the
+ *    kernel's per-run average; the median over the 1024 packets;
+ *  - "rotating": repeat 1, cycling through the 1024 packets K times, so that
+ *    consecutive runs touch different table entries (caches cold as with
+ *    real traffic); the median over all runs, minus the same figure for a
+ *    null XDP program (timer and test-run overhead).
+ *  The bench pins itself to CPU 0 at SCHED_FIFO priority 10, and the three
+ *  programs are measured interleaved, packet by packet.
+ *  Medians, not means: on a shared host a measurement now and then includes
+ *  time the vCPU was not running.
+ *
+ *   xdp_bench [-o DIR_OF_allowlist_lpm.bpf.o] [-4 N,N,..] [-6 N,N,..]
+ *             [-r REPEAT] [-k ROUNDS]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libgen.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "allowlist_user.h"
+#include "../bpf/pkt.h"
+
+#define NPKT 1024
+#define MAX_SIZES 8
+
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned long long rnd(void)
+{
+	/* xorshift64* */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ULL;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct pfx {
+	unsigned char a[16];
+	unsigned char len;
+};
+
+/* Length mixes (per 10000), roughly the shape of the global tables. */
+static const struct { int len, w; } mix4[] = {
+	{ 8, 1 }, { 12, 10 }, { 14, 30 }, { 16, 120 }, { 17, 60 }, { 18, 100 },
+	{ 19, 200 }, { 20, 300 }, { 21, 400 }, { 22, 900 }, { 23, 800 },
+	{ 24, 6679 }, { 25, 100 }, { 26, 80 }, { 27, 70 }, { 28, 50 },
+	{ 29, 50 }, { 30, 30 }, { 32, 20 },
+};
+
+static const struct { int len, w; } mix6[] = {
+	{ 20, 20 }, { 24, 50 }, { 28, 80 }, { 29, 400 }, { 32, 1200 },
+	{ 33, 30 }, { 36, 400 }, { 40, 600 }, { 44, 600 }, { 46, 100 },
+	{ 47, 50 }, { 48, 4500 }, { 52, 100 }, { 56, 400 }, { 60, 70 },
+	{ 64, 1300 }, { 128, 100 },
+};
+
+static int pick_len(int v6)
+{
+	int r = rnd() % 10000, i, n = v6 ? sizeof(mix6) / sizeof(mix6[0]) :
+					  sizeof(mix4) / sizeof(mix4[0]);
+
+	for (i = 0; i < n; i++) {
+		r -= v6 ? mix6[i].w : mix4[i].w;
+		if (r < 0)
+			return v6 ? mix6[i].len : mix4[i].len;
+	}
+	return v6 ? 48 : 24;
+}
+
+static void rand_addr(unsigned char *a, int v6)
+{
+	int i;
+
+	for (i = 0; i < (v6 ? 16 : 4); i++)
+		a[i] = rnd();
+	if (v6)
+		a[0] = 0x20 | (a[0] & 0x1f);	/* 2000::/3 */
+}
+
+static void mask(unsigned char *a, int len, int bytes)
+{
+	int i;
+
+	for (i = 0; i < bytes; i++) {
+		int keep = len - i * 8;
+
+		if (keep <= 0)
+			a[i] = 0;
+		else if (keep < 8)
+			a[i] &= 0xff << (8 - keep);
+	}
+}
+
+struct lpm {
+	struct bpf_object *obj;
+	int prog, m4, m6, cfg;
+};
+
+static int lpm_open(const char *path, struct lpm *l)
+{
+	struct pe_ifcfg cfg = { .peering = 0, .mode = PE_MODE_ENFORCE,
+				.slot = 1, .active = 1 };
+	__u32 one = 1;
+	int err;
+
+	l->obj = bpf_object__open_file(path, NULL);
+	if (!l->obj)
+		return -errno;
+	err = bpf_object__load(l->obj);
+	if (err)
+		return err;
+	l->prog = bpf_program__fd(bpf_object__find_program_by_name(l->obj,
+								    "pe_allowlist"));
+	l->m4 = bpf_object__find_map_fd_by_name(l->obj, "pe_lpm4");
+	l->m6 = bpf_object__find_map_fd_by_name(l->obj, "pe_lpm6");
+	l->cfg = bpf_object__find_map_fd_by_name(l->obj, "pe_ifcfg");
+	if (l->prog < 0 || l->m4 < 0 || l->m6 < 0 || l->cfg < 0)
+		return -ENOENT;
+	return bpf_map_update_elem(l->cfg, &one, &cfg, BPF_ANY) ? -errno : 0;
+}
+
+static int lpm_add(struct lpm *l, const struct pfx *p, int v6)
+{
+	__u64 bits = 1;
+
+	if (v6) {
+		struct pe_lpm6_key k = { .prefixlen = p->len };
+
+		memcpy(k.addr, p->a, 16);
+		return bpf_map_update_elem(l->m6, &k, &bits, BPF_ANY) ? -errno : 0;
+	} else {
+		struct pe_lpm4_key k = { .prefixlen = p->len };
+
+		memcpy(k.addr, p->a, 4);
+		return bpf_map_update_elem(l->m4, &k, &bits, BPF_ANY) ? -errno : 0;
+	}
+}
+
+static int null_prog(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "pe_null", "GPL", insns, 2, NULL);
+}
+
+static int run(int prog, const struct pkt *p, int repeat, __u32 *dur)
+{
+	struct xdp_md ctx = { .data_end = p->len, .ingress_ifindex = 1 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->b,
+		    .data_size_in = p->len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = repeat);
+
+	if (bpf_prog_test_run_opts(prog, &o))
+		return -errno;
+	*dur = o.duration;
+	return o.retval;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Median over runs: robust against the vCPU being preempted in the middle
+ * of a measurement (steal time on a shared host), which a mean is not.
+ */
+static double median(__u32 *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_u32);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/*
+ * The three programs are measured interleaved, packet by packet, so that a
+ * slow moment of the host hits all three alike.
+ * hot: per-packet repeat, median over the packets, per program.
+ */
+static int bench_hot(const int *prog, const struct pkt *pk, int repeat,
+		     double *out)
+{
+	static __u32 d[3][NPKT];
+	int i, j;
+
+	for (i = 0; i < NPKT; i++)
+		for (j = 0; j < 3; j++)
+			if (run(prog[j], &pk[i], repeat, &d[j][i]) < 0)
+				return -1;
+	for (j = 0; j < 3; j++)
+		out[j] = median(d[j], NPKT);
+	return 0;
+}
+
+/* rotating: one run per packet, cycling; median over all runs. */
+static int bench_rot(const int *prog, const struct pkt *pk, int rounds,
+		     double *out)
+{
+	size_t n = (size_t)rounds * NPKT, k = 0;
+	__u32 *d[3];
+	int i, j, r, err = 0;
+
+	for (j = 0; j < 3; j++)
+		d[j] = calloc(n, sizeof(__u32));
+	if (!d[0] || !d[1] || !d[2])
+		err = -1;
+	for (r = 0; r < rounds && !err; r++)
+		for (i = 0; i < NPKT && !err; i++, k++)
+			for (j = 0; j < 3 && !err; j++)
+				if (run(prog[j], &pk[i], 1, &d[j][k]) < 0)
+					err = -1;
+	for (j = 0; j < 3; j++) {
+		if (!err)
+			out[j] = median(d[j], n);
+		free(d[j]);
+	}
+	return err;
+}
+
+static int parse_sizes(char *s, long *out)
+{
+	int n = 0;
+	char *t;
+
+	for (t = strtok(s, ","); t && n < MAX_SIZES; t = strtok(NULL, ","))
+		out[n++] = strtol(t, NULL, 10);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	long sz4[MAX_SIZES] = { 1000, 100000, 1000000 }, sz6[MAX_SIZES] = {
+		1000, 100000, 1000000 };
+	int n4 = 3, n6 = 3, repeat = 1000, rounds = 30, opt, fam, nulfd, err;
+	struct row {
+		int v6;
+		long n;
+		double pe_h, lpm_h, null_h, pe_r, lpm_r;
+	} rows[2 * MAX_SIZES];
+	int nrows = 0, ri, rt;
+	double t_start = now();
+	struct pe_allowlist_opts o = { .v4_chunks = 65536, .v6_slots = 1 << 23,
+				       .prefixes = 1 << 22 };
+	char objpath[4096], *dir = NULL;
+	struct pe_allowlist *al;
+	struct pkt *pk;
+	struct pfx *pf;
+	struct lpm l = { .prog = -1, .m4 = -1, .m6 = -1, .cfg = -1 };
+	double null_hot;
+
+	while ((opt = getopt(argc, argv, "o:4:6:r:k:")) != -1) {
+		switch (opt) {
+		case 'o': dir = optarg; break;
+		case '4': n4 = parse_sizes(optarg, sz4); break;
+		case '6': n6 = parse_sizes(optarg, sz6); break;
+		case 'r': repeat = atoi(optarg); break;
+		case 'k': rounds = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: xdp_bench [-o DIR] [-4 N,..] [-6 N,..] [-r REPEAT] [-k ROUNDS]\n");
+			return 2;
+		}
+	}
+	if (!dir)
+		dir = dirname(strdup(argv[0]));
+	snprintf(objpath, sizeof(objpath), "%s/allowlist_lpm.bpf.o", dir);
+
+	/* A netns of our own: ifindex 1 is our lo. */
+	if (unshare(CLONE_NEWNET)) {
+		perror("unshare (needs root)");
+		return 4;
+	}
+	libbpf_set_print(NULL);
+	/*
+	 * One CPU, real-time priority: other work on the machine (test VMs,
+	 * builds) then waits instead of landing inside a measurement.
+	 */
+	{
+		struct sched_param sp = { .sched_priority = 10 };
+		cpu_set_t cpus;
+
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		rt = !sched_setaffinity(0, sizeof(cpus), &cpus) &&
+		     !sched_setscheduler(0, SCHED_FIFO, &sp);
+	}
+	err = pe_allowlist_open(&o, &al);
+	if (!err)
+		err = pe_allowlist_set_iface(al, 1, 0, PE_MODE_ENFORCE);
+	if (err) {
+		fprintf(stderr, "peeredge: %s\n", strerror(-err));
+		return 1;
+	}
+	err = lpm_open(objpath, &l);
+	if (err) {
+		fprintf(stderr, "%s: %s\n", objpath, strerror(-err));
+		return 1;
+	}
+	nulfd = null_prog();
+	/*
+	 * BPF_PROG_TEST_RUN registers the program with the XDP dispatcher
+	 * around each run, which waits for an RCU grace period unless the
+	 * program is already attached somewhere: attach all three (generic
+	 * mode, to veths of this netns that carry no traffic).
+	 */
+	if (system("ip link add pb0 type veth peer name pb1 && "
+		   "ip link add pb2 type veth peer name pb3") ||
+	    bpf_xdp_attach(if_nametoindex("pb0"), pe_allowlist_prog_fd(al),
+			   XDP_FLAGS_SKB_MODE, NULL) ||
+	    bpf_xdp_attach(if_nametoindex("pb1"), l.prog, XDP_FLAGS_SKB_MODE, NULL) ||
+	    bpf_xdp_attach(if_nametoindex("pb2"), nulfd, XDP_FLAGS_SKB_MODE, NULL))
+		fprintf(stderr, "# could not attach the programs: runs will be slow\n");
+	pk = calloc(NPKT, sizeof(*pk));
+	pf = calloc(2000000, sizeof(*pf));
+	if (nulfd < 0 || !pk || !pf)
+		return 1;
+
+	printf("# xdp_bench: peeredge (DIR-24-8 IPv4, /16 directory + per-level hash IPv6)\n"
+	       "# vs the same program with BPF_MAP_TYPE_LPM_TRIE lookups, same run, same packets.\n"
+	       "# %d distinct UDP packets per row (half from inside inserted prefixes, half random);\n"
+	       "# hot: BPF_PROG_TEST_RUN repeat=%d per packet, kernel average, median over packets;\n"
+	       "# rotating: repeat=1 over the %d packets x %d rounds, median, minus a null XDP program.\n"
+	       "# the three programs interleaved packet by packet; %s.\n",
+	       NPKT, repeat, NPKT, rounds,
+	       rt ? "pinned to CPU 0 at SCHED_FIFO 10" : "NOT real-time (sched_setscheduler failed)");
+	for (fam = 0; fam < 2; fam++) {
+		long have = 0;
+		int si, nsz = fam ? n6 : n4;
+
+		for (si = 0; si < nsz; si++) {
+			long want = (fam ? sz6 : sz4)[si], i;
+			double t0 = now(), t_pe = 0, t_lpm = 0, pe_h, pe_r, lpm_h, lpm_r;
+			int bytes = fam ? 16 : 4, mism = 0, allowed = 0;
+			struct pe_allowlist_stats st;
+
+			if (want > 2000000)
+				want = 2000000;
+			for (i = have; i < want; i++) {
+				struct pfx *p = &pf[i];
+				double t;
+
+				p->len = pick_len(fam);
+				rand_addr(p->a, fam);
+				mask(p->a, p->len, bytes);
+				t = now();
+				err = pe_allowlist_add(al, fam ? AF_INET6 : AF_INET,
+						       p->a, p->len, 0);
+				t_pe += now() - t;
+				if (err) {
+					fprintf(stderr, "add: %s\n", strerror(-err));
+					return 1;
+				}
+				t = now();
+				err = lpm_add(&l, p, fam);
+				t_lpm += now() - t;
+				if (err) {
+					fprintf(stderr, "lpm add: %s\n", strerror(-err));
+					return 1;
+				}
+			}
+			have = want;
+			for (i = 0; i < NPKT; i++) {
+				unsigned char a[16];
+				char s[64];
+
+				rand_addr(a, fam);
+				if (i % 2 == 0) {
+					const struct pfx *p = &pf[rnd() % have];
+					int b;
+
+					for (b = 0; b < bytes; b++) {
+						int keep = p->len - b * 8;
+
+						if (keep >= 8)
+							a[b] = p->a[b];
+						else if (keep > 0)
+							a[b] = p->a[b] | (a[b] & (0xff >> keep));
+					}
+				}
+				inet_ntop(fam ? AF_INET6 : AF_INET, a, s, sizeof(s));
+				if (fam) {
+					pkt_eth(&pk[i], 0x86dd, 0, NULL);
+					pkt_ip6(&pk[i], s, "2001:db8::1", IPPROTO_UDP);
+				} else {
+					pkt_eth(&pk[i], 0x0800, 0, NULL);
+					pkt_ip4(&pk[i], s, "198.51.100.1", IPPROTO_UDP, 0);
+				}
+				pkt_ports(&pk[i], 40000, 5060, 4 + 32);
+				pkt_fix_len(&pk[i]);
+			}
+			for (i = 0; i < NPKT; i++) {
+				__u32 d;
+				int a = run(pe_allowlist_prog_fd(al), &pk[i], 1, &d);
+				int b = run(l.prog, &pk[i], 1, &d);
+
+				mism += a != b || a < 0;
+				allowed += a == XDP_PASS;
+			}
+			if (mism) {
+				fprintf(stderr, "%d packets with different verdicts\n", mism);
+				return 1;
+			}
+			{
+				int progs[3] = { pe_allowlist_prog_fd(al), l.prog, nulfd };
+				double h[3], r[3];
+
+				if (bench_hot(progs, pk, repeat, h) ||
+				    bench_rot(progs, pk, rounds, r)) {
+					fprintf(stderr, "BPF_PROG_TEST_RUN failed\n");
+					return 1;
+				}
+				pe_h = h[0];
+				lpm_h = h[1];
+				null_hot = h[2];
+				pe_r = r[0] - r[2];
+				lpm_r = r[1] - r[2];
+			}
+			pe_allowlist_stats(al, &st);
+			printf("\n## %s, %ld prefixes (%d/%d packets allowed; load: peeredge %.2f s, lpm %.2f s; %s %u)\n",
+			       fam ? "IPv6" : "IPv4", have, allowed, NPKT, t_pe, t_lpm,
+			       fam ? "v6 hash slots" : "v4 chunks",
+			       fam ? st.v6_slots_used : st.v4_chunks_used);
+			printf("%-10s %-9s %12s %16s\n", "family", "method",
+			       "hot ns/pkt", "rotating ns/pkt");
+			printf("%-10s %-9s %12.1f %16.1f\n", fam ? "ipv6" : "ipv4",
+			       "peeredge", pe_h, pe_r);
+			printf("%-10s %-9s %12.1f %16.1f\n", fam ? "ipv6" : "ipv4",
+			       "lpm_trie", lpm_h, lpm_r);
+			printf("%-10s %-9s %12.1f %16s\n", "", "null", null_hot, "(subtracted)");
+			printf("speedup: hot %.1fx, hot net of null %.1fx, rotating %.1fx  [%.1f s]\n",
+			       lpm_h / pe_h, (lpm_h - null_hot) / (pe_h - null_hot),
+			       lpm_r / pe_r, now() - t0);
+			fflush(stdout);
+			rows[nrows++] = (struct row){ fam, have, pe_h, lpm_h,
+						      null_hot, pe_r, lpm_r };
+		}
+	}
+	printf("\n## Summary (ns/packet; speedup = lpm_trie / peeredge)\n");
+	printf("| family | prefixes | peeredge hot | lpm_trie hot | speedup | peeredge rotating | lpm_trie rotating | speedup |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (ri = 0; ri < nrows; ri++)
+		printf("| %s | %ld | %.1f | %.1f | %.1fx | %.1f | %.1f | %.1fx |\n",
+		       rows[ri].v6 ? "IPv6" : "IPv4", rows[ri].n, rows[ri].pe_h,
+		       rows[ri].lpm_h, rows[ri].lpm_h / rows[ri].pe_h,
+		       rows[ri].pe_r, rows[ri].lpm_r,
+		       rows[ri].lpm_r / rows[ri].pe_r);
+	printf("(hot includes the test-run loop: a null XDP program costs %.1f ns there; total %.0f s)\n",
+	       nrows ? rows[nrows - 1].null_h : 0.0, now() - t_start);
+	pe_allowlist_close(al);
+	bpf_object__close(l.obj);
+	return 0;
+}

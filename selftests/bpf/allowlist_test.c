@@ -1,0 +1,1131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XDP allowlist: every packet class and verdict through BPF_PROG_TEST_RUN on
+ * the host kernel, counters per reason, incremental updates against a brute
+ * force model, pinned-map reuse and link replacement.
+ *
+ * The process moves into a network namespace of its own with a veth pair
+ * (pe_a, pe_b): their ifindexes stand for two peering interfaces.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kselftest_harness.h"
+#include "allowlist_user.h"
+#include "pkt.h"
+
+#define P1 1	/* peering of pe_a */
+#define P2 2	/* peering of pe_b */
+
+static int if_a, if_b, setup_err;
+
+/* Own netns with a veth pair, before the harness forks the tests. */
+__attribute__((constructor)) static void setup_netns(void)
+{
+	if (geteuid() != 0) {
+		setup_err = EPERM;
+		return;
+	}
+	/* Mounts (the test bpffs) stay private to this process tree. */
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		setup_err = errno;
+		return;
+	}
+	if (system("ip link add pe_a type veth peer name pe_b && "
+		   "ip link set pe_a up && ip link set pe_b up && ip link set lo up")) {
+		setup_err = EIO;
+		return;
+	}
+	if_a = if_nametoindex("pe_a");
+	if_b = if_nametoindex("pe_b");
+	if (!if_a || !if_b)
+		setup_err = ENODEV;
+}
+
+/* One XDP run; returns the verdict or -errno. */
+static int run(int prog, int ifindex, const void *data, size_t len)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	if (bpf_prog_test_run_opts(prog, &o))
+		return -errno;
+	return o.retval;
+}
+
+/*
+ * Runs a packet, checks the verdict and that exactly the counter of the
+ * expected reason moved by one. Returns 0 or a line for the report.
+ */
+static int verdict(struct pe_allowlist *al, int ifindex, const struct pkt *p,
+		   size_t len, int want_ret, int want_reason, char *why,
+		   size_t whylen)
+{
+	struct pe_cnt before[PE_R_MAX], after[PE_R_MAX];
+	int prog = pe_allowlist_prog_fd(al), ret, r, cidx = ifindex;
+
+	/* Unconfigured interfaces share the counters of ifindex 0. */
+	if (pe_allowlist_counters(al, cidx, before) == -ENOENT)
+		cidx = 0;
+	if (pe_allowlist_counters(al, cidx, before))
+		return snprintf(why, whylen, "counters unreadable"), -1;
+	ret = run(prog, ifindex, p->b, len);
+	if (pe_allowlist_counters(al, cidx, after))
+		return snprintf(why, whylen, "counters unreadable"), -1;
+	if (ret != want_ret)
+		return snprintf(why, whylen, "len %zu: verdict %d, want %d", len,
+				ret, want_ret), -1;
+	for (r = 0; r < PE_R_MAX; r++) {
+		__u64 d = after[r].packets - before[r].packets;
+		__u64 want = r == want_reason;
+
+		if (d != want)
+			return snprintf(why, whylen,
+					"len %zu: counter %s moved by %llu, want %llu",
+					len, pe_reason_name(r),
+					(unsigned long long)d,
+					(unsigned long long)want), -1;
+		if (want && after[r].bytes - before[r].bytes != len)
+			return snprintf(why, whylen, "len %zu: bytes of %s", len,
+					pe_reason_name(r)), -1;
+	}
+	return 0;
+}
+
+#define VERDICT(ifindex, p, ret, reason) do {				\
+	char __why[160] = "";						\
+	int __r = verdict(self->al, ifindex, p, (p)->len, ret, reason,	\
+			  __why, sizeof(__why));			\
+	if (__r)							\
+		TH_LOG("%s", __why);					\
+	ASSERT_EQ(0, __r);						\
+} while (0)
+
+static int add4(struct pe_allowlist *al, const char *a, int len, int peering)
+{
+	struct in_addr x;
+
+	inet_pton(AF_INET, a, &x);
+	return pe_allowlist_add(al, AF_INET, &x, len, peering);
+}
+
+static int del4(struct pe_allowlist *al, const char *a, int len, int peering)
+{
+	struct in_addr x;
+
+	inet_pton(AF_INET, a, &x);
+	return pe_allowlist_del(al, AF_INET, &x, len, peering);
+}
+
+static int add6(struct pe_allowlist *al, const char *a, int len, int peering)
+{
+	struct in6_addr x;
+
+	inet_pton(AF_INET6, a, &x);
+	return pe_allowlist_add(al, AF_INET6, &x, len, peering);
+}
+
+static int del6(struct pe_allowlist *al, const char *a, int len, int peering)
+{
+	struct in6_addr x;
+
+	inet_pton(AF_INET6, a, &x);
+	return pe_allowlist_del(al, AF_INET6, &x, len, peering);
+}
+
+static int ok4(struct pe_allowlist *al, const char *a, int peering)
+{
+	struct in_addr x;
+
+	inet_pton(AF_INET, a, &x);
+	return pe_allowlist_allowed(al, AF_INET, &x, peering);
+}
+
+static int ok6(struct pe_allowlist *al, const char *a, int peering)
+{
+	struct in6_addr x;
+
+	inet_pton(AF_INET6, a, &x);
+	return pe_allowlist_allowed(al, AF_INET6, &x, peering);
+}
+
+/* UDP data packet from src (v4 or v6 by syntax), optional VLAN tags. */
+static void data_pkt(struct pkt *p, const char *src, int ntags,
+		     const uint16_t *tpid)
+{
+	if (strchr(src, ':')) {
+		pkt_eth(p, 0x86dd, ntags, tpid);
+		pkt_ip6(p, src, "2001:db8:ffff::1", IPPROTO_UDP);
+	} else {
+		pkt_eth(p, 0x0800, ntags, tpid);
+		pkt_ip4(p, src, "198.51.100.1", IPPROTO_UDP, 0);
+	}
+	pkt_ports(p, 40000, 5060, 4 + 32);
+	pkt_fix_len(p);
+}
+
+static void tcp_pkt(struct pkt *p, const char *src, uint16_t sport,
+		    uint16_t dport)
+{
+	if (strchr(src, ':')) {
+		pkt_eth(p, 0x86dd, 0, NULL);
+		pkt_ip6(p, src, "2001:db8:ffff::1", IPPROTO_TCP);
+	} else {
+		pkt_eth(p, 0x0800, 0, NULL);
+		pkt_ip4(p, src, "198.51.100.1", IPPROTO_TCP, 0);
+	}
+	pkt_ports(p, sport, dport, 16);
+	pkt_fix_len(p);
+}
+
+static void udp_pkt(struct pkt *p, const char *src, uint16_t sport,
+		    uint16_t dport)
+{
+	if (strchr(src, ':')) {
+		pkt_eth(p, 0x86dd, 0, NULL);
+		pkt_ip6(p, src, "2001:db8:ffff::1", IPPROTO_UDP);
+	} else {
+		pkt_eth(p, 0x0800, 0, NULL);
+		pkt_ip4(p, src, "198.51.100.1", IPPROTO_UDP, 0);
+	}
+	pkt_ports(p, sport, dport, 4 + 24);
+	pkt_fix_len(p);
+}
+
+static void icmp6_pkt(struct pkt *p, const char *src, uint8_t type)
+{
+	pkt_eth(p, 0x86dd, 0, NULL);
+	pkt_ip6(p, src, "ff02::1", 58);
+	pkt_u8(p, type);
+	pkt_zero(p, 23);
+	pkt_fix_len(p);
+}
+
+static void l2_pkt(struct pkt *p, uint16_t ethertype, int ntags,
+		   const uint16_t *tpid)
+{
+	pkt_eth(p, ethertype, ntags, tpid);
+	pkt_zero(p, 46);
+}
+
+static const uint16_t q1[] = { 0x8100 };
+static const uint16_t qinq[] = { 0x88a8, 0x8100 };
+static const uint16_t q3[] = { 0x88a8, 0x8100, 0x8100 };
+
+FIXTURE(xdp) {
+	struct pe_allowlist *al;
+};
+
+FIXTURE_SETUP(xdp)
+{
+	struct pe_allowlist_opts o = { .v4_chunks = 1024, .v6_slots = 65536,
+				       .prefixes = 4096 };
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &self->al));
+	ASSERT_EQ(0, pe_allowlist_set_iface(self->al, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, pe_allowlist_set_iface(self->al, if_b, P2, PE_MODE_ENFORCE));
+	/* Verified: 192.0.2.0/24 and 2001:db8:1::/48 on P1, others on P2. */
+	ASSERT_EQ(0, add4(self->al, "192.0.2.0", 24, P1));
+	ASSERT_EQ(0, add6(self->al, "2001:db8:1::", 48, P1));
+	ASSERT_EQ(0, add4(self->al, "203.0.113.0", 24, P2));
+	ASSERT_EQ(0, add6(self->al, "2001:db8:2::", 48, P2));
+}
+
+FIXTURE_TEARDOWN(xdp)
+{
+	pe_allowlist_close(self->al);
+}
+
+/* Sources that are in no Verified prefix of P1. */
+#define BAD4 "198.18.0.1"
+#define BAD6 "2001:db8:9::1"
+#define GOOD4 "192.0.2.10"
+#define GOOD6 "2001:db8:1::10"
+
+TEST_F(xdp, lacp_and_slow_protocols_pass)
+{
+	struct pkt p;
+
+	l2_pkt(&p, 0x8809, 0, NULL);
+	p.b[14] = 0x01;		/* LACP subtype */
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_SLOW);
+	p.b[14] = 0x02;		/* marker */
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_SLOW);
+}
+
+TEST_F(xdp, arp_passes)
+{
+	struct pkt p;
+
+	l2_pkt(&p, 0x0806, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_ARP);
+}
+
+TEST_F(xdp, lldp_passes)
+{
+	struct pkt p;
+
+	l2_pkt(&p, 0x88cc, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_LLDP);
+}
+
+TEST_F(xdp, other_ethertypes_dropped)
+{
+	static const uint16_t types[] = { 0x8847, 0x8848, 0x88e5, 0x9000,
+					  0x0060, 0x05dc, 0x8035 };
+	struct pkt p;
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		l2_pkt(&p, types[i], 0, NULL);
+		VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_ETHERTYPE);
+	}
+}
+
+TEST_F(xdp, nd_each_type_passes)
+{
+	struct pkt p;
+	int t;
+
+	for (t = 133; t <= 137; t++) {
+		icmp6_pkt(&p, "fe80::1", t);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_ND);
+		icmp6_pkt(&p, BAD6, t);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_ND);
+	}
+	/* Neighbours of ND that are not ND: source decides. */
+	icmp6_pkt(&p, BAD6, 128);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	icmp6_pkt(&p, BAD6, 132);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	icmp6_pkt(&p, BAD6, 138);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	icmp6_pkt(&p, GOOD6, 128);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V6);
+	/* ICMPv6 type 135 carried over IPv4 is not ND. */
+	pkt_eth(&p, 0x0800, 0, NULL);
+	pkt_ip4(&p, BAD4, "198.51.100.1", 58, 0);
+	pkt_u8(&p, 135);
+	pkt_zero(&p, 23);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+}
+
+TEST_F(xdp, bgp_both_directions)
+{
+	struct pkt p;
+
+	tcp_pkt(&p, BAD4, 40001, 179);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	tcp_pkt(&p, BAD4, 179, 40001);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	tcp_pkt(&p, BAD6, 40001, 179);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	tcp_pkt(&p, BAD6, 179, 40001);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	/* Not BGP: 180, 179 over UDP, 179 in a high byte. */
+	tcp_pkt(&p, BAD4, 40001, 180);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	udp_pkt(&p, BAD4, 40001, 179);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	tcp_pkt(&p, BAD6, 179 << 8, 40001);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+}
+
+TEST_F(xdp, bfd_each_port)
+{
+	static const uint16_t ports[] = { 3784, 4784, 6784 };
+	struct pkt p;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		udp_pkt(&p, BAD4, 49152, ports[i]);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BFD);
+		udp_pkt(&p, BAD6, 49152, ports[i]);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BFD);
+		/* BFD ports are destination ports; over TCP they are data. */
+		udp_pkt(&p, BAD4, ports[i], 49152);
+		VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+		tcp_pkt(&p, BAD6, 49152, ports[i]);
+		VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	}
+	udp_pkt(&p, BAD4, 49152, 3785);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+}
+
+TEST_F(xdp, ipv4_allowed_and_denied)
+{
+	struct pkt p;
+
+	data_pkt(&p, GOOD4, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V4);
+	data_pkt(&p, "192.0.2.255", 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V4);
+	data_pkt(&p, "192.0.3.0", 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	data_pkt(&p, "192.0.1.255", 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	data_pkt(&p, BAD4, 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	/* IPv4 options are skipped to find the ports. */
+	pkt_eth(&p, 0x0800, 0, NULL);
+	pkt_ip4(&p, BAD4, "198.51.100.1", IPPROTO_TCP, 0);
+	p.b[14] = 0x47;
+	pkt_zero(&p, 8);
+	pkt_ports(&p, 40000, 179, 16);
+	pkt_fix_len(&p);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+}
+
+TEST_F(xdp, ipv6_allowed_and_denied)
+{
+	struct pkt p;
+
+	data_pkt(&p, GOOD6, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V6);
+	data_pkt(&p, "2001:db8:1:ffff:ffff:ffff:ffff:ffff", 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V6);
+	data_pkt(&p, "2001:db8:0:ffff::1", 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	data_pkt(&p, BAD6, 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	data_pkt(&p, "::", 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+}
+
+TEST_F(xdp, different_peerings_on_different_interfaces)
+{
+	struct pkt p;
+
+	data_pkt(&p, GOOD4, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V4);
+	VERDICT(if_b, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	data_pkt(&p, "203.0.113.7", 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	VERDICT(if_b, &p, XDP_PASS, PE_R_PASS_V4);
+	data_pkt(&p, GOOD6, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V6);
+	VERDICT(if_b, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	data_pkt(&p, "2001:db8:2::7", 0, NULL);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	VERDICT(if_b, &p, XDP_PASS, PE_R_PASS_V6);
+	/* One prefix on both peerings. */
+	ASSERT_EQ(0, add4(self->al, "192.0.2.0", 24, P2));
+	data_pkt(&p, GOOD4, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V4);
+	VERDICT(if_b, &p, XDP_PASS, PE_R_PASS_V4);
+	/* Moving pe_b to peering P1 takes effect at once. */
+	ASSERT_EQ(0, pe_allowlist_set_iface(self->al, if_b, P1, PE_MODE_ENFORCE));
+	data_pkt(&p, "203.0.113.7", 0, NULL);
+	VERDICT(if_b, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+}
+
+TEST_F(xdp, vlan_single_and_double_tagged)
+{
+	const uint16_t *tags[] = { q1, qinq };
+	uint16_t q8100x2[] = { 0x8100, 0x8100 };
+	struct pkt p;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		l2_pkt(&p, 0x0806, i + 1, tags[i]);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_ARP);
+		l2_pkt(&p, 0x8809, i + 1, tags[i]);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_SLOW);
+		data_pkt(&p, GOOD4, i + 1, tags[i]);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V4);
+		data_pkt(&p, BAD4, i + 1, tags[i]);
+		VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+		data_pkt(&p, GOOD6, i + 1, tags[i]);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V6);
+		data_pkt(&p, BAD6, i + 1, tags[i]);
+		VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+		/* BGP behind tags. */
+		pkt_eth(&p, 0x0800, i + 1, tags[i]);
+		pkt_ip4(&p, BAD4, "198.51.100.1", IPPROTO_TCP, 0);
+		pkt_ports(&p, 179, 40000, 16);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+		pkt_eth(&p, 0x86dd, i + 1, tags[i]);
+		pkt_ip6(&p, "fe80::1", "ff02::1", 58);
+		pkt_u8(&p, 135);
+		pkt_zero(&p, 23);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_ND);
+		pkt_eth(&p, 0x86dd, i + 1, tags[i]);
+		pkt_ip6(&p, BAD6, "2001:db8::1", IPPROTO_UDP);
+		pkt_ports(&p, 49152, 3784, 20);
+		VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BFD);
+	}
+	data_pkt(&p, BAD4, 2, q8100x2);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	/* A third tag is not parsed: the frame is dropped. */
+	l2_pkt(&p, 0x0806, 3, q3);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_ETHERTYPE);
+	data_pkt(&p, GOOD4, 3, q3);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_ETHERTYPE);
+}
+
+TEST_F(xdp, ipv6_extension_headers)
+{
+	struct pkt p;
+	int n;
+
+	/* hop-by-hop, dest opts, routing, then BGP / BFD / ND. */
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, BAD6, "2001:db8::1", 0);
+	pkt_ext6(&p, 60, 0);
+	pkt_ext6(&p, 43, 2);
+	pkt_ext6(&p, 6, 1);
+	pkt_ports(&p, 40000, 179, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, BAD6, "2001:db8::1", 0);
+	pkt_ext6(&p, 17, 0);
+	pkt_ports(&p, 49152, 4784, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BFD);
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, "fe80::1", "ff02::1", 0);
+	pkt_ext6(&p, 58, 0);
+	pkt_u8(&p, 136);
+	pkt_zero(&p, 23);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_ND);
+	/* Data behind extension headers: source decides. */
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, BAD6, "2001:db8::1", 0);
+	pkt_ext6(&p, 60, 3);
+	pkt_ext6(&p, 17, 0);
+	pkt_ports(&p, 40000, 5060, 16);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	memcpy(p.b + 22, (struct in6_addr[]){ {
+		.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1 } } }, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V6);
+	/* Authentication header: length in 4-byte units. */
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, BAD6, "2001:db8::1", 51);
+	pkt_u8(&p, 6);
+	pkt_u8(&p, 4);		/* (4 + 2) * 4 = 24 bytes */
+	pkt_zero(&p, 22);
+	pkt_ports(&p, 179, 40000, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	/* First fragment carries the TCP header. */
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, BAD6, "2001:db8::1", 44);
+	pkt_frag6(&p, 6, 0, 1);
+	pkt_ports(&p, 40000, 179, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	/* Eight extension headers are walked, a ninth is not. */
+	for (n = 8; n <= 9; n++) {
+		int i;
+
+		pkt_eth(&p, 0x86dd, 0, NULL);
+		pkt_ip6(&p, BAD6, "2001:db8::1", 60);
+		for (i = 0; i < n; i++)
+			pkt_ext6(&p, i == n - 1 ? 6 : 60, 0);
+		pkt_ports(&p, 40000, 179, 16);
+		if (n == 8)
+			VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+		else
+			VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	}
+	/* A chain that runs past the end of the frame. */
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, BAD6, "2001:db8::1", 0);
+	pkt_u8(&p, 6);
+	pkt_u8(&p, 200);
+	pkt_zero(&p, 30);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+}
+
+TEST_F(xdp, non_first_fragments_decided_by_source)
+{
+	struct pkt p;
+
+	/* IPv4 first fragment (MF, offset 0): L4 is there. */
+	pkt_eth(&p, 0x0800, 0, NULL);
+	pkt_ip4(&p, BAD4, "198.51.100.1", IPPROTO_TCP, 0x2000);
+	pkt_ports(&p, 40000, 179, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	/* Non-first: the bytes where ports would be mean nothing. */
+	pkt_eth(&p, 0x0800, 0, NULL);
+	pkt_ip4(&p, BAD4, "198.51.100.1", IPPROTO_TCP, 0x2000 | 185);
+	pkt_ports(&p, 40000, 179, 16);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	pkt_eth(&p, 0x0800, 0, NULL);
+	pkt_ip4(&p, BAD4, "198.51.100.1", IPPROTO_UDP, 1);
+	pkt_ports(&p, 49152, 3784, 16);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	pkt_eth(&p, 0x0800, 0, NULL);
+	pkt_ip4(&p, GOOD4, "198.51.100.1", IPPROTO_TCP, 185);
+	pkt_ports(&p, 40000, 179, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V4);
+	/* IPv6 non-first fragment. */
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, BAD6, "2001:db8::1", 44);
+	pkt_frag6(&p, 6, 100, 0);
+	pkt_ports(&p, 40000, 179, 16);
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V6_SRC);
+	pkt_eth(&p, 0x86dd, 0, NULL);
+	pkt_ip6(&p, GOOD6, "2001:db8::1", 0);
+	pkt_ext6(&p, 44, 0);
+	pkt_frag6(&p, 17, 1, 1);
+	pkt_ports(&p, 49152, 3784, 16);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V6);
+}
+
+TEST_F(xdp, malformed_ip_headers)
+{
+	struct pkt p;
+
+	data_pkt(&p, GOOD4, 0, NULL);
+	p.b[14] = 0x65;		/* version 6 in an IPv4 ethertype */
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_MALFORMED);
+	p.b[14] = 0x44;		/* ihl 4 */
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_MALFORMED);
+	data_pkt(&p, GOOD6, 0, NULL);
+	p.b[14] = 0x40;
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_MALFORMED);
+	/* ihl 15 running past the frame: no L4, source decides. */
+	tcp_pkt(&p, BAD4, 40000, 179);
+	p.b[14] = 0x4f;
+	p.len = 14 + 40;
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+}
+
+/*
+ * Every truncation of a set of frames gets a defined verdict, and the one
+ * expected from what is left of the headers.
+ */
+TEST_F(xdp, truncated_at_every_length)
+{
+	struct {
+		const char *name;
+		struct pkt p;
+		size_t l3, l4;	/* offsets of IP and L4 headers */
+		int full, src_only;	/* reason when complete / without L4 */
+		int l2_only;	/* 1: verdict known from the ethertype */
+	} c[6];
+	int prog = pe_allowlist_prog_fd(self->al);
+	size_t i, len;
+
+	tcp_pkt(&c[0].p, BAD4, 40000, 179);
+	c[0] = (__typeof__(c[0])){ "v4 bgp", c[0].p, 14, 34, PE_R_PASS_BGP,
+			       PE_R_DROP_V4_SRC, 0 };
+	pkt_eth(&c[1].p, 0x86dd, 2, qinq);
+	pkt_ip6(&c[1].p, BAD6, "2001:db8::1", 0);
+	pkt_ext6(&c[1].p, 44, 1);
+	pkt_frag6(&c[1].p, 17, 0, 1);
+	pkt_ports(&c[1].p, 49152, 6784, 16);
+	c[1] = (__typeof__(c[1])){ "qinq v6 ext bfd", c[1].p, 22, 22 + 40 + 16 + 8,
+			       PE_R_PASS_BFD, PE_R_DROP_V6_SRC, 0 };
+	icmp6_pkt(&c[2].p, GOOD6, 135);
+	c[2] = (__typeof__(c[2])){ "v6 nd", c[2].p, 14, 54, PE_R_PASS_ND,
+			       PE_R_PASS_V6, 0 };
+	data_pkt(&c[3].p, GOOD4, 1, q1);
+	c[3] = (__typeof__(c[3])){ "vlan v4 data", c[3].p, 18, 38, PE_R_PASS_V4,
+			       PE_R_PASS_V4, 0 };
+	l2_pkt(&c[4].p, 0x0806, 2, qinq);
+	c[4] = (__typeof__(c[4])){ "qinq arp", c[4].p, 22, 22, PE_R_PASS_ARP,
+			       PE_R_PASS_ARP, 1 };
+	l2_pkt(&c[5].p, 0x8809, 0, NULL);
+	c[5] = (__typeof__(c[5])){ "lacp", c[5].p, 14, 14, PE_R_PASS_SLOW,
+			       PE_R_PASS_SLOW, 1 };
+
+	/* Below an Ethernet header the kernel refuses the run. */
+	for (len = 0; len < 14; len++)
+		ASSERT_GT(0, run(prog, if_a, c[0].p.b, len));
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		size_t iplen = c[i].l2_only ? 0 :
+			(c[i].p.b[c[i].l3] >> 4) == 4 ? 20 : 40;
+
+		for (len = 14; len <= c[i].p.len; len++) {
+			char why[160] = "";
+			int reason, ret;
+
+			if (len < c[i].l3 + iplen)
+				reason = PE_R_DROP_MALFORMED;
+			else if (len < c[i].l4 + 4 && !c[i].l2_only)
+				reason = c[i].src_only;
+			else
+				reason = c[i].full;
+			/* ICMPv6 type needs a single byte. */
+			if (c[i].full == PE_R_PASS_ND && len >= c[i].l4 + 1 &&
+			    len >= c[i].l3 + iplen)
+				reason = PE_R_PASS_ND;
+			ret = reason >= PE_R_DROP_V4_SRC ? XDP_DROP : XDP_PASS;
+			if (verdict(self->al, if_a, &c[i].p, len, ret, reason,
+				    why, sizeof(why))) {
+				TH_LOG("%s: %s", c[i].name, why);
+				ASSERT_TRUE(0);
+			}
+		}
+	}
+}
+
+TEST_F(xdp, monitor_mode_passes_and_counts)
+{
+	struct pkt p;
+
+	ASSERT_EQ(0, pe_allowlist_set_iface(self->al, if_a, P1, PE_MODE_MONITOR));
+	data_pkt(&p, BAD4, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_MON_V4_SRC);
+	data_pkt(&p, BAD6, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_MON_V6_SRC);
+	l2_pkt(&p, 0x8847, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_MON_ETHERTYPE);
+	data_pkt(&p, BAD4, 0, NULL);
+	p.b[14] = 0x35;
+	VERDICT(if_a, &p, XDP_PASS, PE_R_MON_MALFORMED);
+	data_pkt(&p, GOOD4, 0, NULL);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_V4);
+	tcp_pkt(&p, BAD4, 179, 40000);
+	VERDICT(if_a, &p, XDP_PASS, PE_R_PASS_BGP);
+	/* The other interface still enforces. */
+	data_pkt(&p, BAD4, 0, NULL);
+	VERDICT(if_b, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+	/* And back. */
+	ASSERT_EQ(0, pe_allowlist_set_iface(self->al, if_a, P1, PE_MODE_ENFORCE));
+	VERDICT(if_a, &p, XDP_DROP, PE_R_DROP_V4_SRC);
+}
+
+TEST_F(xdp, unconfigured_interface_passes_counted)
+{
+	struct pkt p;
+
+	struct pe_cnt c[PE_R_MAX];
+
+	ASSERT_EQ(0, pe_allowlist_del_iface(self->al, if_b));
+	ASSERT_EQ(-ENOENT, pe_allowlist_counters(self->al, if_b, c));
+	data_pkt(&p, BAD4, 0, NULL);
+	VERDICT(if_b, &p, XDP_PASS, PE_R_PASS_NOCFG);
+	tcp_pkt(&p, BAD4, 179, 40000);
+	VERDICT(if_b, &p, XDP_PASS, PE_R_PASS_BGP);
+	/* The library refuses to attach before configuration. */
+	ASSERT_EQ(-ENOENT, pe_allowlist_attach(self->al, if_b, 0));
+	ASSERT_EQ(-ERANGE, pe_allowlist_set_iface(self->al, PE_MAX_IFINDEX, P1,
+						  PE_MODE_ENFORCE));
+	/* Configured again: a fresh counter slot, starting from zero. */
+	ASSERT_EQ(0, pe_allowlist_set_iface(self->al, if_b, P2, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, pe_allowlist_counters(self->al, if_b, c));
+	ASSERT_EQ(0, c[PE_R_PASS_BGP].packets);
+	VERDICT(if_b, &p, XDP_PASS, PE_R_PASS_BGP);
+	ASSERT_EQ(0, pe_allowlist_counters(self->al, 0, c));
+	ASSERT_EQ(1, c[PE_R_PASS_NOCFG].packets);
+	ASSERT_EQ(1, c[PE_R_PASS_BGP].packets);
+}
+
+TEST_F(xdp, counters_read_back_per_reason)
+{
+	struct pe_cnt c[PE_R_MAX];
+	int prog = pe_allowlist_prog_fd(self->al), i;
+	struct pkt p;
+	size_t bytes_bad = 0;
+
+	for (i = 0; i < 7; i++) {
+		data_pkt(&p, BAD4, 0, NULL);
+		p.len += i;
+		bytes_bad += p.len;
+		ASSERT_EQ(XDP_DROP, run(prog, if_a, p.b, p.len));
+	}
+	tcp_pkt(&p, BAD6, 179, 1);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(XDP_PASS, run(prog, if_a, p.b, p.len));
+	data_pkt(&p, GOOD4, 0, NULL);
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(XDP_DROP, run(prog, if_b, p.b, p.len));
+	/* repeat runs the program N times: each one counts. */
+	{
+		struct xdp_md ctx = { .data_end = p.len, .ingress_ifindex = if_a };
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p.b,
+			    .data_size_in = p.len, .ctx_in = &ctx,
+			    .ctx_size_in = sizeof(ctx), .repeat = 1000);
+
+		ASSERT_EQ(0, bpf_prog_test_run_opts(prog, &o));
+		ASSERT_EQ(XDP_PASS, o.retval);
+	}
+	ASSERT_EQ(0, pe_allowlist_counters(self->al, if_a, c));
+	for (i = 0; i < PE_R_MAX; i++) {
+		__u64 want = i == PE_R_DROP_V4_SRC ? 7 : i == PE_R_PASS_BGP ? 3 :
+			     i == PE_R_PASS_V4 ? 1000 : 0;
+
+		EXPECT_EQ(want, c[i].packets) TH_LOG("reason %s", pe_reason_name(i));
+	}
+	EXPECT_EQ(bytes_bad, c[PE_R_DROP_V4_SRC].bytes);
+	EXPECT_EQ(1000 * p.len, c[PE_R_PASS_V4].bytes);
+	ASSERT_EQ(0, pe_allowlist_counters(self->al, if_b, c));
+	for (i = 0; i < PE_R_MAX; i++)
+		EXPECT_EQ(i == PE_R_DROP_V4_SRC ? 5 : 0, c[i].packets);
+}
+
+/* Verdict of the program on a data packet, checked against the library. */
+static int prog_allows(struct pe_allowlist *al, int ifindex, const char *src,
+		       int peering)
+{
+	struct pkt p;
+	int ret, lib;
+
+	data_pkt(&p, src, 0, NULL);
+	ret = run(pe_allowlist_prog_fd(al), ifindex, p.b, p.len);
+	lib = strchr(src, ':') ? ok6(al, src, peering) : ok4(al, src, peering);
+	if ((ret == XDP_PASS) != (lib == 1))
+		return -1;
+	return ret == XDP_PASS;
+}
+
+/* Adding and removing 0.0.0.0/0 rewrites 2^24 entries: slow under emulation. */
+TEST_F_TIMEOUT(xdp, incremental_nested_prefixes_v4, 600)
+{
+	struct pe_allowlist_stats st;
+	struct pe_allowlist *al = self->al;
+
+	/* 10.1.0.0/16 on P1, 10.1.2.0/24 inside it on P2. */
+	ASSERT_EQ(0, add4(al, "10.1.0.0", 16, P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.1.2.3", P1));
+	EXPECT_EQ(0, prog_allows(al, if_b, "10.1.2.3", P2));
+	ASSERT_EQ(0, add4(al, "10.1.2.0", 24, P2));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.1.2.3", P1));
+	EXPECT_EQ(1, prog_allows(al, if_b, "10.1.2.3", P2));
+	EXPECT_EQ(0, prog_allows(al, if_b, "10.1.3.3", P2));
+	/* Remove the /16: the /24 stays. */
+	ASSERT_EQ(0, del4(al, "10.1.0.0", 16, P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "10.1.2.3", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "10.1.3.3", P1));
+	EXPECT_EQ(1, prog_allows(al, if_b, "10.1.2.3", P2));
+	/* Back, then remove the /24: the /16 stays. */
+	ASSERT_EQ(0, add4(al, "10.1.0.0", 16, P1));
+	ASSERT_EQ(0, del4(al, "10.1.2.0", 24, P2));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.1.2.3", P1));
+	EXPECT_EQ(0, prog_allows(al, if_b, "10.1.2.3", P2));
+	/* Same peering nested: removing the inner one changes nothing. */
+	ASSERT_EQ(0, add4(al, "10.1.2.0", 24, P1));
+	ASSERT_EQ(0, del4(al, "10.1.2.0", 24, P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.1.2.3", P1));
+	/* Longer than /24: second-level chunk, freed when emptied. */
+	ASSERT_EQ(0, add4(al, "10.9.9.16", 28, P2));
+	ASSERT_EQ(0, add4(al, "10.9.9.20", 32, P1));
+	pe_allowlist_stats(al, &st);
+	EXPECT_EQ(1, st.v4_chunks_used);
+	EXPECT_EQ(1, prog_allows(al, if_b, "10.9.9.16", P2));
+	EXPECT_EQ(1, prog_allows(al, if_b, "10.9.9.31", P2));
+	EXPECT_EQ(0, prog_allows(al, if_b, "10.9.9.32", P2));
+	EXPECT_EQ(0, prog_allows(al, if_b, "10.9.9.15", P2));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.9.9.20", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "10.9.9.21", P1));
+	ASSERT_EQ(0, add4(al, "10.9.0.0", 16, P1));	/* over the chunk */
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.9.9.21", P1));
+	ASSERT_EQ(0, del4(al, "10.9.9.16", 28, P2));
+	ASSERT_EQ(0, del4(al, "10.9.9.20", 32, P1));
+	pe_allowlist_stats(al, &st);
+	EXPECT_EQ(0, st.v4_chunks_used);
+	EXPECT_EQ(0, prog_allows(al, if_b, "10.9.9.16", P2));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.9.9.20", P1));
+	ASSERT_EQ(0, del4(al, "10.9.0.0", 16, P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "10.9.9.20", P1));
+	/* Errors. */
+	EXPECT_EQ(-ENOENT, del4(al, "10.9.0.0", 16, P1));
+	EXPECT_EQ(-EINVAL, add4(al, "10.9.0.1", 16, P1));
+	EXPECT_EQ(-EINVAL, add4(al, "10.9.0.0", 33, P1));
+	EXPECT_EQ(-ERANGE, add4(al, "10.9.0.0", 16, 64));
+	/* /0 and /32 edges. */
+	ASSERT_EQ(0, add4(al, "0.0.0.0", 0, P2));
+	EXPECT_EQ(1, prog_allows(al, if_b, "255.255.255.255", P2));
+	ASSERT_EQ(0, del4(al, "0.0.0.0", 0, P2));
+	EXPECT_EQ(0, prog_allows(al, if_b, "255.255.255.255", P2));
+	EXPECT_EQ(1, prog_allows(al, if_b, "203.0.113.255", P2));
+}
+
+TEST_F(xdp, incremental_nested_prefixes_v6)
+{
+	struct pe_allowlist *al = self->al;
+
+	ASSERT_EQ(0, add6(al, "2001:db8::", 32, P1));
+	ASSERT_EQ(0, add6(al, "2001:db8:5::", 48, P2));
+	ASSERT_EQ(0, add6(al, "2001:db8:5:7::", 64, P2 + 1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:db8:5:7::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_b, "2001:db8:5:7::1", P2));
+	EXPECT_EQ(1, ok6(al, "2001:db8:5:7::1", P2 + 1));
+	EXPECT_EQ(0, ok6(al, "2001:db8:5:8::1", P2 + 1));
+	ASSERT_EQ(0, del6(al, "2001:db8::", 32, P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:db8:5:7::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:db8:1::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_b, "2001:db8:5:7::1", P2));
+	ASSERT_EQ(0, del6(al, "2001:db8:5::", 48, P2));
+	EXPECT_EQ(0, prog_allows(al, if_b, "2001:db8:5:7::1", P2));
+	EXPECT_EQ(1, ok6(al, "2001:db8:5:7::1", P2 + 1));
+	ASSERT_EQ(0, add6(al, "2001:db8:5::", 48, P2));
+	EXPECT_EQ(1, prog_allows(al, if_b, "2001:db8:5:7::1", P2));
+	/* Lengths off the 8-bit levels, expanded; and the /16 directory. */
+	ASSERT_EQ(0, add6(al, "2a00:1450::", 29, P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2a00:1457:ffff::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2a00:1458::1", P1));
+	ASSERT_EQ(0, add6(al, "2a00:1456::", 31, P2));
+	EXPECT_EQ(1, prog_allows(al, if_b, "2a00:1457:ffff::1", P2));
+	ASSERT_EQ(0, del6(al, "2a00:1450::", 29, P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2a00:1457:ffff::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_b, "2a00:1457:ffff::1", P2));
+	ASSERT_EQ(0, add6(al, "2c00::", 12, P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2c0f:ffff::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2c10::1", P1));
+	ASSERT_EQ(0, add6(al, "2c0f:f000::", 20, P2));
+	EXPECT_EQ(1, prog_allows(al, if_b, "2c0f:ffff::1", P2));
+	EXPECT_EQ(0, prog_allows(al, if_b, "2c0f:efff::1", P2));
+	ASSERT_EQ(0, del6(al, "2c00::", 12, P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2c0f:ffff::1", P1));
+	ASSERT_EQ(0, add6(al, "2001:db8:5:7::42", 128, P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:db8:5:7::42", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:db8:5:7::43", P1));
+	ASSERT_EQ(0, add6(al, "::", 0, P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "ffff::1", P1));
+	ASSERT_EQ(0, del6(al, "::", 0, P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "ffff::1", P1));
+	EXPECT_EQ(-EINVAL, add6(al, "2001:db8::1", 64, P1));
+}
+
+/*
+ * Random adds and removes against a brute-force model: after every step,
+ * for addresses inside, at the edges of and outside the live prefixes, the
+ * program and the library agree with the model.
+ */
+struct mpfx {
+	int family, len, peering;
+	__u8 a[16];
+};
+
+static int model_allows(const struct mpfx *m, int n, int family,
+			const __u8 *a, int peering)
+{
+	int i, l;
+
+	for (i = 0; i < n; i++) {
+		if (m[i].family != family || m[i].peering != peering)
+			continue;
+		for (l = 0; l < m[i].len; l++)
+			if (((m[i].a[l / 8] ^ a[l / 8]) >> (7 - l % 8)) & 1)
+				break;
+		if (l == m[i].len)
+			return 1;
+	}
+	return 0;
+}
+
+static int rnd_len4(void)
+{
+	static const int l[] = { 8, 12, 15, 16, 17, 20, 23, 24, 24, 24, 25, 27, 29, 31, 32 };
+
+	return l[rand() % (sizeof(l) / sizeof(l[0]))];
+}
+
+static int rnd_len6(void)
+{
+	static const int l[] = { 0, 8, 14, 16, 17, 19, 24, 29, 32, 33, 40, 44, 47, 48, 48, 56, 63, 64, 100, 127, 128 };
+
+	return l[rand() % (sizeof(l) / sizeof(l[0]))];
+}
+
+TEST_F(xdp, random_updates_match_model)
+{
+	struct mpfx *m = calloc(512, sizeof(*m));
+	struct pe_allowlist *al = self->al;
+	int n = 0, step, k;
+
+	ASSERT_NE(NULL, m);
+	srand(7);
+	ASSERT_EQ(0, del4(al, "192.0.2.0", 24, P1));
+	ASSERT_EQ(0, del6(al, "2001:db8:1::", 48, P1));
+	ASSERT_EQ(0, del4(al, "203.0.113.0", 24, P2));
+	ASSERT_EQ(0, del6(al, "2001:db8:2::", 48, P2));
+	for (step = 0; step < 600; step++) {
+		struct mpfx x = {};
+		int i, bytes;
+
+		if (n && (rand() % 3 == 0 || n == 512)) {
+			i = rand() % n;
+			ASSERT_EQ(0, pe_allowlist_del(al, m[i].family, m[i].a,
+						      m[i].len, m[i].peering));
+			m[i] = m[--n];
+		} else {
+			x.family = rand() % 2 ? AF_INET : AF_INET6;
+			bytes = x.family == AF_INET ? 4 : 16;
+			x.len = x.family == AF_INET ? rnd_len4() : rnd_len6();
+			x.peering = P1 + rand() % 2;
+			/* Cluster addresses so that prefixes nest. */
+			x.a[0] = x.family == AF_INET ? 10 : 0x20;
+			x.a[1] = rand() % 2;
+			for (i = 2; i < bytes; i++)
+				x.a[i] = rand() % 4 ? rand() % 4 : rand();
+			for (i = 0; i < bytes; i++) {
+				int keep = x.len - i * 8;
+
+				if (keep <= 0)
+					x.a[i] = 0;
+				else if (keep < 8)
+					x.a[i] &= 0xff << (8 - keep);
+			}
+			for (i = 0; i < n; i++)
+				if (!memcmp(&m[i], &x, sizeof(x)))
+					break;
+			ASSERT_EQ(0, pe_allowlist_add(al, x.family, x.a, x.len,
+						      x.peering));
+			if (i == n)
+				m[n++] = x;
+		}
+		/* Probe addresses around a few live prefixes and random. */
+		for (k = 0; k < 12 && n; k++) {
+			const struct mpfx *p = &m[rand() % n];
+			int fam = p->family, pe = P1 + rand() % 2, ifx;
+			__u8 a[16];
+			struct pkt pk;
+			char s[64];
+			int want, got, lib;
+
+			bytes = fam == AF_INET ? 4 : 16;
+			memcpy(a, p->a, 16);
+			switch (k % 4) {
+			case 0:	/* inside, random host bits */
+				for (i = p->len / 8; i < bytes; i++)
+					a[i] |= rand() & (i == p->len / 8 ?
+						0xff >> (p->len % 8) : 0xff);
+				break;
+			case 1:	/* last address */
+				for (i = p->len / 8; i < bytes; i++)
+					a[i] |= i == p->len / 8 ?
+						0xff >> (p->len % 8) : 0xff;
+				break;
+			case 2:	/* just before the first */
+				for (i = bytes - 1; i >= 0 && a[i]-- == 0; i--)
+					;
+				break;
+			default:
+				a[bytes - 1] ^= rand();
+				a[rand() % bytes] ^= 1 << (rand() % 8);
+			}
+			want = model_allows(m, n, fam, a, pe);
+			lib = pe_allowlist_allowed(al, fam, a, pe);
+			inet_ntop(fam, a, s, sizeof(s));
+			ifx = pe == P1 ? if_a : if_b;
+			data_pkt(&pk, s, 0, NULL);
+			got = run(pe_allowlist_prog_fd(al), ifx, pk.b, pk.len);
+			ASSERT_EQ(want, lib) TH_LOG("step %d: %s on peering %d", step, s, pe);
+			ASSERT_EQ(want ? XDP_PASS : XDP_DROP, got)
+				TH_LOG("step %d: %s on peering %d", step, s, pe);
+		}
+	}
+	/* Everything removed: the tables are empty again. */
+	while (n) {
+		n--;
+		ASSERT_EQ(0, pe_allowlist_del(al, m[n].family, m[n].a, m[n].len,
+					      m[n].peering));
+	}
+	{
+		struct pe_allowlist_stats st;
+
+		pe_allowlist_stats(al, &st);
+		EXPECT_EQ(0, st.prefixes);
+		EXPECT_EQ(0, st.v4_chunks_used);
+		EXPECT_EQ(0, st.v6_slots_used);
+	}
+	EXPECT_EQ(0, ok4(al, "10.0.0.1", P1));
+	free(m);
+}
+
+/* Pinned maps survive the handle; a new load reuses them and replaces the
+ * attached program atomically. */
+TEST(pinned_reuse_and_replace)
+{
+	struct pe_allowlist_opts o = { .v4_chunks = 32, .v6_slots = 1024,
+				       .prefixes = 1024 };
+	struct pe_allowlist *a1, *a2;
+	char dir[64], cmd[160];
+	__u32 id1 = 0, id2 = 0;
+	struct pe_cnt c[PE_R_MAX];
+	struct pkt p;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	/* A bpffs of our own: nothing outside the test is touched. */
+	snprintf(dir, sizeof(dir), "/tmp/pe-allowlist-test.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, mount("bpf", dir, "bpf", 0, NULL));
+	strcat(dir, "/peeredge");
+	o.pin_dir = dir;
+
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a1));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a1, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, add4(a1, "192.0.2.0", 24, P1));
+	ASSERT_EQ(0, add4(a1, "192.0.2.128", 25, P2));
+	ASSERT_EQ(0, add6(a1, "2001:db8:10::", 44, P1));
+	ASSERT_EQ(0, pe_allowlist_attach(a1, if_a, XDP_FLAGS_SKB_MODE));
+	ASSERT_EQ(0, bpf_xdp_query_id(if_a, XDP_FLAGS_SKB_MODE, &id1));
+	ASSERT_NE(0, id1);
+	data_pkt(&p, BAD4, 0, NULL);
+	ASSERT_EQ(XDP_DROP, run(pe_allowlist_prog_fd(a1), if_a, p.b, p.len));
+	pe_allowlist_close(a1);
+
+	/* The link is pinned: still attached with the handle gone. */
+	ASSERT_EQ(0, bpf_xdp_query_id(if_a, XDP_FLAGS_SKB_MODE, &id2));
+	ASSERT_EQ(id1, id2);
+
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a2));
+	EXPECT_EQ(1, ok4(a2, "192.0.2.200", P1));
+	EXPECT_EQ(1, ok4(a2, "192.0.2.200", P2));
+	EXPECT_EQ(0, ok4(a2, "192.0.2.100", P2));
+	EXPECT_EQ(1, ok6(a2, "2001:db8:1f::1", P1));
+	/* Counters survived as well. */
+	ASSERT_EQ(0, pe_allowlist_counters(a2, if_a, c));
+	EXPECT_EQ(1, c[PE_R_DROP_V4_SRC].packets);
+	/* The rebuilt state works: remove the /25, its chunk goes. */
+	ASSERT_EQ(0, del4(a2, "192.0.2.128", 25, P2));
+	{
+		struct pe_allowlist_stats st;
+
+		pe_allowlist_stats(a2, &st);
+		EXPECT_EQ(0, st.v4_chunks_used);
+		EXPECT_EQ(2, st.prefixes);
+		EXPECT_EQ(17, st.v6_slots_used);	/* 16 /48s and their /32 node */
+	}
+	EXPECT_EQ(0, ok4(a2, "192.0.2.200", P2));
+	EXPECT_EQ(-ENOENT, del4(a2, "192.0.2.128", 25, P2));
+	ASSERT_EQ(0, del6(a2, "2001:db8:10::", 44, P1));
+	EXPECT_EQ(0, ok6(a2, "2001:db8:1f::1", P1));
+
+	/* Replace: same link, new program. */
+	ASSERT_EQ(0, pe_allowlist_attach(a2, if_a, XDP_FLAGS_SKB_MODE));
+	ASSERT_EQ(0, bpf_xdp_query_id(if_a, XDP_FLAGS_SKB_MODE, &id2));
+	EXPECT_NE(id1, id2);
+	snprintf(cmd, sizeof(cmd), "test -e %s/link_%d", dir, if_a);
+	EXPECT_EQ(0, system(cmd));
+	ASSERT_EQ(0, pe_allowlist_detach(a2, if_a));
+	ASSERT_EQ(0, bpf_xdp_query_id(if_a, XDP_FLAGS_SKB_MODE, &id2));
+	EXPECT_EQ(0, id2);
+	EXPECT_NE(0, system(cmd));
+
+	/* A program attached through netlink is replaced in place. */
+	ASSERT_EQ(0, bpf_xdp_attach(if_a, pe_allowlist_prog_fd(a2),
+				    XDP_FLAGS_SKB_MODE, NULL));
+	pe_allowlist_close(a2);
+	ASSERT_EQ(0, bpf_xdp_query_id(if_a, XDP_FLAGS_SKB_MODE, &id1));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a2));
+	ASSERT_EQ(0, pe_allowlist_attach(a2, if_a, XDP_FLAGS_SKB_MODE));
+	ASSERT_EQ(0, bpf_xdp_query_id(if_a, XDP_FLAGS_SKB_MODE, &id2));
+	EXPECT_NE(0, id2);
+	EXPECT_NE(id1, id2);
+	ASSERT_EQ(0, pe_allowlist_detach(a2, if_a));
+	pe_allowlist_close(a2);
+	*strrchr(dir, '/') = 0;
+	umount(dir);
+	rmdir(dir);
+}
+
+TEST_HARNESS_MAIN
