@@ -10,17 +10,11 @@
 require_root
 require_cmd ip python3 timeout
 PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
-KBFD_KO=$TOP/kmod/kbfd.ko
 [ -x "$PEEREDGE" ] || skip_all "$PEEREDGE is not built (make selftests)"
 [ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
 [ -f /proc/modules ] || skip_all "this kernel has no module support"
 
-load_kbfd() {
-	grep -q '^kbfd ' /proc/modules && return 0
-	# insmod does not pull in what kbfd.ko depends on.
-	modprobe -q udp_tunnel && modprobe -q ip6_udp_tunnel && insmod "$KBFD_KO"
-}
-if ! load_kbfd; then
+if ! kbfd_load; then
 	tap_not_ok "kbfd.ko loads"
 	done_testing
 fi

@@ -67,6 +67,15 @@ done_testing() {
 require_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
 require_cmd() { local c; for c in "$@"; do command -v "$c" >/dev/null || skip_all "$c is not installed"; done; }
 
+# kbfd_load [PARAM=VALUE...]: the freshly built kbfd.ko, unless it is loaded
+# already (in the guest: the host kernel takes no modules).
+KBFD_KO=$TOP/kmod/kbfd.ko
+kbfd_load() {
+	grep -q '^kbfd ' /proc/modules && return 0
+	# insmod does not pull in what kbfd.ko depends on.
+	modprobe -q udp_tunnel && modprobe -q ip6_udp_tunnel && insmod "$KBFD_KO" "$@"
+}
+
 # Network namespaces named after the test, removed on exit.
 __netns=()
 netns_add() {

@@ -12,7 +12,8 @@ KDIR=${KDIR:-$(make -s -C "$TOP" --no-print-directory print-kdir)}
 
 checkpatch() {
 	"$TOP/build/linux-scripts/scripts/checkpatch.pl" --no-tree --strict --terse \
-		--ignore FILE_PATH_CHANGES -f "$TOP"/kmod/*.[ch] "$TOP/include/uapi/linux/kbfd.h" |
+		--ignore FILE_PATH_CHANGES -f $(git -C "$TOP" ls-files ':/kmod/*.[ch]' | sed "s|^|$TOP/|") \
+		"$TOP/include/uapi/linux/kbfd.h" |
 		grep -E 'ERROR|WARNING|CHECK' && return 1
 	return 0
 }

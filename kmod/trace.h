@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tracepoints: kbfd:state_change, kbfd:rx_drop, kbfd:tx.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM kbfd
+
+#if !defined(_KBFD_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _KBFD_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#include "proto.h"
+
+#define kbfd_show_state(s)						\
+	__print_symbolic(s, { 0, "AdminDown" }, { 1, "Down" },		\
+			 { 2, "Init" }, { 3, "Up" })
+
+TRACE_DEFINE_ENUM(KBFD_DROP_SHORT);
+TRACE_DEFINE_ENUM(KBFD_DROP_VERSION);
+TRACE_DEFINE_ENUM(KBFD_DROP_LENGTH);
+TRACE_DEFINE_ENUM(KBFD_DROP_TTL);
+TRACE_DEFINE_ENUM(KBFD_DROP_DETECT_MULT);
+TRACE_DEFINE_ENUM(KBFD_DROP_MULTIPOINT);
+TRACE_DEFINE_ENUM(KBFD_DROP_MY_DISCR);
+TRACE_DEFINE_ENUM(KBFD_DROP_NO_SESSION);
+TRACE_DEFINE_ENUM(KBFD_DROP_YOUR_DISCR);
+TRACE_DEFINE_ENUM(KBFD_DROP_ADDR);
+TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_MISSING);
+TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_UNEXPECTED);
+TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_TYPE);
+TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_KEY_ID);
+TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_BAD);
+TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_SEQ);
+
+#define kbfd_show_drop_reason(r)					\
+	__print_symbolic(r,						\
+			 { KBFD_DROP_SHORT, "short" },			\
+			 { KBFD_DROP_VERSION, "bad_version" },		\
+			 { KBFD_DROP_LENGTH, "bad_length" },		\
+			 { KBFD_DROP_TTL, "bad_ttl" },			\
+			 { KBFD_DROP_DETECT_MULT, "zero_detect_mult" },	\
+			 { KBFD_DROP_MULTIPOINT, "multipoint" },	\
+			 { KBFD_DROP_MY_DISCR, "zero_my_discr" },	\
+			 { KBFD_DROP_NO_SESSION, "no_session" },	\
+			 { KBFD_DROP_YOUR_DISCR, "zero_your_discr_state" }, \
+			 { KBFD_DROP_ADDR, "address_mismatch" },	\
+			 { KBFD_DROP_AUTH_MISSING, "auth_missing" },	\
+			 { KBFD_DROP_AUTH_UNEXPECTED, "auth_unexpected" }, \
+			 { KBFD_DROP_AUTH_TYPE, "auth_type" },		\
+			 { KBFD_DROP_AUTH_KEY_ID, "auth_key_id" },	\
+			 { KBFD_DROP_AUTH_BAD, "auth_failed" },		\
+			 { KBFD_DROP_AUTH_SEQ, "auth_seq_replay" })
+
+TRACE_EVENT(state_change,
+	    TP_PROTO(u32 discr, u8 old_state, u8 new_state, u8 diag),
+	    TP_ARGS(discr, old_state, new_state, diag),
+	    TP_STRUCT__entry(__field(u32, discr)
+			     __field(u8, old_state)
+			     __field(u8, new_state)
+			     __field(u8, diag)),
+	    TP_fast_assign(__entry->discr = discr;
+			   __entry->old_state = old_state;
+			   __entry->new_state = new_state;
+			   __entry->diag = diag;),
+	    TP_printk("discr=%u %s -> %s diag=%u", __entry->discr,
+		      kbfd_show_state(__entry->old_state),
+		      kbfd_show_state(__entry->new_state), __entry->diag)
+);
+
+TRACE_EVENT(rx_drop,
+	    TP_PROTO(u32 discr, u32 your_discr, enum kbfd_drop_reason reason),
+	    TP_ARGS(discr, your_discr, reason),
+	    TP_STRUCT__entry(__field(u32, discr)
+			     __field(u32, your_discr)
+			     __field(unsigned int, reason)),
+	    TP_fast_assign(__entry->discr = discr;
+			   __entry->your_discr = your_discr;
+			   __entry->reason = reason;),
+	    TP_printk("discr=%u your_discr=%u reason=%s", __entry->discr,
+		      __entry->your_discr,
+		      kbfd_show_drop_reason(__entry->reason))
+);
+
+TRACE_EVENT(tx,
+	    TP_PROTO(u32 discr, u8 state, u8 flags),
+	    TP_ARGS(discr, state, flags),
+	    TP_STRUCT__entry(__field(u32, discr)
+			     __field(u8, state)
+			     __field(u8, flags)),
+	    TP_fast_assign(__entry->discr = discr;
+			   __entry->state = state;
+			   __entry->flags = flags;),
+	    TP_printk("discr=%u state=%s flags=0x%02x", __entry->discr,
+		      kbfd_show_state(__entry->state), __entry->flags)
+);
+
+#endif /* _KBFD_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

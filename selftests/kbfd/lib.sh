@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kbfd helpers for the shell selftests, on top of selftests/lib/lib.sh:
+# loading and unloading kbfd.ko, the C client, sysfs lookups and a pair of
+# network namespaces joined by veth.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/lib.sh"
+
+KBFDCTL=$TOP/build/selftests/kbfd/kbfdctl
+KBFD_SYSFS=/sys/kernel/kbfd
+
+kbfd_unload() {
+	grep -q '^kbfd ' /proc/modules || return 0
+	rmmod kbfd
+}
+
+kbfd_require() {
+	require_root
+	[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
+	[ -x "$KBFDCTL" ] || skip_all "kbfdctl is not built (make selftests)"
+	[ -d /sys/module ] && [ -f /proc/modules ] || skip_all "no module support"
+	kbfd_load || skip_all "cannot load kbfd.ko (this kernel: $(uname -r))"
+}
+
+# kbfdctl in a namespace: kctl NS ARGS...
+kctl() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$KBFDCTL" "$@"
+}
+
+# Value of one field printed by "kbfdctl get": kfield NS FIELD KEY...
+kfield() {
+	local ns=$1 f=$2
+	shift 2
+	kctl "$ns" get "$@" | awk -v f="$f" '$1 == f { print $2 }'
+}
+
+# state_is NS STATE KEY...
+state_is() {
+	local ns=$1 want=$2
+	shift 2
+	[ "$(kfield "$ns" state "$@")" = "$want" ]
+}
+
+# Two namespaces $NS1 and $NS2 joined by veth: 10.0.0.1/24 + fd00::1/64 on
+# side 1, .2 / ::2 on side 2. IPv6 DAD is off so addresses work at once.
+veth_pair() {
+	NS1=kbfd-a-$$
+	NS2=kbfd-b-$$
+	netns_add "$NS1" && netns_add "$NS2" || return 1
+	ip -n "$NS1" link add veth0 type veth peer name veth0 netns "$NS2" || return 1
+	local ns i
+	for i in 1 2; do
+		ns=NS$i
+		ns=${!ns}
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+		ip -n "$ns" addr add 10.0.0.$i/24 dev veth0
+		ip -n "$ns" addr add fd00::$i/64 dev veth0 nodad
+		ip -n "$ns" link set veth0 up
+	done
+}
+
+# Drop all BFD traffic entering NS (single-hop and multihop ports).
+bfd_block() {
+	ip netns exec "$1" nft -f - <<-EOT
+	table inet kbfdtest {
+		chain in {
+			type filter hook input priority 0; policy accept;
+			udp dport { 3784, 4784 } drop
+		}
+	}
+	EOT
+}
+
+bfd_unblock() {
+	ip netns exec "$1" nft delete table inet kbfdtest
+}
+
+# Sysfs directory of a session by discriminator.
+sysfs_of() {
+	echo "$KBFD_SYSFS/$1"
+}
