@@ -8,6 +8,10 @@
 #   make lint       checkpatch.pl and W=1 C=1 for kmod/
 #   make bench      the benchmarks (host, then in the qemu guest), as tables
 #   make fuzz       libFuzzer over the BGP decoder, FUZZ_TIME seconds (600)
+#   make install    install what `make` built and kbfd's DKMS sources
+#                   (DESTDIR, PREFIX); make uninstall removes them
+#   make install-kmod  kbfd.ko into /lib/modules without DKMS (INSTALL_MOD_PATH)
+#   make sign-kmod KEY=key.pem CERT=cert.pem [OUT=signed.ko]  sign kbfd.ko
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -27,14 +31,16 @@ CHECKPATCH := $(BUILD)/linux-scripts/scripts/checkpatch.pl
 DEPS := build-essential clang llvm make pkg-config git \
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 sparse kmod \
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libbpf-dev libelf-dev \
-	zlib1g-dev bpftool libclang-rt-14-dev \
+	zlib1g-dev libssl-dev bpftool libclang-rt-14-dev \
 	qemu-system-x86 busybox-static xz-utils cpio \
 	iproute2 nftables iputils-ping ethtool iperf3 \
-	frr bird2 exabgp
+	frr bird2 exabgp \
+	systemd man-db openssl dkms
 
 SELFTEST_PARTS := $(patsubst selftests/%/Makefile,%,$(wildcard selftests/*/Makefile))
 
-.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch bench fuzz
+.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch bench fuzz \
+	install uninstall install-kmod sign-kmod print-version
 
 all: kmod agent bpf selftests
 
@@ -101,3 +107,86 @@ clean:
 	-$(MAKE) -C agent clean
 	-$(MAKE) -C bpf clean
 	rm -rf $(BUILD)
+
+# Installation. PREFIX is for what `make` built; two paths are fixed because
+# the programs look there: peeredged reads /etc/peeredge/peeredged.conf and
+# dkms finds sources in /usr/src/<name>-<version>.
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+PKGLIBDIR ?= $(PREFIX)/lib/peeredge
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
+CONFDIR := /etc/peeredge
+DKMS_SRCDIR := /usr/src/kbfd-$(VERSION)
+
+PROGRAMS := peeredged peeredge
+MAN_PAGES := $(wildcard agent/*.5 agent/*.8)
+MAN_GZ := $(patsubst agent/%,$(BUILD)/man/%.gz,$(MAN_PAGES))
+# modpost's generated kbfd.mod.c is not a source.
+KMOD_SRCS := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h)) kmod/Kbuild
+# The hash the kernel signs its own modules with.
+SIG_HASH ?= $(or $(shell sed -n 's/^CONFIG_MODULE_SIG_HASH=//p' \
+	$(KDIR)/include/config/auto.conf 2>/dev/null | tr -d '"'),sha256)
+
+# $(call man_path,agent/NAME.SECTION): where that page goes, gzipped.
+man_path = $(DESTDIR)$(MANDIR)/man$(patsubst .%,%,$(suffix $(1)))/$(notdir $(1)).gz
+# $(call install_subst,SRC,DEST): SRC as DEST (0644), placeholders filled in.
+install_subst = install -d $(dir $(2)) && \
+	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' $(1) >$(2) && \
+	chmod 0644 $(2)
+
+$(BUILD)/man/%.gz: agent/%
+	@mkdir -p $(@D)
+	gzip -9nc $< >$@
+
+# Installs, never builds: `make && sudo make install`. Of the configuration
+# only the example: a real peeredged.conf is the operator's. kbfd's sources go
+# to DKMS laid out as here: Kbuild -> kmod/, include/uapi.
+install: $(MAN_GZ)
+	@for p in $(PROGRAMS); do test -x $(BUILD)/agent/$$p || \
+		{ echo "build/agent/$$p is missing: run 'make' first" >&2; exit 1; }; done
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(addprefix $(BUILD)/agent/,$(PROGRAMS)) $(DESTDIR)$(SBINDIR)/
+	install -D -m 0644 agent/peeredged.conf.example $(DESTDIR)$(CONFDIR)/peeredged.conf.example
+	$(call install_subst,agent/peeredged.service,$(DESTDIR)$(UNITDIR)/peeredged.service)
+	$(foreach m,$(MAN_PAGES),install -D -m 0644 $(BUILD)/man/$(notdir $m).gz $(call man_path,$m) &&) true
+	$(if $(wildcard $(BUILD)/bpf/allowlist.bpf.o),install -D -m 0644 $(BUILD)/bpf/allowlist.bpf.o $(DESTDIR)$(PKGLIBDIR)/allowlist.bpf.o)
+	$(call install_subst,kmod/dkms.conf,$(DESTDIR)$(DKMS_SRCDIR)/dkms.conf)
+	install -m 0644 Kbuild $(DESTDIR)$(DKMS_SRCDIR)/
+	install -d $(DESTDIR)$(DKMS_SRCDIR)/kmod
+	install -m 0644 $(KMOD_SRCS) $(DESTDIR)$(DKMS_SRCDIR)/kmod/
+	install -D -m 0644 include/uapi/linux/kbfd.h $(DESTDIR)$(DKMS_SRCDIR)/include/uapi/linux/kbfd.h
+
+# /etc/peeredge stays when it holds the operator's configuration.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(PROGRAMS))
+	rm -f $(DESTDIR)$(CONFDIR)/peeredged.conf.example
+	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(CONFDIR) 2>/dev/null || true
+	rm -f $(DESTDIR)$(UNITDIR)/peeredged.service
+	rm -f $(foreach m,$(MAN_PAGES),$(call man_path,$m))
+	rm -rf $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(DKMS_SRCDIR)
+
+# Without DKMS, what modules_install does for an external module: kbfd.ko
+# into /lib/modules/<release it was built for>/extra, under INSTALL_MOD_PATH
+# when set, then depmod (Kbuild's own would skip it: Debian's headers have no
+# System.map).
+KMOD_RELEASE = $(firstword $(shell modinfo -F vermagic kmod/kbfd.ko))
+install-kmod:
+	@test -f kmod/kbfd.ko || { echo "kmod/kbfd.ko is missing: run 'make' first" >&2; exit 1; }
+	install -D -m 0644 kmod/kbfd.ko $(INSTALL_MOD_PATH)/lib/modules/$(KMOD_RELEASE)/extra/kbfd.ko
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KMOD_RELEASE)
+
+# For kernels that only load signed modules (Secure Boot: enroll CERT with
+# mokutil --import). Signs kmod/kbfd.ko in place, or writes a signed copy to
+# OUT. A second signature would be appended after the first and not verify,
+# hence the refusal.
+sign-kmod:
+	@test -n "$(KEY)" && test -n "$(CERT)" || \
+		{ echo "usage: make sign-kmod KEY=key.pem CERT=cert.pem [OUT=signed.ko]" >&2; exit 1; }
+	@test -z "$$(modinfo -F signer kmod/kbfd.ko)" || \
+		{ echo "kmod/kbfd.ko is already signed: rebuild it with 'make kmod'" >&2; exit 1; }
+	$(KDIR)/scripts/sign-file $(SIG_HASH) $(KEY) $(CERT) kmod/kbfd.ko $(OUT)
+
+print-version:
+	@echo $(VERSION)
