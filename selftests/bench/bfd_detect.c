@@ -3,8 +3,8 @@
  * bfd_detect: measures how fast a BFD implementation detects a silent path
  * fault, the same way for every implementation.
  *
- *   bfd_detect detect IFNAME TRIALS [TIMEOUT_MS]
- *   bfd_detect watch IFNAME SECONDS
+ *   bfd_detect detect IFNAME TRIALS [TIMEOUT_MS [SETTLE_MS]]
+ *   bfd_detect watch IFNAME SECONDS [SETTLE_MS]
  *
  * Run inside the namespace of the measured side. IFNAME carries its BFD
  * session. A fault is injected by an XDP program on IFNAME that drops every
@@ -15,6 +15,7 @@
  * bfdd and BIRD are timed by one method: fault switched on (CLOCK_REALTIME
  * just before the map update) to the kernel timestamp of that packet.
  *
+ * Up means Up for SETTLE_MS (default 300) without a break.
  * detect: waits for the session to be Up, then for each trial waits a
  * random part of a second, injects the fault, waits for the Down, clears
  * the fault and waits for Up again. Prints one line per trial and a
@@ -209,7 +210,7 @@ static int64_t percentile(const int64_t *v, int n, int pct)
 	return v[rank > 0 ? rank - 1 : 0];
 }
 
-static int detect(struct probe *p, int trials, int timeout_ms)
+static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 {
 	int64_t *us = calloc(trials, sizeof(*us)), t0, when;
 	int i, n = 0, missed = 0, state;
@@ -217,7 +218,7 @@ static int detect(struct probe *p, int trials, int timeout_ms)
 
 	if (!us)
 		die("calloc");
-	if (!wait_up(p, 30000, 500)) {
+	if (!wait_up(p, 30000, settle_ms)) {
 		fprintf(stderr, "bfd_detect: the session never came up\n");
 		return 1;
 	}
@@ -242,9 +243,11 @@ static int detect(struct probe *p, int trials, int timeout_ms)
 			n++;
 		}
 		fflush(stdout);
-		if (!wait_up(p, 30000, 300)) {
-			fprintf(stderr, "bfd_detect: the session did not come back up\n");
-			return 1;
+		if (!wait_up(p, 30000, settle_ms)) {
+			printf("# the session did not come back up: %d trials left out\n",
+			       trials - i - 1);
+			missed += trials - i - 1;
+			break;
 		}
 	}
 	if (!n) {
@@ -259,15 +262,16 @@ static int detect(struct probe *p, int trials, int timeout_ms)
 	return 0;
 }
 
-static int watch(struct probe *p, int seconds)
+static int watch(struct probe *p, int seconds, int settle_ms)
 {
-	int64_t end = now_ns() + seconds * 1000000000LL, when;
+	int64_t end, when;
 	int downs = 0, packets = 0, state, last = BFD_STATE_UP;
 
-	if (!wait_up(p, 30000, 300)) {
+	if (!wait_up(p, 30000, settle_ms)) {
 		fprintf(stderr, "bfd_detect: the session never came up\n");
 		return 1;
 	}
+	end = now_ns() + seconds * 1000000000LL;
 	while (now_ns() < end) {
 		state = next_tx_state(p, 1000, &when);
 		if (state < 0)
@@ -287,15 +291,16 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc < 4 || (strcmp(argv[1], "detect") && strcmp(argv[1], "watch"))) {
-		fprintf(stderr, "usage: bfd_detect detect IFNAME TRIALS [TIMEOUT_MS]\n"
-				"       bfd_detect watch IFNAME SECONDS\n");
+		fprintf(stderr, "usage: bfd_detect detect IFNAME TRIALS [TIMEOUT_MS [SETTLE_MS]]\n"
+				"       bfd_detect watch IFNAME SECONDS [SETTLE_MS]\n");
 		return 2;
 	}
 	probe_open(&p, argv[2], argv[0]);
 	if (!strcmp(argv[1], "detect"))
-		rc = detect(&p, atoi(argv[3]), argc > 4 ? atoi(argv[4]) : 5000);
+		rc = detect(&p, atoi(argv[3]), argc > 4 ? atoi(argv[4]) : 5000,
+			    argc > 5 ? atoi(argv[5]) : 300);
 	else
-		rc = watch(&p, atoi(argv[3]));
+		rc = watch(&p, atoi(argv[3]), argc > 4 ? atoi(argv[4]) : 300);
 	probe_close(&p);
 	return rc;
 }
