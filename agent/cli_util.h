@@ -24,23 +24,35 @@ enum cli_exit {
 	CLI_EXIT_USAGE = 2,
 };
 
-/* Global options, given before the object: peeredge [-j] OBJECT ... */
+/* Global options, given before the object: peeredge [-j] [-s PATH] OBJECT ... */
 struct cli_options {
 	bool json;
+	const char *socket_path;	/* peeredged's control socket */
 };
 
 /*
- * The objects of the CLI. Adding one is one line here plus a file
- * cli_<name>.c defining
- *	int cli_<name>(const struct cli_options *opts, int argc, char **argv);
- * which gets the words after the object name (argv[0] is the first of them)
- * and returns an enum cli_exit. SUMMARY is its line in `peeredge help`.
+ * The objects of the CLI. Adding one is one line here, X(ID, WORD, SUMMARY),
+ * plus a file cli_<ID>.c defining
+ *	int cli_<ID>(const struct cli_options *opts, int argc, char **argv);
+ * which gets the words after the object name WORD (argv[0] is the first of
+ * them) and returns an enum cli_exit. SUMMARY is its line in `peeredge help`.
+ * The daemon's objects are in cli_daemon.c: they forward to peeredged.
  */
 #define CLI_OBJECTS(X) \
-	X(bfd, "BFD sessions in the kernel (kbfd); works without peeredged")
+	X(bfd, "bfd", "BFD sessions in the kernel (kbfd); works without peeredged") \
+	X(neighbor, "neighbor", "BGP neighbors: show, reset, shutdown, start, refresh") \
+	X(route, "route", "received routes (Adj-RIB-In): show") \
+	X(reload, "reload", "re-read peeredged's configuration") \
+	X(peering, "peering", "Peering Service peerings: show") \
+	X(connection, "connection", "connections of the peerings: show") \
+	X(registered_prefix, "registered-prefix", "voice registrations: add, del, show") \
+	X(registered_asn, "registered-asn", "route-server registrations: add, del, show") \
+	X(service_prefix, "service-prefix", "activations: add, del, show, validate") \
+	X(events, "events", "validation events of the prefixes") \
+	X(fib, "fib", "what peeredged installed in the kernel FIB: show")
 
-#define CLI_DECLARE_OBJECT(name, summary) \
-	int cli_##name(const struct cli_options *opts, int argc, char **argv);
+#define CLI_DECLARE_OBJECT(id, word, summary) \
+	int cli_##id(const struct cli_options *opts, int argc, char **argv);
 CLI_OBJECTS(CLI_DECLARE_OBJECT)
 #undef CLI_DECLARE_OBJECT
 

@@ -2,12 +2,18 @@
 /* Configuration parser: a tokenizer and a recursive-descent reader. */
 #include "config.h"
 
+#include <net/if.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "asn.h"
+#include "install.h"
+#include "peering.h"
 
 #define TOKEN_MAX 256
 
@@ -233,6 +239,28 @@ static bool parse_flag(struct parser *ps, const char *what, bool *out)
 	return on_off_statement(ps, what, out);
 }
 
+/* A Peering Service name: peerings, locations, routers (peering.h rules). */
+static bool parse_name(struct parser *ps, const char *what, char out[CONFIG_NAME_MAX])
+{
+	if (!value(ps, what))
+		return false;
+	if (!peering_name_valid(ps->tok))
+		return fail(ps, "%s: '%s' is not a name (1-63 of A-Z a-z 0-9 . _ -, "
+			    "starting with a letter or digit)", what, ps->tok);
+	strcpy(out, ps->tok);
+	return true;
+}
+
+static bool parse_path(struct parser *ps, const char *what, char out[CONFIG_PATH_MAX])
+{
+	if (!value(ps, what))
+		return false;
+	if (strlen(ps->tok) >= CONFIG_PATH_MAX)
+		return fail(ps, "%s: path longer than %d characters", what, CONFIG_PATH_MAX - 1);
+	strcpy(out, ps->tok);
+	return true;
+}
+
 static bool parse_neighbor_item(struct parser *ps, struct config_neighbor *n)
 {
 	uint32_t v;
@@ -289,6 +317,20 @@ static bool parse_neighbor_item(struct parser *ps, struct config_neighbor *n)
 	}
 	if (is(ps, "announce"))
 		return parse_announce(ps, n);
+	if (is(ps, "peering"))
+		return parse_name(ps, "peering", n->peering) && end_statement(ps);
+	if (is(ps, "location"))
+		return parse_name(ps, "location", n->location) && end_statement(ps);
+	if (is(ps, "router"))
+		return parse_name(ps, "router", n->router) && end_statement(ps);
+	if (is(ps, "dev")) {
+		if (!value(ps, "dev"))
+			return false;
+		if (strlen(ps->tok) >= IF_NAMESIZE || strchr(ps->tok, '/'))
+			return fail(ps, "dev: '%s' is not an interface name", ps->tok);
+		strcpy(n->dev, ps->tok);
+		return end_statement(ps);
+	}
 	return fail(ps, "unknown neighbor setting '%s'", ps->tok);
 }
 
@@ -311,6 +353,7 @@ static bool parse_neighbor(struct parser *ps, struct config *c)
 	n = &c->neighbors[c->n_neighbors++];
 	memset(n, 0, sizeof(*n));
 	strcpy(n->name, ps->tok);
+	n->line = line;
 	n->port = BGP_PORT;
 	n->hold_time = CONFIG_DEFAULT_HOLD;
 	n->enforce_first_as = true;
@@ -338,7 +381,115 @@ static bool parse_neighbor(struct parser *ps, struct config *c)
 		if (!memcmp(&c->neighbors[i].address, &n->address, sizeof(n->address)))
 			return fail(ps, "neighbor %s: address already used by neighbor %s",
 				    n->name, c->neighbors[i].name);
+	if (!n->peering[0] != !n->location[0] || !n->peering[0] != !n->router[0])
+		return fail(ps, "neighbor %s: a connection needs peering, location and router",
+			    n->name);
+	if (n->peering[0] && !peering_name_valid(n->name))
+		return fail(ps, "neighbor %s: a connection's name must be 1-63 of "
+			    "A-Z a-z 0-9 . _ -", n->name);
 	return true;
+}
+
+static bool parse_peering(struct parser *ps, struct config *c)
+{
+	struct config_peering *p, *grown;
+	unsigned int line = ps->tok_line;
+	bool kind_set = false;
+
+	grown = realloc(c->peerings, (c->n_peerings + 1) * sizeof(*c->peerings));
+	if (!grown)
+		return fail(ps, "out of memory");
+	c->peerings = grown;
+	p = &c->peerings[c->n_peerings];
+	memset(p, 0, sizeof(*p));
+	if (!parse_name(ps, "peering name", p->name))
+		return false;
+	if (config_find_peering(c, p->name))
+		return fail(ps, "peering '%s' is defined twice", p->name);
+	c->n_peerings++;
+	if (!expect(ps, "{"))
+		return false;
+	for (;;) {
+		if (!next(ps))
+			return false;
+		if (is(ps, "}"))
+			break;
+		if (is(ps, "asn")) {
+			if (!parse_u32(ps, "asn", 1, 0xffffffffu, &p->asn))
+				return false;
+			if (!asn_is_public(p->asn))
+				return fail(ps, "peering %s: asn %u is not a public ASN", p->name,
+					    p->asn);
+		} else if (is(ps, "kind")) {
+			if (!value(ps, "kind"))
+				return false;
+			if (!is(ps, "voice") && !is(ps, "route-server"))
+				return fail(ps, "kind must be voice or route-server, not '%s'",
+					    ps->tok);
+			p->route_server = is(ps, "route-server");
+			kind_set = true;
+		} else if (!ps->tok[0]) {
+			return fail(ps, "peering %s: missing '}'", p->name);
+		} else {
+			return fail(ps, "unknown peering setting '%s' (asn, kind)", ps->tok);
+		}
+		if (!end_statement(ps))
+			return false;
+	}
+	ps->tok_line = line;
+	if (!p->asn || !kind_set)
+		return fail(ps, "peering %s: needs asn and kind", p->name);
+	return true;
+}
+
+/* "registry FILE...;" */
+static bool parse_registry(struct parser *ps, struct config *c)
+{
+	if (!value(ps, "registry file"))
+		return false;
+	do {
+		if (c->n_registry == CONFIG_MAX_REGISTRY)
+			return fail(ps, "more than %d registry files", CONFIG_MAX_REGISTRY);
+		if (strlen(ps->tok) >= CONFIG_PATH_MAX)
+			return fail(ps, "registry: path longer than %d characters",
+				    CONFIG_PATH_MAX - 1);
+		strcpy(c->registry[c->n_registry++], ps->tok);
+		if (!next(ps))
+			return false;
+	} while (!is(ps, ";") && ps->tok[0]);
+	return is(ps, ";") || fail(ps, "registry: missing ';'");
+}
+
+/* "fib table N [nexthop-id-base N];" */
+static bool parse_fib(struct parser *ps, struct config *c)
+{
+	if (!expect(ps, "table") ||
+	    !parse_u32(ps, "fib table", 1, 0xffffffffu, &c->fib_table) || !next(ps))
+		return false;
+	if (c->fib_table == 253 || c->fib_table == 255)
+		return fail(ps, "fib table %u is the kernel's (default, local)", c->fib_table);
+	if (is(ps, "nexthop-id-base")) {
+		if (!parse_u32(ps, "nexthop-id-base", 1, 0xffffffffu - FIB_ID_SPAN,
+			       &c->fib_nexthop_base))
+			return false;
+		return end_statement(ps);
+	}
+	return is(ps, ";") || fail(ps, "fib: expected 'nexthop-id-base' or ';' but found '%s'",
+				   ps->tok);
+}
+
+/* After the whole file: what one statement alone cannot check. */
+static void check_references(struct parser *ps, const struct config *c)
+{
+	for (size_t i = 0; i < c->n_neighbors; i++) {
+		const struct config_neighbor *n = &c->neighbors[i];
+
+		if (n->peering[0] && !config_find_peering(c, n->peering)) {
+			ps->tok_line = n->line;
+			fail(ps, "neighbor %s: peering '%s' is not defined", n->name, n->peering);
+			return;
+		}
+	}
 }
 
 static bool parse_top(struct parser *ps, struct config *c)
@@ -376,6 +527,17 @@ static bool parse_top(struct parser *ps, struct config *c)
 	}
 	if (is(ps, "neighbor"))
 		return parse_neighbor(ps, c);
+	if (is(ps, "peering"))
+		return parse_peering(ps, c);
+	if (is(ps, "registry"))
+		return parse_registry(ps, c);
+	if (is(ps, "state-file"))
+		return parse_path(ps, "state-file", c->state_file) && end_statement(ps);
+	if (is(ps, "fib"))
+		return parse_fib(ps, c);
+	if (is(ps, "grace-period"))
+		return parse_u32(ps, "grace-period", 0, 86400, &c->grace_period) &&
+		       end_statement(ps);
 	return fail(ps, "unknown statement '%s'", ps->tok);
 }
 
@@ -384,6 +546,9 @@ int config_parse(const char *text, const char *name, struct config *c, char *err
 	struct parser ps = { .p = text, .name = name, .line = 1, .err = err, .errlen = errlen };
 
 	memset(c, 0, sizeof(*c));
+	strcpy(c->state_file, CONFIG_DEFAULT_STATE);
+	c->fib_nexthop_base = CONFIG_DEFAULT_NH_BASE;
+	c->grace_period = VALIDATE_PENDING_GRACE_MS / 1000;
 	for (;;) {
 		if (!next(&ps))
 			break;
@@ -396,6 +561,8 @@ int config_parse(const char *text, const char *name, struct config *c, char *err
 		fail(&ps, "router-id is missing");
 	if (!ps.failed && !c->local_as)
 		fail(&ps, "local-as is missing");
+	if (!ps.failed)
+		check_references(&ps, c);
 	if (ps.failed) {
 		config_free(c);
 		return -1;
@@ -439,6 +606,7 @@ void config_free(struct config *c)
 	for (i = 0; i < c->n_neighbors; i++)
 		free(c->neighbors[i].announce);
 	free(c->neighbors);
+	free(c->peerings);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -449,6 +617,14 @@ const struct config_neighbor *config_find_neighbor(const struct config *c, const
 	for (i = 0; i < c->n_neighbors; i++)
 		if (!strcmp(c->neighbors[i].name, name))
 			return &c->neighbors[i];
+	return NULL;
+}
+
+const struct config_peering *config_find_peering(const struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_peerings; i++)
+		if (!strcmp(c->peerings[i].name, name))
+			return &c->peerings[i];
 	return NULL;
 }
 

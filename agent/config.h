@@ -18,7 +18,16 @@
  *		passive;
  *		enforce-first-as off;		# route servers do not prepend (on)
  *		announce 203.0.113.0/24 community 8075:8007 large-community 64500:1:2;
+ *		peering contoso;		# a connection of this peering ...
+ *		location Amsterdam;		# ... at this location
+ *		router edge-1;			# ... ending on the peer's router
+ *		dev bond0;			# interface (BFD, FIB nexthop)
  *	}
+ *	peering contoso { asn 64496; kind voice; }	# or route-server
+ *	registry /etc/peeredge/irr.db;		# RPSL route objects, repeatable
+ *	state-file /var/lib/peeredge/state;	# registrations (default below)
+ *	fib table 100 [nexthop-id-base 4096];	# install Verified prefixes
+ *	grace-period 300;			# seconds a new prefix stays Pending
  *
  * '#' starts a comment; strings may be "quoted". Parsing is all or nothing:
  * the first error is returned as "file:line: what is wrong" and no
@@ -40,6 +49,10 @@
 #define CONFIG_MAX_COMMUNITIES	32
 #define CONFIG_MAX_LISTEN	8
 #define CONFIG_DEFAULT_HOLD	90
+#define CONFIG_MAX_REGISTRY	16
+#define CONFIG_PATH_MAX		256
+#define CONFIG_DEFAULT_STATE	"/var/lib/peeredge/state"
+#define CONFIG_DEFAULT_NH_BASE	0x10000000
 
 struct config_addr {
 	uint8_t family;			/* AF_INET, AF_INET6; 0 = unset */
@@ -74,6 +87,22 @@ struct config_neighbor {
 	uint32_t max_prefix_restart;	/* seconds; 0: stay down until reset */
 	size_t n_announce;
 	struct config_announce *announce;
+	/*
+	 * Below: not part of the BGP session (config_neighbor_differs leaves
+	 * them out, changing them resets nothing). A connection of a Peering
+	 * Service peering names all three of peering, location, router.
+	 */
+	char peering[CONFIG_NAME_MAX];
+	char location[CONFIG_NAME_MAX];
+	char router[CONFIG_NAME_MAX];
+	char dev[CONFIG_NAME_MAX];	/* interface of BFD and the FIB nexthop */
+	unsigned int line;		/* of "neighbor", for errors found later */
+};
+
+struct config_peering {
+	char name[CONFIG_NAME_MAX];
+	uint32_t asn;
+	bool route_server;		/* kind route-server, else voice */
 };
 
 struct config_listen {
@@ -88,6 +117,14 @@ struct config {
 	struct config_listen listen[CONFIG_MAX_LISTEN];
 	size_t n_neighbors;
 	struct config_neighbor *neighbors;
+	size_t n_peerings;
+	struct config_peering *peerings;
+	size_t n_registry;
+	char registry[CONFIG_MAX_REGISTRY][CONFIG_PATH_MAX];
+	char state_file[CONFIG_PATH_MAX];
+	uint32_t fib_table;		/* 0: nothing is installed */
+	uint32_t fib_nexthop_base;
+	uint32_t grace_period;		/* seconds */
 };
 
 /* 0, or -1 with err holding "file:line: message". */
@@ -96,6 +133,7 @@ int config_parse(const char *text, const char *name, struct config *c, char *err
 void config_free(struct config *c);
 
 const struct config_neighbor *config_find_neighbor(const struct config *c, const char *name);
+const struct config_peering *config_find_peering(const struct config *c, const char *name);
 /* True when a running session must be reset to apply b over a. */
 bool config_neighbor_differs(const struct config_neighbor *a, const struct config_neighbor *b);
 const char *config_addr_format(const struct config_addr *a, char *buf, size_t len);

@@ -14,7 +14,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "control_cmd.h"
+#include "edge.h"
 
 #define IO_TIMEOUT_S	5
 
@@ -23,6 +24,7 @@ struct client;
 struct control {
 	struct ev_watch w;
 	struct bgpd *d;
+	struct edge *edge;
 	struct client *clients;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int (*reload)(struct bgpd *d, char *err, size_t errlen);
@@ -32,14 +34,6 @@ struct client {
 	struct ev_watch w;
 	struct control *ctl;
 	struct client *next;
-};
-
-/* What a command handler writes to. */
-struct reply {
-	FILE *out;
-	bool json;
-	struct json_writer jw;
-	struct control *ctl;
 };
 
 /* ---- blocking I/O with a timeout, both sides ---- */
@@ -114,8 +108,7 @@ static const char *session_name_by_peer(struct bgpd *d, uint16_t peer)
 	return "?";
 }
 
-static int __attribute__((format(printf, 3, 4)))
-fail(struct reply *r, int status, const char *fmt, ...)
+int control_fail(struct reply *r, int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -176,9 +169,9 @@ static int cmd_neighbor_show(struct reply *r, int argc, char **argv)
 	size_t i;
 
 	if (argc > 1)
-		return fail(r, CONTROL_USAGE, "usage: neighbor show [NAME]");
+		return control_fail(r, CONTROL_USAGE, "usage: neighbor show [NAME]");
 	if (argc == 1 && !bgpd_find(d, argv[0]))
-		return fail(r, CONTROL_FAILED, "no neighbor '%s'", argv[0]);
+		return control_fail(r, CONTROL_FAILED, "no neighbor '%s'", argv[0]);
 	if (r->json) {
 		json_start_object(&r->jw);
 		json_key(&r->jw, "neighbors");
@@ -314,13 +307,13 @@ static int cmd_route_show(struct reply *r, int argc, char **argv)
 			struct bgp_session *s = bgpd_find(d, argv[++i]);
 
 			if (!s)
-				return fail(r, CONTROL_FAILED, "no neighbor '%s'", argv[i]);
+				return control_fail(r, CONTROL_FAILED, "no neighbor '%s'", argv[i]);
 			f.peer = s->rib_peer;
 		} else if (!f.by_prefix && prefix_parse(argv[i], &f.prefix) == 0) {
 			f.by_prefix = true;
 		} else {
-			return fail(r, CONTROL_USAGE,
-				    "usage: route show [PREFIX] [neighbor NAME] ('%s'?)", argv[i]);
+			return control_fail(r, CONTROL_USAGE,
+					    "usage: route show [PREFIX] [neighbor NAME] ('%s'?)", argv[i]);
 		}
 	}
 	f.scratch = d->upd;
@@ -345,10 +338,10 @@ static int cmd_neighbor_action(struct reply *r, const char *verb, int argc, char
 	const char *msg = argc > 1 ? argv[1] : NULL;
 
 	if (argc < 1)
-		return fail(r, CONTROL_USAGE, "usage: neighbor %s NAME ...", verb);
+		return control_fail(r, CONTROL_USAGE, "usage: neighbor %s NAME ...", verb);
 	s = bgpd_find(r->ctl->d, argv[0]);
 	if (!s)
-		return fail(r, CONTROL_FAILED, "no neighbor '%s'", argv[0]);
+		return control_fail(r, CONTROL_FAILED, "no neighbor '%s'", argv[0]);
 	if (!strcmp(verb, "reset") && argc <= 2) {
 		session_reset(s, msg);
 	} else if (!strcmp(verb, "shutdown") && argc <= 2) {
@@ -357,16 +350,19 @@ static int cmd_neighbor_action(struct reply *r, const char *verb, int argc, char
 		session_start(s);
 	} else if (!strcmp(verb, "refresh") && argc == 1) {
 		if (session_refresh(s))
-			return fail(r, CONTROL_FAILED, "neighbor %s: not established or no "
-				    "route refresh capability", argv[0]);
+			return control_fail(r, CONTROL_FAILED, "neighbor %s: not established or no "
+					    "route refresh capability", argv[0]);
 	} else if (!strcmp(verb, "bfd") && argc == 2 &&
 		   (!strcmp(argv[1], "up") || !strcmp(argv[1], "down"))) {
 		if (!s->cfg->bfd)
-			return fail(r, CONTROL_FAILED, "neighbor %s does not use BFD", argv[0]);
+			return control_fail(r, CONTROL_FAILED, "neighbor %s does not use BFD", argv[0]);
+		/* As a kbfd event would: the edge's connection state follows too. */
+		if (r->edge)
+			edge_bfd(r->edge, s, !strcmp(argv[1], "up"));
 		session_bfd(s, !strcmp(argv[1], "up"));
 	} else {
-		return fail(r, CONTROL_USAGE, "usage: neighbor reset|shutdown NAME [MESSAGE], "
-			    "neighbor start|refresh NAME, neighbor bfd NAME up|down");
+		return control_fail(r, CONTROL_USAGE, "usage: neighbor reset|shutdown NAME [MESSAGE], "
+				    "neighbor start|refresh NAME, neighbor bfd NAME up|down");
 	}
 	if (r->json) {
 		json_start_object(&r->jw);
@@ -382,7 +378,7 @@ static int cmd_reload(struct reply *r)
 	char err[512];
 
 	if (r->ctl->reload(r->ctl->d, err, sizeof(err)))
-		return fail(r, CONTROL_FAILED, "reload failed: %s", err);
+		return control_fail(r, CONTROL_FAILED, "reload failed: %s", err);
 	if (r->json) {
 		json_start_object(&r->jw);
 		json_kv_bool(&r->jw, "reloaded", true);
@@ -401,8 +397,11 @@ static int dispatch(struct reply *r, int argc, char **argv)
 		return cmd_route_show(r, argc - 2, argv + 2);
 	if (argc == 1 && !strcmp(argv[0], "reload"))
 		return cmd_reload(r);
-	return fail(r, CONTROL_USAGE, "unknown command '%s': try neighbor show|reset|shutdown|"
-		    "start|refresh|bfd, route show, reload", argc ? argv[0] : "");
+	if (argc >= 1 && r->edge && control_edge_owns(argv[0]))
+		return control_edge_command(r, argc, argv);
+	return control_fail(r, CONTROL_USAGE, "unknown command '%s': try neighbor, route show, reload, "
+			    "peering, connection, registered-prefix, registered-asn, service-prefix, "
+			    "events, fib show", argc ? argv[0] : "");
 }
 
 /* ---- server ---- */
@@ -439,7 +438,7 @@ static void client_event(struct ev_watch *w, uint32_t events)
 {
 	struct client *c = (struct client *)w;
 	char req[CONTROL_REQUEST_MAX + 1], *argv[64], *text = NULL;
-	struct reply r = { .ctl = c->ctl };
+	struct reply r = { .ctl = c->ctl, .d = c->ctl->d, .edge = c->ctl->edge };
 	uint32_t hdr[2], len;
 	size_t text_len = 0;
 	int argc, status;
@@ -463,7 +462,7 @@ static void client_event(struct ev_watch *w, uint32_t events)
 		memmove(argv, argv + 1, (size_t)argc * sizeof(*argv));
 	}
 	if (argc < 0) {
-		status = fail(&r, CONTROL_USAGE, "malformed request");
+		status = control_fail(&r, CONTROL_USAGE, "malformed request");
 	} else {
 		status = dispatch(&r, argc, argv);
 		if (r.json && status == CONTROL_OK)
@@ -507,7 +506,7 @@ static void control_accept(struct ev_watch *w, uint32_t events)
 		client_close(c);
 }
 
-struct control *control_open(struct bgpd *d, const char *path,
+struct control *control_open(struct bgpd *d, struct edge *edge, const char *path,
 			     int (*reload)(struct bgpd *d, char *err, size_t errlen))
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -524,6 +523,9 @@ struct control *control_open(struct bgpd *d, const char *path,
 		return NULL;
 	strcpy(sun.sun_path, path);
 	strcpy(ctl->path, path);
+	/* The default directory, when no service manager made it. */
+	if (!strcmp(path, CONTROL_SOCKET_PATH))
+		mkdir(CONTROL_SOCKET_DIR, 0755);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	unlink(path);
 	/* Created 0600 from the start: no window where others could connect. */
@@ -539,6 +541,7 @@ struct control *control_open(struct bgpd *d, const char *path,
 	ctl->w.fd = fd;
 	ctl->w.cb = control_accept;
 	ctl->d = d;
+	ctl->edge = edge;
 	ctl->reload = reload;
 	if (bgpd_watch(d, &ctl->w, EPOLLIN)) {
 		control_close(ctl);
@@ -577,8 +580,12 @@ int control_request(const char *path, int argc, char **argv, FILE *out)
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		fprintf(stderr, "peeredge: cannot reach peeredged at %s: %s\n", path,
-			strerror(errno));
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			fprintf(stderr, "peeredge: peeredged is not running (control socket %s)\n",
+				path);
+		else
+			fprintf(stderr, "peeredge: cannot reach peeredged at %s: %s\n", path,
+				strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

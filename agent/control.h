@@ -26,6 +26,17 @@
  *                                            the kbfd events deliver it
  *   route show [PREFIX] [neighbor NAME]      Adj-RIB-In paths, best marked
  *   reload                                   re-read the configuration file
+ *   peering show [NAME]                      peerings, kinds, connections
+ *   connection show                          connections: location, router,
+ *                                            state, BGP and BFD
+ *   registered-prefix add NAME PREFIX [peering P]   prints the prefix key
+ *   registered-prefix del NAME | show
+ *   registered-asn add NAME ASN [peering P]  prints the prefix key
+ *   registered-asn del NAME | show
+ *   service-prefix add NAME PREFIX key KEY primary LOC [backup LOC]
+ *   service-prefix del NAME | show [NAME] | validate NAME
+ *   events [NAME]                            validation events, oldest first
+ *   fib show                                 what the daemon installed
  *
  * So the CLI only has to do:  control_request(path, argc, argv, stdout)
  * and exit with the status it returns.
@@ -38,7 +49,9 @@
 
 #include "session.h"
 
-#define CONTROL_SOCKET_PATH	"/run/peeredged.sock"
+/* In a directory of its own, as systemd's RuntimeDirectory= makes it. */
+#define CONTROL_SOCKET_DIR	"/run/peeredge"
+#define CONTROL_SOCKET_PATH	CONTROL_SOCKET_DIR "/peeredged.sock"
 #define CONTROL_REQUEST_MAX	4096
 
 enum control_status {
@@ -49,8 +62,13 @@ enum control_status {
 
 struct control;
 
-/* Daemon side. reload is called for "reload" and returns 0 or fills err. */
-struct control *control_open(struct bgpd *d, const char *path,
+struct edge;
+
+/*
+ * Daemon side. reload is called for "reload" and returns 0 or fills err.
+ * edge (may be NULL) serves the Peering Service commands.
+ */
+struct control *control_open(struct bgpd *d, struct edge *edge, const char *path,
 			     int (*reload)(struct bgpd *d, char *err, size_t errlen));
 void control_close(struct control *ctl);
 

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * peeredged: the peering edge daemon. BGP sessions, RIB and the control
- * socket, on one epoll loop.
+ * peeredged: the peering edge daemon. BGP sessions, RIB, the Peering
+ * Service edge (validation, FIB, state file, edge.h), kbfd coupling and the
+ * control socket, on one epoll loop.
  *
  *	peeredged [-d] [-f CONFIG] [-s SOCKET]
  *
  * -d stays in the foreground and logs to stderr; otherwise it detaches and
  * logs to syslog. SIGHUP reloads the configuration (as "reload" does),
- * SIGTERM / SIGINT send Cease / Administrative Shutdown to every neighbor
- * and exit.
+ * SIGTERM / SIGINT send Cease / Administrative Shutdown to every neighbor,
+ * remove the installed routes and the kbfd sessions it created, and exit.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,27 +21,40 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "bfd_client.h"
+#include "bfd_link.h"
 #include "config.h"
 #include "control.h"
+#include "edge.h"
 #include "session.h"
 
 #define DEFAULT_CONFIG "/etc/peeredge/peeredged.conf"
 
 static const char *config_path = DEFAULT_CONFIG;
 static bool running = true;
+static struct edge edge;
+static struct bfd_link bfd;
 
+/* All or nothing: everything that can refuse is asked before anything changes. */
 static int reload(struct bgpd *d, char *err, size_t errlen)
 {
+	struct registry *reg = NULL;
 	struct config cfg;
 
-	if (config_load(config_path, &cfg, err, errlen)) {
-		bgpd_log(d, LOG_ERR, "reload: %s (configuration unchanged)", err);
-		return -1;
+	if (config_load(config_path, &cfg, err, errlen))
+		goto refused;
+	if (edge_check_config(&edge, &cfg, err, errlen) ||
+	    edge_load_registry(&cfg, d, &reg, err, errlen)) {
+		config_free(&cfg);
+		goto refused;
 	}
 	bgpd_log(d, LOG_NOTICE, "reloading %s", config_path);
 	bgpd_reload(d, &cfg);
+	edge_apply_config(&edge, reg);
+	bfd_link_sync(&bfd);
 	return 0;
+refused:
+	bgpd_log(d, LOG_ERR, "reload: %s (configuration unchanged)", err);
+	return -1;
 }
 
 struct signals {
@@ -63,65 +77,6 @@ static void signal_event(struct ev_watch *w, uint32_t events)
 		running = false;
 }
 
-/* kbfd events for neighbors with "bfd on" (RFC 5882 section 4.3). */
-struct bfd_events {
-	struct ev_watch w;
-	struct bgpd *d;
-	struct bfd_client client;
-};
-
-static void bfd_event(const struct bfd_session *ev, void *arg)
-{
-	struct bgpd *d = arg;
-	size_t i;
-
-	/* Init is a step on the way; AdminDown is not a failure (5882 3.2). */
-	if (!bfd_has(ev, KBFD_A_STATE) ||
-	    (ev->state != KBFD_STATE_UP && ev->state != KBFD_STATE_DOWN))
-		return;
-	for (i = 0; i < d->n_sessions; i++) {
-		struct bgp_session *s = d->sessions[i];
-		const struct config_addr *a = &s->cfg->address;
-
-		if (a->family == ev->peer.family &&
-		    !memcmp(a->a.bytes, ev->peer.bytes, a->family == AF_INET ? 4 : 16))
-			session_bfd(s, ev->state == KBFD_STATE_UP);
-	}
-}
-
-static void bfd_readable(struct ev_watch *w, uint32_t events)
-{
-	struct bfd_events *b = (struct bfd_events *)w;
-
-	(void)events;
-	if (bfd_client_recv_events(&b->client, bfd_event, b->d) == -ENOBUFS)
-		bgpd_log(b->d, LOG_WARNING, "BFD events were lost (socket overflow)");
-}
-
-/* Subscribes when a neighbor uses BFD; without kbfd, BFD is just absent. */
-static void bfd_events_open(struct bgpd *d, struct bfd_events *b)
-{
-	bool wanted = false;
-	size_t i;
-
-	for (i = 0; i < d->cfg.n_neighbors; i++)
-		wanted |= d->cfg.neighbors[i].bfd;
-	b->d = d;
-	b->w.fd = -1;
-	b->w.cb = bfd_readable;
-	if (!wanted)
-		return;
-	if (bfd_client_open(&b->client) || bfd_client_subscribe(&b->client)) {
-		bgpd_log(d, LOG_WARNING, "BFD events unavailable: %s", b->client.message[0] ?
-			 b->client.message : "kbfd refused the subscription");
-		if (b->client.sock)
-			bfd_client_close(&b->client);
-		return;
-	}
-	b->w.fd = bfd_client_fd(&b->client);
-	bgpd_watch(d, &b->w, EPOLLIN);
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: peeredged [-d] [-f CONFIG] [-s SOCKET]\n"
@@ -136,7 +91,6 @@ int main(int argc, char **argv)
 	const char *socket_path = CONTROL_SOCKET_PATH;
 	struct bgpd d = { .epfd = -1 };
 	struct signals sig = { .d = &d };
-	struct bfd_events bfd = { 0 };
 	struct control *ctl;
 	struct config cfg;
 	char err[512];
@@ -171,9 +125,16 @@ int main(int argc, char **argv)
 		bgpd_shutdown(&d, NULL);
 		return 1;
 	}
-	ctl = control_open(&d, socket_path, reload);
+	if (edge_open(&edge, &d, err, sizeof(err))) {
+		fprintf(stderr, "peeredged: %s\n", err);
+		edge_close(&edge);
+		bgpd_shutdown(&d, NULL);
+		return 1;
+	}
+	ctl = control_open(&d, &edge, socket_path, reload);
 	if (!ctl) {
 		fprintf(stderr, "peeredged: control socket %s: %s\n", socket_path, strerror(errno));
+		edge_close(&edge);
 		bgpd_shutdown(&d, NULL);
 		return 1;
 	}
@@ -193,16 +154,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "peeredged: daemon: %s\n", strerror(errno));
 		return 1;
 	}
-	bfd_events_open(&d, &bfd);
+	bfd_link_open(&bfd, &d, &edge);
 	bgpd_log(&d, LOG_NOTICE, "peeredged started: %s, %zu neighbors",
 		 config_path, d.n_sessions);
-	while (running)
+	while (running) {
 		if (bgpd_poll(&d, 1000))
 			break;
+		edge_turn(&edge);
+	}
 	bgpd_log(&d, LOG_NOTICE, "peeredged stopping");
 	control_close(ctl);
-	if (bfd.w.fd >= 0)
-		bfd_client_close(&bfd.client);
+	bfd_link_close(&bfd);
+	edge_close(&edge);
 	bgpd_shutdown(&d, "peeredged stopping");
 	close(sig.w.fd);
 	return 0;

@@ -261,6 +261,8 @@ static void set_state(struct bgp_session *s, enum bgp_state to, const char *even
 		 reason ? reason : "");
 	s->state = to;
 	s->state_since = now(s);
+	if (s->d->on_change)
+		s->d->on_change(s->d->on_change_ctx, s);
 }
 
 static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode,
@@ -1077,6 +1079,8 @@ void session_bfd(struct bgp_session *s, bool up)
 		return;
 	bgpd_log(s->d, LOG_NOTICE, "neighbor %s: BFD %s", s->cfg->name, up ? "up" : "down");
 	s->bfd_down = !up;
+	if (s->d->on_change)
+		s->d->on_change(s->d->on_change_ctx, s);
 	if (!up) {
 		session_cease(s, BGP_CEASE_BFD_DOWN, NULL, "BfdDown");
 		return;

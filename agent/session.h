@@ -99,6 +99,9 @@ struct bgpd {
 	uint64_t (*now)(void);
 	bool log_stderr;
 	struct bgp_update *upd;		/* decode scratch, one per daemon */
+	/* Told of every FSM state change and BFD hold change; may be NULL. */
+	void (*on_change)(void *ctx, struct bgp_session *s);
+	void *on_change_ctx;
 };
 
 /* Takes ownership of cfg (on success and on failure). 0 or -1 with err. */

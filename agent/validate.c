@@ -270,6 +270,17 @@ static void resolve_service_key(const struct peering_db *db, const struct servic
 	}
 }
 
+const struct peering *validate_service_peering(const struct peering_db *db,
+					       const struct service_prefix *sp)
+{
+	struct target t = { 0 };
+
+	if (!sp->parsed)
+		return NULL;
+	resolve_service_key(db, sp, &t);
+	return t.key_mismatch ? NULL : t.peering;
+}
+
 static void target_of_registered(struct registered_prefix *rp, struct target *t)
 {
 	*t = (struct target){

@@ -84,8 +84,10 @@
 #include "prefix.h"
 
 struct peering_db;
+struct peering;
 struct connection;
 struct registry;
+struct service_prefix;
 
 enum vstate {
 	VSTATE_NONE,
@@ -235,5 +237,12 @@ size_t validator_run_all(struct validator *v, int64_t now_ms);
  */
 size_t validator_run_prefix(struct validator *v, const struct prefix *route_pfx,
 			    int64_t now_ms);
+
+/*
+ * The peering whose sessions carry a service prefix: that of the
+ * registration its key matches; NULL when it matches none.
+ */
+const struct peering *validate_service_peering(const struct peering_db *db,
+					       const struct service_prefix *sp);
 
 #endif

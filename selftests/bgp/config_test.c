@@ -94,6 +94,29 @@ static const struct {
 	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
 	  " local-address ::1; }\n",
 	  "t.conf:2: neighbor a: local-address and address are of different families" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 64512; kind voice; }\n",
+	  "t.conf:2: peering p: asn 64512 is not a public ASN" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p {\n asn 3320; }\n",
+	  "t.conf:2: peering p: needs asn and kind" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind transit; }\n",
+	  "t.conf:2: kind must be voice or route-server, not 'transit'" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " peering p; location AMS; }\n",
+	  "t.conf:2: neighbor a: a connection needs peering, location and router" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " peering p; location AMS; router r1; }\n",
+	  "t.conf:2: neighbor a: peering 'p' is not defined" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " location \"A B\"; }\n",
+	  "t.conf:3: location: 'A B' is not a name (1-63 of A-Z a-z 0-9 . _ -, starting with "
+	  "a letter or digit)" },
+	{ "router-id 1.2.3.4; local-as 1;\nfib table 255;\n",
+	  "t.conf:2: fib table 255 is the kernel's (default, local)" },
+	{ "router-id 1.2.3.4; local-as 1;\nfib table 100 nexthop-id-base 0;\n",
+	  "t.conf:2: nexthop-id-base must be a number from 1 to 4293918719, not '0'" },
+	{ "router-id 1.2.3.4; local-as 1;\nregistry;\n", "t.conf:2: registry file expected" },
+	{ "router-id 1.2.3.4; local-as 1;\ngrace-period -1;\n",
+	  "t.conf:2: grace-period must be a number from 0 to 86400, not '-1'" },
 };
 
 TEST(errors_carry_file_line_and_nothing_is_kept)
@@ -108,7 +131,48 @@ TEST(errors_carry_file_line_and_nothing_is_kept)
 		EXPECT_STREQ(bad[i].error, err);
 		EXPECT_EQ(0, c.n_neighbors);	/* all or nothing */
 		EXPECT_EQ(NULL, c.neighbors);
+		EXPECT_EQ(NULL, c.peerings);
 	}
+}
+
+TEST(peering_service_statements)
+{
+	static const char text[] =
+		"router-id 192.0.2.1; local-as 8075;\n"
+		"neighbor c1 { address 10.99.0.2; remote-as 3320;\n"
+		"	peering contoso; location AMS; router r1; dev veth0; }\n"
+		"peering contoso { asn 3320; kind voice; }\n"
+		"peering rs { asn 3321; kind route-server; }\n"
+		"registry /a.db /b.db;\nregistry /c.db;\n"
+		"state-file /var/tmp/state; fib table 100 nexthop-id-base 4096;\n"
+		"grace-period 0;\n";
+	const struct config_neighbor *n;
+	struct config c;
+	char err[256];
+
+	ASSERT_EQ(0, config_parse(text, "t.conf", &c, err, sizeof(err))) TH_LOG("%s", err);
+	n = config_find_neighbor(&c, "c1");
+	EXPECT_STREQ("contoso", n->peering);
+	EXPECT_STREQ("AMS", n->location);
+	EXPECT_STREQ("r1", n->router);
+	EXPECT_STREQ("veth0", n->dev);
+	ASSERT_EQ(2, c.n_peerings);
+	EXPECT_EQ(3320u, config_find_peering(&c, "contoso")->asn);
+	EXPECT_FALSE(config_find_peering(&c, "contoso")->route_server);
+	EXPECT_TRUE(config_find_peering(&c, "rs")->route_server);
+	ASSERT_EQ(3, c.n_registry);
+	EXPECT_STREQ("/c.db", c.registry[2]);
+	EXPECT_STREQ("/var/tmp/state", c.state_file);
+	EXPECT_EQ(100u, c.fib_table);
+	EXPECT_EQ(4096u, c.fib_nexthop_base);
+	EXPECT_EQ(0u, c.grace_period);
+	config_free(&c);
+	/* The defaults. */
+	ASSERT_EQ(0, config_parse(good, "good.conf", &c, err, sizeof(err)));
+	EXPECT_STREQ(CONFIG_DEFAULT_STATE, c.state_file);
+	EXPECT_EQ(0u, c.fib_table);
+	EXPECT_EQ(300u, c.grace_period);
+	config_free(&c);
 }
 
 TEST(neighbor_change_detection)
@@ -123,6 +187,10 @@ TEST(neighbor_change_detection)
 	EXPECT_TRUE(config_neighbor_differs(&a.neighbors[0], &b.neighbors[0]));
 	b.neighbors[1].password[0] = 'x';
 	EXPECT_TRUE(config_neighbor_differs(&a.neighbors[1], &b.neighbors[1]));
+	/* Where a connection is does not touch its BGP session. */
+	strcpy(b.neighbors[0].location, "FRA");
+	b.neighbors[0].announce[1].prefix.len = a.neighbors[0].announce[1].prefix.len;
+	EXPECT_FALSE(config_neighbor_differs(&a.neighbors[0], &b.neighbors[0]));
 	config_free(&a);
 	config_free(&b);
 }

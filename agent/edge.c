@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The glue between sessions, RIB, model, validator, FIB and state; see edge.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "edge.h"
+#include "state.h"
+
+/* Re-validate everything this often: Pending targets time out. */
+#define EDGE_FULL_RUN_MS 1000
+
+/* Scratch a validator lookup decodes a received route into. */
+struct edge_rx {
+	struct bgp_update upd;
+	struct rx_route route;
+	struct as_segment segments[BGP_MSG_MAX / 6];
+	uint32_t asns[BGP_MSG_MAX / 4];
+};
+
+int64_t edge_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- sessions and connections ---- */
+
+struct bgp_session *edge_session_of(const struct edge *e, const struct connection *c)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < e->d->n_sessions; i++) {
+		struct bgp_session *s = e->d->sessions[i];
+
+		if (!strcmp(config_addr_format(&s->cfg->address, addr, sizeof(addr)), c->neighbor))
+			return s;
+	}
+	return NULL;
+}
+
+static bool session_active(const struct edge *e, const struct bgp_session *s)
+{
+	/* Without kbfd the operator was told BFD is unavailable; BGP alone rules. */
+	bool bfd_ok = !s->cfg->bfd || !e->bfd_available || e->bfd_up[s->rib_peer];
+
+	return s->state == BGP_STATE_ESTABLISHED && !s->bfd_down && bfd_ok;
+}
+
+/* Connection states from the sessions; true when any changed. */
+static bool refresh_connections(struct edge *e)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < e->db->npeerings; i++) {
+		struct peering *p = e->db->peerings[i];
+
+		for (size_t j = 0; j < p->nconns; j++) {
+			struct connection *c = p->conns[j];
+			struct bgp_session *s = edge_session_of(e, c);
+			/* Configured but not up: provisioned, waiting for its session. */
+			enum conn_state st = s && session_active(e, s) ? CONN_ACTIVE :
+					     CONN_PROVISIONING_COMPLETED;
+
+			if (c->state == st)
+				continue;
+			bgpd_log(e->d, LOG_NOTICE, "connection %s of peering %s: %s -> %s", c->name,
+				 p->name, conn_state_name(c->state), conn_state_name(st));
+			c->state = st;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+static bool settled(const struct edge *e)
+{
+	return !e->settle_deadline_ms;
+}
+
+/* State changes mark the FIB dirty themselves (validation_event). */
+static void revalidate_all(struct edge *e)
+{
+	e->last_full_run_ms = edge_now_ms();
+	if (settled(e))
+		validator_run_all(e->v, e->last_full_run_ms);
+}
+
+/* At open: the connections whose return validation waits for. */
+static int await_active_connections(struct edge *e)
+{
+	for (size_t i = 0; i < e->db->npeerings; i++) {
+		const struct peering *p = e->db->peerings[i];
+
+		for (size_t j = 0; j < p->nconns; j++) {
+			char (*grown)[INET6_ADDRSTRLEN];
+
+			if (p->conns[j]->state != CONN_ACTIVE)
+				continue;
+			grown = realloc(e->awaited, (e->n_awaited + 1) * sizeof(*grown));
+			if (!grown)
+				return -1;
+			e->awaited = grown;
+			memcpy(e->awaited[e->n_awaited++], p->conns[j]->neighbor, INET6_ADDRSTRLEN);
+		}
+	}
+	if (e->n_awaited) {
+		e->settle_deadline_ms = edge_now_ms() + EDGE_SETTLE_MS;
+		bgpd_log(e->d, LOG_NOTICE, "validation waits up to %d s for the %zu connections "
+			 "that were Active before", EDGE_SETTLE_MS / 1000, e->n_awaited);
+	}
+	return 0;
+}
+
+/* Ends the start-up wait when every awaited connection is back, or on time. */
+static void check_settled(struct edge *e)
+{
+	bool timed_out = edge_now_ms() >= e->settle_deadline_ms;
+
+	if (settled(e))
+		return;
+	for (size_t i = e->n_awaited; i-- > 0;) {
+		const struct connection *c = pdb_connection_by_neighbor(e->db, e->awaited[i]);
+		const struct bgp_session *s = c ? edge_session_of(e, c) : NULL;
+
+		/* Back means Active with its whole table: End-of-RIB (RFC 4724). */
+		if (s && (c->state != CONN_ACTIVE || s->eor_pending))
+			continue;
+		if (i != --e->n_awaited)
+			memcpy(e->awaited[i], e->awaited[e->n_awaited], INET6_ADDRSTRLEN);
+	}
+	if (e->n_awaited && !timed_out)
+		return;
+	bgpd_log(e->d, LOG_NOTICE, "%s: validating", e->n_awaited ?
+		 "connections still down after the start-up wait" : "connections are back");
+	e->settle_deadline_ms = 0;
+	revalidate_all(e);
+}
+
+static void connections_changed(struct edge *e)
+{
+	if (!refresh_connections(e))
+		return;
+	e->state_dirty = true;
+	e->fib_dirty = true;	/* nexthops and groups follow the connections */
+	revalidate_all(e);
+	check_settled(e);
+}
+
+static void session_changed(void *ctx, struct bgp_session *s)
+{
+	(void)s;
+	connections_changed(ctx);
+}
+
+void edge_bfd(struct edge *e, struct bgp_session *s, bool up)
+{
+	e->bfd_up[s->rib_peer] = up;
+	connections_changed(e);
+}
+
+void edge_set_bfd_available(struct edge *e, bool available)
+{
+	e->bfd_available = available;
+	connections_changed(e);
+}
+
+/* ---- received routes, as the validator asks for them ---- */
+
+/* Wire AS_PATH (4-octet ASNs) into rx segments; false when it does not fit. */
+static bool decode_segments(struct edge_rx *rx, const uint8_t *p, size_t len)
+{
+	size_t nseg = 0, nasn = 0;
+
+	while (len >= 2) {
+		size_t count = p[1];
+
+		if (len < 2 + 4 * count || nseg == sizeof(rx->segments) / sizeof(rx->segments[0]) ||
+		    nasn + count > sizeof(rx->asns) / sizeof(rx->asns[0]))
+			return false;
+		rx->segments[nseg] = (struct as_segment){
+			.type = p[0], .len = (uint8_t)count, .asns = &rx->asns[nasn] };
+		for (size_t i = 0; i < count; i++) {
+			uint32_t be;
+
+			memcpy(&be, p + 2 + 4 * i, 4);
+			rx->asns[nasn++] = ntohl(be);
+		}
+		nseg++;
+		p += 2 + 4 * count;
+		len -= 2 + 4 * count;
+	}
+	rx->route.segments = rx->segments;
+	rx->route.nsegments = nseg;
+	return true;
+}
+
+static const struct rx_route *lookup_route(void *ctx, const struct connection *c,
+					   const struct prefix *pfx)
+{
+	struct edge *e = ctx;
+	struct bgp_session *s = edge_session_of(e, c);
+	const struct rib_entry *entry;
+	const struct rib_path *path;
+	struct edge_rx *rx = e->rx;
+
+	if (!s || s->state != BGP_STATE_ESTABLISHED || !(entry = rib_lookup(e->d->rib, pfx)))
+		return NULL;
+	for (path = entry->paths; path && path->peer != s->rib_peer; path = path->next)
+		;
+	if (!path || rib_attrs_decode(path->attrs, &rx->upd) < 0 ||
+	    !decode_segments(rx, rx->upd.attrs.as_path, rx->upd.attrs.as_path_len))
+		return NULL;
+	rx->route.communities = rx->upd.attrs.communities;
+	rx->route.ncommunities = rx->upd.attrs.n_communities;
+	return &rx->route;
+}
+
+static void rib_changed(void *ctx, const struct rib_entry *entry, uint16_t peer,
+			const struct rib_attrs *attrs, bool best_changed)
+{
+	struct edge *e = ctx;
+
+	(void)peer;
+	(void)attrs;
+	(void)best_changed;
+	if (settled(e))
+		validator_run_prefix(e->v, &entry->prefix, edge_now_ms());
+}
+
+static void validation_event(void *ctx, const struct vevent *ev)
+{
+	struct edge *e = ctx;
+
+	bgpd_log(e->d, ev->level >= VLEVEL_ERROR ? LOG_WARNING : LOG_INFO, "%s", ev->text);
+	if (event_log_add(&e->events, ev) < 0)
+		bgpd_log(e->d, LOG_WARNING, "event not kept: out of memory");
+	if (ev->type == VEVENT_STATE_CHANGE) {
+		e->fib_dirty = true;
+		e->state_dirty = true;
+	}
+}
+
+/* ---- configuration ---- */
+
+int edge_check_config(const struct edge *e, const struct config *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->n_peerings; i++) {
+		const struct config_peering *cp = &c->peerings[i];
+		const struct peering *p = pdb_peering(e->db, cp->name);
+		enum peering_kind kind = cp->route_server ? PEERING_ROUTE_SERVER : PEERING_VOICE;
+
+		/* Registrations are of one kind; they cannot follow a kind change. */
+		if (p && p->kind != kind && (p->nprefixes || p->nasns)) {
+			snprintf(err, errlen, "peering %s: kind %s, but the state file holds %s "
+				 "registrations of it; delete them first", cp->name,
+				 peering_kind_name(kind), peering_kind_name(p->kind));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int edge_load_registry(const struct config *c, struct bgpd *d, struct registry **out,
+		       char *err, size_t errlen)
+{
+	struct registry *reg;
+
+	*out = NULL;
+	if (!c->n_registry)
+		return 0;
+	reg = registry_new();
+	if (!reg) {
+		snprintf(err, errlen, "registry: out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < c->n_registry; i++) {
+		struct registry_stats st = { 0 };
+		int ret = registry_add_file(reg, c->registry[i], &st);
+
+		if (ret < 0) {
+			snprintf(err, errlen, "registry %s: %s", c->registry[i], strerror(-ret));
+			registry_free(reg);
+			return -1;
+		}
+		bgpd_log(d, LOG_INFO, "registry %s: %lu route objects, %lu skipped%s%s",
+			 c->registry[i], st.routes, st.skipped, st.skipped ? ", first: " : "",
+			 st.skipped ? st.first_error : "");
+	}
+	*out = reg;
+	return 0;
+}
+
+static struct connection *peering_conn(const struct peering *p, const char *name)
+{
+	for (size_t i = 0; i < p->nconns; i++)
+		if (!strcmp(p->conns[i]->name, name))
+			return p->conns[i];
+	return NULL;
+}
+
+/* Connections no longer configured as they are (name, peering, address) go. */
+static void drop_stale_connections(struct edge *e, const struct config *c)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < e->db->npeerings; i++) {
+		struct peering *p = e->db->peerings[i];
+
+		for (size_t j = p->nconns; j-- > 0;) {
+			const struct connection *conn = p->conns[j];
+			const struct config_neighbor *n = config_find_neighbor(c, conn->name);
+
+			if (n && !strcmp(n->peering, p->name) &&
+			    !strcmp(config_addr_format(&n->address, addr, sizeof(addr)),
+				    conn->neighbor))
+				continue;
+			bgpd_log(e->d, LOG_NOTICE, "connection %s of peering %s removed",
+				 conn->name, p->name);
+			pdb_del_connection(e->db, p, conn->name);
+		}
+	}
+}
+
+/* True when an existing peering changed (adding one bumps db->generation). */
+static bool apply_peerings(struct edge *e, const struct config *c)
+{
+	bool changed = false;
+	const char *why;
+
+	for (size_t i = 0; i < c->n_peerings; i++) {
+		const struct config_peering *cp = &c->peerings[i];
+		enum peering_kind kind = cp->route_server ? PEERING_ROUTE_SERVER : PEERING_VOICE;
+		struct peering *p = pdb_peering(e->db, cp->name);
+
+		if (!p) {
+			if (pdb_add_peering(e->db, cp->name, cp->asn, kind, NULL, &why) < 0)
+				bgpd_log(e->d, LOG_ERR, "peering %s: %s", cp->name, why);
+			continue;
+		}
+		changed |= p->asn != cp->asn || p->kind != kind;
+		p->asn = cp->asn;
+		p->kind = kind;	/* edge_check_config refused a kind change that matters */
+	}
+	for (size_t i = 0; i < e->db->npeerings; i++)
+		if (!config_find_peering(c, e->db->peerings[i]->name))
+			bgpd_log(e->d, LOG_WARNING, "peering %s is in the state file but not "
+				 "configured: kept with its registrations, without connections",
+				 e->db->peerings[i]->name);
+	return changed;
+}
+
+/* True when an existing connection moved (adding one bumps db->generation). */
+static bool apply_connections(struct edge *e, const struct config *c)
+{
+	char addr[INET6_ADDRSTRLEN];
+	bool changed = false;
+	const char *why;
+
+	for (size_t i = 0; i < c->n_neighbors; i++) {
+		const struct config_neighbor *n = &c->neighbors[i];
+		struct peering *p = n->peering[0] ? pdb_peering(e->db, n->peering) : NULL;
+		struct connection *conn;
+
+		if (!p)
+			continue;
+		conn = peering_conn(p, n->name);
+		if (conn) {
+			changed |= strcmp(conn->location, n->location) ||
+				   strcmp(conn->router, n->router);
+			snprintf(conn->location, sizeof(conn->location), "%s", n->location);
+			snprintf(conn->router, sizeof(conn->router), "%s", n->router);
+			continue;
+		}
+		if (pdb_add_connection(e->db, p, n->name,
+				       config_addr_format(&n->address, addr, sizeof(addr)),
+				       n->location, n->router, &conn, &why) < 0) {
+			bgpd_log(e->d, LOG_ERR, "neighbor %s: not a connection of %s: %s",
+				 n->name, p->name, why);
+			continue;
+		}
+		conn->state = CONN_PROVISIONING_COMPLETED;
+	}
+	return changed;
+}
+
+/* A RIB peer slot freed by a removed neighbor must not lend its BFD Up to the next. */
+static void forget_unused_bfd(struct edge *e)
+{
+	bool used[RIB_MAX_PEERS] = { false };
+
+	for (size_t i = 0; i < e->d->n_sessions; i++)
+		used[e->d->sessions[i]->rib_peer] = true;
+	for (size_t i = 0; i < RIB_MAX_PEERS; i++)
+		e->bfd_up[i] &= used[i];
+}
+
+void edge_apply_config(struct edge *e, struct registry *reg)
+{
+	const struct config *c = &e->d->cfg;
+	uint64_t generation = e->db->generation;
+	bool changed;
+
+	drop_stale_connections(e, c);
+	changed = apply_peerings(e, c);
+	changed |= apply_connections(e, c);
+	registry_free((struct registry *)validator_set_registry(e->v, reg));
+	e->reg = reg;
+	if (!reg && c->n_peerings)
+		bgpd_log(e->d, LOG_WARNING, "no registry file: origin checks cannot be decided "
+			 "(prefixes stay Unknown)");
+	validator_set_pending_grace(e->v, (int64_t)c->grace_period * 1000);
+	if (strcmp(c->state_file, e->state_path))
+		bgpd_log(e->d, LOG_WARNING, "state-file changed: takes effect at restart");
+	if (c->fib_table != e->fib_table || (e->fib_table && c->fib_nexthop_base != e->fib_id_base))
+		bgpd_log(e->d, LOG_WARNING, "fib table changed: takes effect at restart");
+	forget_unused_bfd(e);
+	refresh_connections(e);
+	/* Only a real change is written: a BGP-only daemon never creates the file. */
+	if (changed || generation != e->db->generation)
+		e->state_dirty = true;
+	e->fib_dirty = true;
+	revalidate_all(e);
+}
+
+/* ---- FIB ---- */
+
+static int compare_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The group of peering p (index pi) over its Active connections, if any. */
+static int plan_peering(struct edge *e, size_t pi, struct fib_plan *plan)
+{
+	const struct peering *p = e->db->peerings[pi];
+	struct fib_plan_group group = { .id = e->fib_id_base + EDGE_GROUP_ID_OFFSET + (uint32_t)pi };
+	int ret = 0;
+
+	for (size_t j = 0; j < p->nconns && !ret && group.n < FIB_GROUP_MAX; j++) {
+		struct bgp_session *s = edge_session_of(e, p->conns[j]);
+		struct fib_plan_nexthop nh = { 0 };
+
+		if (p->conns[j]->state != CONN_ACTIVE || !s ||
+		    ip_addr_parse(p->conns[j]->neighbor, &nh.gateway))
+			continue;
+		nh.id = e->fib_id_base + 1 + s->rib_peer;
+		nh.ifindex = s->cfg->dev[0] ? if_nametoindex(s->cfg->dev) :
+			     fib_ifindex_for(&nh.gateway);
+		if (!nh.ifindex) {
+			bgpd_log(e->d, LOG_WARNING, "neighbor %s: no interface reaches %s; not "
+				 "a nexthop", s->cfg->name, p->conns[j]->neighbor);
+			continue;
+		}
+		ret = fib_plan_nexthop(plan, &nh);
+		group.members[group.n++] = nh.id;
+	}
+	if (ret || !group.n)
+		return ret;
+	qsort(group.members, group.n, sizeof(group.members[0]), compare_u32);
+	return fib_plan_group(plan, &group);
+}
+
+static int build_plan(struct edge *e, struct fib_plan *plan)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < e->db->npeerings && !ret; i++)
+		ret = plan_peering(e, i, plan);
+	for (size_t i = 0; i < e->db->nservices && !ret; i++) {
+		const struct service_prefix *sp = e->db->services[i];
+		const struct peering *p;
+		uint32_t group;
+
+		if (!vstate_installable(sp->result.state) ||
+		    !(p = validate_service_peering(e->db, sp)))
+			continue;
+		for (size_t pi = 0; pi < e->db->npeerings; pi++) {
+			if (e->db->peerings[pi] != p)
+				continue;
+			group = e->fib_id_base + EDGE_GROUP_ID_OFFSET + (uint32_t)pi;
+			for (size_t g = 0; g < plan->n_groups && !ret; g++)
+				if (plan->groups[g].id == group)
+					ret = fib_plan_route(plan, &sp->pfx, group);
+		}
+	}
+	return ret;
+}
+
+static void sync_fib(struct edge *e)
+{
+	struct fib_plan plan = { 0 };
+	char err[512];
+
+	e->fib_dirty = false;
+	if (build_plan(e, &plan) < 0) {
+		fib_plan_free(&plan);
+		bgpd_log(e->d, LOG_ERR, "FIB: out of memory");
+		return;
+	}
+	if (fib_sync_apply(&e->fib, &plan, err, sizeof(err)) < 0)
+		bgpd_log(e->d, LOG_ERR, "%s", err);
+}
+
+/* ---- state file ---- */
+
+static int save_state(struct edge *e, char *err, size_t errlen)
+{
+	e->state_dirty = false;
+	if (state_save(e->state_path, e->db, err, errlen) < 0) {
+		bgpd_log(e->d, LOG_ERR, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+int edge_model_changed(struct edge *e, char *err, size_t errlen)
+{
+	e->fib_dirty = true;
+	revalidate_all(e);
+	return save_state(e, err, errlen);
+}
+
+void edge_turn(struct edge *e)
+{
+	char err[512];
+
+	check_settled(e);
+	if (edge_now_ms() - e->last_full_run_ms >= EDGE_FULL_RUN_MS)
+		revalidate_all(e);
+	if (e->fib_dirty && e->fib_enabled)
+		sync_fib(e);
+	if (e->state_dirty)
+		save_state(e, err, sizeof(err));
+}
+
+/* ---- life cycle ---- */
+
+static int load_state(struct edge *e, char *err, size_t errlen)
+{
+	int ret = state_load(e->state_path, &e->db, err, errlen);
+
+	if (ret == -ENOENT) {
+		bgpd_log(e->d, LOG_NOTICE, "state file %s does not exist: starting empty",
+			 e->state_path);
+		e->db = pdb_new();
+		if (!e->db) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	if (ret < 0) {
+		size_t n = strlen(err);
+
+		/* state_load never touches the file; say so, it is what matters now. */
+		snprintf(err + n, errlen - n, " (not starting; the file is left as it is)");
+		return -1;
+	}
+	return 0;
+}
+
+int edge_open(struct edge *e, struct bgpd *d, char *err, size_t errlen)
+{
+	const struct config *c = &d->cfg;
+	struct rx_source rx = { .lookup = lookup_route, .ctx = e };
+	struct registry *reg;
+
+	memset(e, 0, sizeof(*e));
+	e->d = d;
+	snprintf(e->state_path, sizeof(e->state_path), "%s", c->state_file);
+	if (load_state(e, err, errlen) || edge_check_config(e, c, err, errlen) ||
+	    edge_load_registry(c, d, &reg, err, errlen))
+		return -1;
+	if (await_active_connections(e)) {
+		registry_free(reg);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	e->rx = calloc(1, sizeof(*e->rx));
+	e->v = validator_new(e->db, &rx, validation_event, e);
+	if (!e->rx || !e->v) {
+		registry_free(reg);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (c->fib_table) {
+		if (fib_sync_open(&e->fib, c->fib_table, c->fib_nexthop_base, err, errlen) < 0) {
+			registry_free(reg);
+			return -1;
+		}
+		e->fib_enabled = true;
+		e->fib_table = c->fib_table;
+		e->fib_id_base = c->fib_nexthop_base;
+	} else if (c->n_peerings) {
+		bgpd_log(d, LOG_NOTICE, "no 'fib table': Verified prefixes are not installed");
+	}
+	edge_apply_config(e, reg);
+	rib_set_listener(d->rib, rib_changed, e);
+	d->on_change = session_changed;
+	d->on_change_ctx = e;
+	return 0;
+}
+
+void edge_close(struct edge *e)
+{
+	if (e->d) {
+		rib_set_listener(e->d->rib, NULL, NULL);
+		e->d->on_change = NULL;
+	}
+	if (e->fib_enabled)
+		fib_sync_close(&e->fib);
+	validator_free(e->v);
+	registry_free(e->reg);
+	pdb_free(e->db);
+	event_log_free(&e->events);
+	free(e->awaited);
+	free(e->rx);
+	memset(e, 0, sizeof(*e));
+}

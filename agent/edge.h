@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The peering edge: what joins the BGP speaker (session.h, rib.h) to the
+ * Peering Service model (peering.h), the validation engine (validate.h),
+ * the durable state (state.h) and the kernel FIB (fib_sync.h).
+ *
+ *   config       peerings and their connections (neighbors with "peering")
+ *   state file   registrations and activations: operator actions, loaded
+ *                at start (a corrupt or newer file stops the daemon; it is
+ *                never overwritten), saved atomically after every change
+ *   sessions     Established (and BFD Up where "bfd on" and kbfd is there)
+ *                makes a connection Active; anything else takes it back
+ *   RIB          every Adj-RIB-In change re-validates the targets of that
+ *                prefix at once, in the same event-loop turn
+ *   FIB          at the end of each turn: one nexthop per Active
+ *                connection, one group per peering, a route to the group
+ *                for every service prefix whose state is installable
+ *   restart      connections that were Active when the state was saved get
+ *                EDGE_SETTLE_MS to come back (Active, End-of-RIB received)
+ *                before anything is validated,
+ *                so a restart does not turn every Verified prefix Failed
+ *                for the seconds its sessions take to come up; meanwhile
+ *                the saved states rule the FIB
+ *
+ * Everything runs on the daemon's event loop; nothing here blocks on the
+ * network.
+ */
+#ifndef PEEREDGE_EDGE_H
+#define PEEREDGE_EDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "event_log.h"
+#include "fib_sync.h"
+#include "peering.h"
+#include "registry.h"
+#include "session.h"
+#include "validate.h"
+
+/* Nexthop ids: base + 1 + RIB peer slot per connection, groups above. */
+#define EDGE_GROUP_ID_OFFSET 0x1000
+#define EDGE_SETTLE_MS 60000
+
+struct edge_rx;
+
+struct edge {
+	struct bgpd *d;
+	struct peering_db *db;
+	struct validator *v;
+	struct registry *reg;
+	struct event_log events;
+	struct fib_sync fib;
+	bool fib_enabled;
+	uint32_t fib_table, fib_id_base;	/* as opened; reload does not move them */
+	char state_path[CONFIG_PATH_MAX];
+	bool bfd_available;		/* kbfd answers: BFD Up is required */
+	bool bfd_up[RIB_MAX_PEERS];	/* by RIB peer slot */
+	bool fib_dirty, state_dirty;
+	int64_t last_full_run_ms;
+	/* Start-up: neighbors of connections Active before, not yet back. */
+	char (*awaited)[INET6_ADDRSTRLEN];
+	size_t n_awaited;
+	int64_t settle_deadline_ms;	/* 0: settled, validation runs */
+	struct edge_rx *rx;		/* what validator lookups decode into */
+};
+
+/*
+ * After bgpd_init(): loads the state file, the registry files, applies the
+ * configuration's peerings and connections, opens the FIB table. 0, or -1
+ * with a sentence in err (the daemon must not start).
+ */
+int edge_open(struct edge *e, struct bgpd *d, char *err, size_t errlen);
+void edge_close(struct edge *e);
+
+/*
+ * Reload in three steps, so a refused configuration changes nothing:
+ * edge_check_config() and edge_load_registry() before bgpd_reload(), then
+ * edge_apply_config() with the new registry.
+ */
+int edge_check_config(const struct edge *e, const struct config *c, char *err, size_t errlen);
+int edge_load_registry(const struct config *c, struct bgpd *d, struct registry **out,
+		       char *err, size_t errlen);
+void edge_apply_config(struct edge *e, struct registry *reg);
+
+/* End of an event-loop turn: timed re-validation, FIB, state file. */
+void edge_turn(struct edge *e);
+
+/* A kbfd session of neighbor s changed state (RFC 5882). */
+void edge_bfd(struct edge *e, struct bgp_session *s, bool up);
+void edge_set_bfd_available(struct edge *e, bool available);
+
+/* The session behind a connection, or NULL (neighbor not configured). */
+struct bgp_session *edge_session_of(const struct edge *e, const struct connection *c);
+
+/*
+ * After an operator changed the model: re-validate, then save the state
+ * file now (so a reply of success means it is on disk). 0, or -1 with err.
+ */
+int edge_model_changed(struct edge *e, char *err, size_t errlen);
+
+int64_t edge_now_ms(void);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What peeredged wants in the kernel FIB, and getting it there: the daemon
+ * builds a plan (nexthops, groups, routes) from the model, fib_sync_apply()
+ * sends only the difference from what it installed last (install.h) in one
+ * commit. A connection going down changes one group, not every route.
+ */
+#ifndef PEEREDGE_FIB_SYNC_H
+#define PEEREDGE_FIB_SYNC_H
+
+#include "install.h"
+
+#define FIB_GROUP_MAX 32	/* connections of one peering in a group */
+
+struct fib_plan_nexthop {
+	uint32_t id;
+	struct ip_addr gateway;
+	uint32_t ifindex;
+};
+
+struct fib_plan_group {
+	uint32_t id;
+	size_t n;
+	uint32_t members[FIB_GROUP_MAX];	/* ascending */
+};
+
+struct fib_plan {
+	struct fib_plan_nexthop *nexthops;
+	struct fib_plan_group *groups;
+	struct fib_route *routes;
+	size_t n_nexthops, n_groups, n_routes;
+};
+
+/* Appends; 0 or -ENOMEM. A route to a prefix already planned is ignored. */
+int fib_plan_nexthop(struct fib_plan *plan, const struct fib_plan_nexthop *nh);
+int fib_plan_group(struct fib_plan *plan, const struct fib_plan_group *group);
+int fib_plan_route(struct fib_plan *plan, const struct prefix *dst, uint32_t nexthop_id);
+void fib_plan_free(struct fib_plan *plan);
+
+struct fib_sync {
+	struct fib fib;
+	struct fib_plan installed;	/* what the last successful apply installed */
+};
+
+/*
+ * Opens the table and removes what an earlier run left there (its routes
+ * and nexthop objects: the daemon re-installs from the model once the
+ * sessions are up). 0, or -errno with err set.
+ */
+int fib_sync_open(struct fib_sync *fs, uint32_t table, uint32_t id_base, char *err,
+		  size_t errlen);
+/*
+ * Makes the kernel match plan; takes ownership of plan on success (and
+ * frees it on failure). 0, or -errno with err set.
+ */
+int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen);
+/* Removes everything installed, then closes. */
+void fib_sync_close(struct fib_sync *fs);
+
+/* The ifindex of the interface whose subnet holds addr; 0 when none does. */
+uint32_t fib_ifindex_for(const struct ip_addr *addr);
+
+#endif
