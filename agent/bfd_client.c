@@ -48,6 +48,13 @@ const struct nla_policy bfd_attr_policy[KBFD_A_MAX + 1] = {
 	[KBFD_A_UP_TRANSITIONS]		= { .type = NLA_U32 },
 	[KBFD_A_OLD_STATE]		= { .type = NLA_U8 },
 	[KBFD_A_TIMESTAMP_NS]		= { .type = NLA_U64 },
+	[KBFD_A_LAG_IFINDEX]		= { .type = NLA_U32 },
+	[KBFD_A_LAG_MIN_LINKS]		= { .type = NLA_U32 },
+	[KBFD_A_LAG_STATE]		= { .type = NLA_U8 },
+	[KBFD_A_LAG_OLD_STATE]		= { .type = NLA_U8 },
+	[KBFD_A_LAG_MEMBERS_UP]		= { .type = NLA_U32 },
+	[KBFD_A_LAG_MEMBER]		= { .type = NLA_NESTED },
+	[KBFD_A_LAG_CHANGE]		= { .type = NLA_U8 },
 };
 
 #define PUT(s, attr, put_expr)					\
@@ -76,6 +83,9 @@ int bfd_session_to_msg(struct nl_msg *msg, const struct bfd_session *s)
 	PUT(s, KBFD_A_AUTH_KEY_ID, nla_put_u8(msg, KBFD_A_AUTH_KEY_ID, s->auth_key_id));
 	PUT(s, KBFD_A_AUTH_KEY,
 	    nla_put(msg, KBFD_A_AUTH_KEY, s->auth_key_len, s->auth_key));
+	PUT(s, KBFD_A_LAG_IFINDEX, nla_put_u32(msg, KBFD_A_LAG_IFINDEX, s->lag_ifindex));
+	PUT(s, KBFD_A_LAG_MIN_LINKS,
+	    nla_put_u32(msg, KBFD_A_LAG_MIN_LINKS, s->lag_min_links));
 	return 0;
 }
 
@@ -135,6 +145,79 @@ int bfd_session_from_msg(struct nlmsghdr *nlh, struct bfd_session *s)
 	GET(tb, s, KBFD_A_UP_TRANSITIONS, up_transitions, nla_get_u32);
 	GET(tb, s, KBFD_A_OLD_STATE, old_state, nla_get_u8);
 	GET(tb, s, KBFD_A_TIMESTAMP_NS, timestamp_ns, nla_get_u64);
+	GET(tb, s, KBFD_A_LAG_IFINDEX, lag_ifindex, nla_get_u32);
+	return 0;
+}
+
+#define LAG_MARK(l, attr) ((l)->present |= BFD_ATTR_BIT(attr))
+#define LAG_GET(tb, l, attr, member, getter)			\
+	do {							\
+		if (tb[attr]) {					\
+			(l)->member = getter(tb[attr]);		\
+			LAG_MARK(l, attr);			\
+		}						\
+	} while (0)
+
+static int lag_member_from_attr(struct nlattr *nest, struct bfd_lag_member *m)
+{
+	struct nlattr *tb[KBFD_A_MAX + 1];
+
+	memset(m, 0, sizeof(*m));
+	if (nla_parse_nested(tb, KBFD_A_MAX, nest, bfd_attr_policy) < 0 ||
+	    !tb[KBFD_A_IFINDEX])
+		return -EINVAL;
+	m->ifindex = nla_get_u32(tb[KBFD_A_IFINDEX]);
+	if (tb[KBFD_A_LOCAL_DISCR])
+		m->local_discr = nla_get_u32(tb[KBFD_A_LOCAL_DISCR]);
+	if (tb[KBFD_A_REMOTE_DISCR])
+		m->remote_discr = nla_get_u32(tb[KBFD_A_REMOTE_DISCR]);
+	if (tb[KBFD_A_STATE])
+		m->state = nla_get_u8(tb[KBFD_A_STATE]);
+	if (tb[KBFD_A_REMOTE_STATE])
+		m->remote_state = nla_get_u8(tb[KBFD_A_REMOTE_STATE]);
+	if (tb[KBFD_A_DIAG])
+		m->diag = nla_get_u8(tb[KBFD_A_DIAG]);
+	return 0;
+}
+
+int bfd_lag_from_msg(struct nlmsghdr *nlh, struct bfd_lag *l)
+{
+	struct nlattr *tb[KBFD_A_MAX + 1], *a;
+	struct bfd_session tmp;
+	int rem;
+
+	memset(l, 0, sizeof(*l));
+	memset(&tmp, 0, sizeof(tmp));
+	if (genlmsg_parse(nlh, 0, tb, KBFD_A_MAX, bfd_attr_policy) < 0 ||
+	    get_addr(tb, &tmp, KBFD_A_PEER_ADDR, &l->peer) ||
+	    get_addr(tb, &tmp, KBFD_A_LOCAL_ADDR, &l->local))
+		return -EINVAL;
+	l->present = tmp.present;
+	LAG_GET(tb, l, KBFD_A_LAG_IFINDEX, ifindex, nla_get_u32);
+	LAG_GET(tb, l, KBFD_A_DESIRED_MIN_TX_US, desired_min_tx_us, nla_get_u32);
+	LAG_GET(tb, l, KBFD_A_REQUIRED_MIN_RX_US, required_min_rx_us, nla_get_u32);
+	LAG_GET(tb, l, KBFD_A_DETECT_MULT, detect_mult, nla_get_u8);
+	LAG_GET(tb, l, KBFD_A_AUTH_TYPE, auth_type, nla_get_u8);
+	LAG_GET(tb, l, KBFD_A_AUTH_KEY_ID, auth_key_id, nla_get_u8);
+	LAG_GET(tb, l, KBFD_A_LAG_MIN_LINKS, min_links, nla_get_u32);
+	LAG_GET(tb, l, KBFD_A_LAG_STATE, state, nla_get_u8);
+	LAG_GET(tb, l, KBFD_A_LAG_OLD_STATE, old_state, nla_get_u8);
+	LAG_GET(tb, l, KBFD_A_LAG_MEMBERS_UP, members_up, nla_get_u32);
+	LAG_GET(tb, l, KBFD_A_LAG_CHANGE, change, nla_get_u8);
+	LAG_GET(tb, l, KBFD_A_IFINDEX, member_ifindex, nla_get_u32);
+	LAG_GET(tb, l, KBFD_A_TIMESTAMP_NS, timestamp_ns, nla_get_u64);
+	if (!tb[KBFD_A_LAG_IFINDEX])
+		return -EINVAL;
+	/* The members are repeated attributes of the top level. */
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+		if (nla_type(a) != KBFD_A_LAG_MEMBER)
+			continue;
+		if (l->n_members == BFD_LAG_MEMBERS_MAX)
+			break;
+		if (lag_member_from_attr(a, &l->members[l->n_members]))
+			return -EINVAL;
+		l->n_members++;
+	}
 	return 0;
 }
 
@@ -283,6 +366,82 @@ int bfd_client_del(struct bfd_client *c, const struct bfd_session *s)
 	return session_command(c, KBFD_CMD_SESSION_DEL, s);
 }
 
+int bfd_client_lag_add(struct bfd_client *c, const struct bfd_session *s)
+{
+	return session_command(c, KBFD_CMD_LAG_ADD, s);
+}
+
+int bfd_client_lag_del(struct bfd_client *c, const struct bfd_session *s)
+{
+	return session_command(c, KBFD_CMD_LAG_DEL, s);
+}
+
+struct collected_lags {
+	struct bfd_lag *lags;
+	size_t count, capacity;
+	bool malformed;
+};
+
+static int on_lag(struct nl_msg *msg, void *arg)
+{
+	struct collected_lags *col = arg;
+	struct bfd_lag *grown;
+	size_t capacity;
+
+	if (col->count == col->capacity) {
+		capacity = col->capacity ? 2 * col->capacity : 4;
+		grown = realloc(col->lags, capacity * sizeof(*grown));
+		if (!grown)
+			return -NLE_NOMEM;
+		col->lags = grown;
+		col->capacity = capacity;
+	}
+	if (bfd_lag_from_msg(nlmsg_hdr(msg), &col->lags[col->count]))
+		col->malformed = true;
+	else
+		col->count++;
+	return NL_OK;
+}
+
+int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *count)
+{
+	struct collected_lags col;
+	struct nl_msg *msg;
+	int attempt, err = 0;
+
+	for (attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
+		struct nlreq req;
+
+		col = (struct collected_lags){ 0 };
+		req = (struct nlreq){ .on_reply = on_lag, .arg = &col };
+		msg = new_request(c, KBFD_CMD_LAG_GET, NLM_F_DUMP);
+		if (!msg)
+			return libnl_failure(c, -NLE_NOMEM, "building the request");
+		err = nlreq_run(c->sock, &msg, 1, &req);
+		nlmsg_free(msg);
+		snprintf(c->message, sizeof(c->message), "%s", req.reason);
+		snprintf(c->extack, sizeof(c->extack), "%s", req.extack);
+		if (!err && col.malformed) {
+			snprintf(c->message, sizeof(c->message),
+				 "kbfd sent a LAG this client cannot parse");
+			err = -EPROTO;
+		}
+		if (err || !req.interrupted)
+			break;
+		free(col.lags);
+		col.lags = NULL;
+		snprintf(c->message, sizeof(c->message), "LAGs kept changing during the dump");
+		err = -EAGAIN;
+	}
+	if (err) {
+		free(col.lags);
+		return err;
+	}
+	*lags = col.lags;
+	*count = col.count;
+	return 0;
+}
+
 int bfd_client_dump(struct bfd_client *c, struct bfd_session **sessions, size_t *count)
 {
 	struct collected col;
@@ -375,6 +534,7 @@ int bfd_client_fd(const struct bfd_client *c)
 
 struct event_delivery {
 	bfd_event_fn on_event;
+	bfd_lag_event_fn on_lag_event;
 	void *arg;
 };
 
@@ -383,9 +543,20 @@ static int on_event_message(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct event_delivery *delivery = arg;
 	struct bfd_session event;
+	struct bfd_lag *lag;
 
-	if (!genlmsg_valid_hdr(nlh, 0) ||
-	    genlmsg_hdr(nlh)->cmd != KBFD_CMD_SESSION_EVENT ||
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return NL_SKIP;
+	if (genlmsg_hdr(nlh)->cmd == KBFD_CMD_LAG_EVENT && delivery->on_lag_event) {
+		lag = malloc(sizeof(*lag));
+		if (!lag)
+			return NL_SKIP;
+		if (!bfd_lag_from_msg(nlh, lag))
+			delivery->on_lag_event(lag, delivery->arg);
+		free(lag);
+		return NL_OK;
+	}
+	if (genlmsg_hdr(nlh)->cmd != KBFD_CMD_SESSION_EVENT ||
 	    bfd_session_from_msg(nlh, &event))
 		return NL_SKIP;
 	delivery->on_event(&event, delivery->arg);
@@ -394,7 +565,15 @@ static int on_event_message(struct nl_msg *msg, void *arg)
 
 int bfd_client_recv_events(struct bfd_client *c, bfd_event_fn on_event, void *arg)
 {
-	struct event_delivery delivery = { .on_event = on_event, .arg = arg };
+	return bfd_client_recv_all_events(c, on_event, NULL, arg);
+}
+
+int bfd_client_recv_all_events(struct bfd_client *c, bfd_event_fn on_event,
+			       bfd_lag_event_fn on_lag_event, void *arg)
+{
+	struct event_delivery delivery = {
+		.on_event = on_event, .on_lag_event = on_lag_event, .arg = arg,
+	};
 	struct nl_cb *cb;
 	int err;
 

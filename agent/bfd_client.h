@@ -70,6 +70,49 @@ struct bfd_session {
 	/* events only */
 	uint8_t old_state;
 	uint64_t timestamp_ns;
+
+	/* RFC 7130: the LAG of a member session; LAG_ADD's min-links */
+	uint32_t lag_ifindex;
+	uint32_t lag_min_links;
+};
+
+/* One member of a LAG, as KBFD_CMD_LAG_GET describes it. */
+struct bfd_lag_member {
+	uint32_t ifindex;
+	uint32_t local_discr;
+	uint32_t remote_discr;
+	uint8_t state;
+	uint8_t remote_state;
+	uint8_t diag;
+};
+
+#define BFD_LAG_MEMBERS_MAX 64
+
+/*
+ * A LAG (KBFD_CMD_LAG_GET reply) or a LAG event (KBFD_CMD_LAG_EVENT).
+ * `present` has the attribute bits, as in struct bfd_session.
+ */
+struct bfd_lag {
+	uint64_t present;
+	uint32_t ifindex;		/* the bond */
+	struct ip_addr peer;
+	struct ip_addr local;
+	uint32_t desired_min_tx_us;
+	uint32_t required_min_rx_us;
+	uint8_t detect_mult;
+	uint8_t auth_type;
+	uint8_t auth_key_id;
+	uint32_t min_links;
+	uint8_t state;			/* KBFD_STATE_DOWN or _UP */
+	uint32_t members_up;
+	size_t n_members;
+	struct bfd_lag_member members[BFD_LAG_MEMBERS_MAX];
+
+	/* events only */
+	uint8_t change;			/* enum kbfd_lag_change */
+	uint8_t old_state;
+	uint32_t member_ifindex;
+	uint64_t timestamp_ns;
 };
 
 #define BFD_ATTR_BIT(attr) (UINT64_C(1) << (attr))
@@ -120,6 +163,18 @@ int bfd_client_set(struct bfd_client *c, const struct bfd_session *s);
 int bfd_client_del(struct bfd_client *c, const struct bfd_session *s);
 
 /*
+ * LAGs (RFC 7130 micro-BFD on a bond's members). add takes lag_ifindex,
+ * the peer, and optionally local, timers, auth and lag_min_links from s;
+ * del takes lag_ifindex.
+ */
+int bfd_client_lag_add(struct bfd_client *c, const struct bfd_session *s);
+int bfd_client_lag_del(struct bfd_client *c, const struct bfd_session *s);
+/* Every LAG of the namespace, as a malloc'd array the caller frees. */
+int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *count);
+/* Parses a KBFD_CMD_LAG_GET or _LAG_EVENT message. 0 or -EINVAL. */
+int bfd_lag_from_msg(struct nlmsghdr *nlh, struct bfd_lag *lag);
+
+/*
  * Every session of the namespace, as a malloc'd array the caller frees.
  * A dump interrupted by concurrent changes is retried.
  */
@@ -136,5 +191,10 @@ int bfd_client_fd(const struct bfd_client *c);
  */
 typedef void (*bfd_event_fn)(const struct bfd_session *event, void *arg);
 int bfd_client_recv_events(struct bfd_client *c, bfd_event_fn on_event, void *arg);
+
+/* The same, with LAG events too (on_lag_event may be NULL). */
+typedef void (*bfd_lag_event_fn)(const struct bfd_lag *event, void *arg);
+int bfd_client_recv_all_events(struct bfd_client *c, bfd_event_fn on_event,
+			       bfd_lag_event_fn on_lag_event, void *arg);
 
 #endif

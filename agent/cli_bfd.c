@@ -78,6 +78,10 @@ static void print_bfd_usage(FILE *out)
 	      "       peeredge bfd set PEER [local ADDR] [dev IFNAME] [multihop] OPTION...\n"
 	      "       peeredge bfd del PEER [local ADDR] [dev IFNAME] [multihop]\n"
 	      "       peeredge [-j] bfd monitor\n"
+	      "       peeredge bfd lag add dev BOND peer ADDR [local ADDR] [OPTION...]\n"
+	      "                            [min-links N]\n"
+	      "       peeredge bfd lag del dev BOND\n"
+	      "       peeredge [-j] bfd lag show [dev BOND]\n"
 	      "       peeredge bfd help\n"
 	      "\n"
 	      "A session is named by PEER, local, dev and multihop exactly as it was\n"
@@ -93,6 +97,11 @@ static void print_bfd_usage(FILE *out)
 	      "                     meticulous-sha1; set also takes 'auth none'\n"
 	      "  admin-down         hold the session AdminDown; set takes admin-up to\n"
 	      "                     release it\n"
+	      "\n"
+	      "lag: RFC 7130 micro-BFD, one session per member of the bonding device\n"
+	      "BOND (IPv4); a member whose session is not Up carries no data. The LAG\n"
+	      "is Up while at least min-links (1..1024, default 1) members are Up.\n"
+	      "Members follow the bond: enslaved ports join, released ports leave.\n"
 	      "\n"
 	      "-j: show prints a JSON array, monitor one JSON object per line.\n"
 	      "Exit status: 0 done, 1 failed (kbfd not loaded, refused by the kernel,\n"
@@ -328,15 +337,19 @@ int bfd_parse_args(enum bfd_verb verb, int argc, char **argv,
 static const char *describe_session(const struct bfd_session *s, char *buf, size_t len)
 {
 	char peer[IP_ADDR_STRLEN], local[IP_ADDR_STRLEN], dev[IF_NAMESIZE];
+	char lag[IF_NAMESIZE];
 	bool has_dev = bfd_has(s, KBFD_A_IFINDEX) && s->ifindex;
+	bool has_lag = bfd_has(s, KBFD_A_LAG_IFINDEX) && s->lag_ifindex;
 
-	snprintf(buf, len, "%s%s%s%s%s%s",
+	snprintf(buf, len, "%s%s%s%s%s%s%s%s",
 		 bfd_has(s, KBFD_A_PEER_ADDR) ? ip_addr_format(&s->peer, peer, sizeof(peer)) : "any",
 		 bfd_has(s, KBFD_A_LOCAL_ADDR) ? " local " : "",
 		 bfd_has(s, KBFD_A_LOCAL_ADDR) ? ip_addr_format(&s->local, local, sizeof(local)) : "",
 		 has_dev ? " dev " : "",
 		 has_dev ? cli_ifname(s->ifindex, dev) : "",
-		 s->multihop ? " multihop" : "");
+		 s->multihop ? " multihop" : "",
+		 has_lag ? " lag " : "",
+		 has_lag ? cli_ifname(s->lag_ifindex, lag) : "");
 	return buf;
 }
 
@@ -472,6 +485,10 @@ static void json_session_key(struct json_writer *w, const struct bfd_session *s)
 	if (has_dev)
 		json_kv_u64(w, "ifindex", s->ifindex);
 	json_kv_bool(w, "multihop", s->multihop);
+	if (bfd_has(s, KBFD_A_LAG_IFINDEX) && s->lag_ifindex) {
+		json_kv_string(w, "lag", cli_ifname(s->lag_ifindex, dev));
+		json_kv_u64(w, "lag_ifindex", s->lag_ifindex);
+	}
 }
 
 #define JSON_IF_PRESENT(w, s, attr, key, value)			\
@@ -616,6 +633,69 @@ static void print_event(const struct bfd_session *e, void *arg)
 		m->output_failed = true;
 }
 
+static const char *lag_change_name(uint8_t change)
+{
+	switch (change) {
+	case KBFD_LAG_CHANGE_STATE:
+		return "state";
+	case KBFD_LAG_CHANGE_MEMBER_ADD:
+		return "member-added";
+	case KBFD_LAG_CHANGE_MEMBER_DEL:
+		return "member-removed";
+	case KBFD_LAG_CHANGE_DELETED:
+		return "deleted";
+	}
+	return "unknown";
+}
+
+static void print_lag_event(const struct bfd_lag *e, void *arg)
+{
+	char time[40], bond[IF_NAMESIZE], member[IF_NAMESIZE];
+	struct monitor *m = arg;
+	struct bfd_session stamp = { .timestamp_ns = e->timestamp_ns };
+	bool has_member = (e->present & BFD_ATTR_BIT(KBFD_A_IFINDEX)) && e->member_ifindex;
+
+	if (e->present & BFD_ATTR_BIT(KBFD_A_TIMESTAMP_NS))
+		bfd_mark(&stamp, KBFD_A_TIMESTAMP_NS);
+	format_event_time(&stamp, time, sizeof(time));
+	cli_ifname(e->ifindex, bond);
+	if (has_member)
+		cli_ifname(e->member_ifindex, member);
+	if (m->opts->json) {
+		json_start_object(&m->json);
+		json_kv_string(&m->json, "time", time);
+		json_kv_u64(&m->json, "timestamp_ns", e->timestamp_ns);
+		json_kv_string(&m->json, "lag", bond);
+		json_kv_u64(&m->json, "lag_ifindex", e->ifindex);
+		json_kv_string(&m->json, "change", lag_change_name(e->change));
+		if (has_member) {
+			json_kv_string(&m->json, "member", member);
+			json_kv_u64(&m->json, "member_ifindex", e->member_ifindex);
+		}
+		json_kv_string(&m->json, "old_state", bfd_state_name(e->old_state));
+		json_kv_string(&m->json, "state", bfd_state_name(e->state));
+		json_kv_u64(&m->json, "members_up", e->members_up);
+		json_kv_u64(&m->json, "min_links", e->min_links);
+		json_end_object(&m->json);
+		if (json_finish(&m->json))
+			m->output_failed = true;
+		return;
+	}
+	if (e->change == KBFD_LAG_CHANGE_STATE)
+		printf("%s lag %s: %s -> %s (%u up, min-links %u)\n", time, bond,
+		       bfd_state_name(e->old_state), bfd_state_name(e->state),
+		       e->members_up, e->min_links);
+	else if (e->change == KBFD_LAG_CHANGE_DELETED)
+		printf("%s lag %s: deleted with its bond\n", time, bond);
+	else
+		printf("%s lag %s: %s %s (%u up, min-links %u)\n", time, bond,
+		       e->change == KBFD_LAG_CHANGE_MEMBER_ADD ? "member added" :
+		       "member removed", has_member ? member : "?",
+		       e->members_up, e->min_links);
+	if (fflush(stdout))
+		m->output_failed = true;
+}
+
 static volatile sig_atomic_t stop_requested;
 
 static void request_stop(int sig)
@@ -657,7 +737,7 @@ static int run_monitor(const struct cli_options *opts, struct bfd_client *c,
 			cli_print_error(context, "waiting for events: %s", strerror(errno));
 			return CLI_EXIT_FAILURE;
 		}
-		err = bfd_client_recv_events(c, print_event, &m);
+		err = bfd_client_recv_all_events(c, print_event, print_lag_event, &m);
 		if (err == -ENOBUFS)
 			cli_print_error(context, "warning: %s", c->message);
 		else if (err)
@@ -684,6 +764,245 @@ static int run_change(struct bfd_client *c, enum bfd_verb verb,
 	return CLI_EXIT_OK;
 }
 
+/* peeredge bfd lag add|del|show */
+
+static void print_lag_text(const struct bfd_lag *l)
+{
+	char bond[IF_NAMESIZE], dev[IF_NAMESIZE], peer[IP_ADDR_STRLEN];
+	char local[IP_ADDR_STRLEN], t1[16];
+	size_t i;
+
+	printf("lag %s peer %s local %s\n", cli_ifname(l->ifindex, bond),
+	       ip_addr_format(&l->peer, peer, sizeof(peer)),
+	       ip_addr_format(&l->local, local, sizeof(local)));
+	printf(TEXT_LABEL "%s (%u of %zu members up, min-links %u)\n", "state",
+	       bfd_state_name(l->state), l->members_up, l->n_members, l->min_links);
+	printf(TEXT_LABEL "%s x %u\n", "interval",
+	       format_usec(l->desired_min_tx_us, t1, sizeof(t1)), l->detect_mult);
+	if (l->auth_type != KBFD_AUTH_NONE)
+		printf(TEXT_LABEL "%s, key-id %u\n", "auth", bfd_auth_name(l->auth_type),
+		       l->auth_key_id);
+	for (i = 0; i < l->n_members; i++) {
+		const struct bfd_lag_member *m = &l->members[i];
+
+		printf(TEXT_LABEL "%s %s (remote %s), %s, discriminator %u/%u\n", "member",
+		       cli_ifname(m->ifindex, dev), bfd_state_name(m->state),
+		       bfd_state_name(m->remote_state), bfd_diag_name(m->diag),
+		       m->local_discr, m->remote_discr);
+	}
+}
+
+static void json_lag(struct json_writer *w, const struct bfd_lag *l)
+{
+	char bond[IF_NAMESIZE], dev[IF_NAMESIZE], peer[IP_ADDR_STRLEN];
+	char local[IP_ADDR_STRLEN];
+	size_t i;
+
+	json_start_object(w);
+	json_kv_string(w, "lag", cli_ifname(l->ifindex, bond));
+	json_kv_u64(w, "lag_ifindex", l->ifindex);
+	json_kv_string(w, "peer", ip_addr_format(&l->peer, peer, sizeof(peer)));
+	json_kv_string(w, "local", ip_addr_format(&l->local, local, sizeof(local)));
+	json_kv_string(w, "state", bfd_state_name(l->state));
+	json_kv_u64(w, "members_up", l->members_up);
+	json_kv_u64(w, "min_links", l->min_links);
+	json_kv_u64(w, "desired_min_tx_us", l->desired_min_tx_us);
+	json_kv_u64(w, "required_min_rx_us", l->required_min_rx_us);
+	json_kv_u64(w, "multiplier", l->detect_mult);
+	json_kv_string(w, "auth", bfd_auth_name(l->auth_type));
+	json_key(w, "members");
+	json_start_array(w);
+	for (i = 0; i < l->n_members; i++) {
+		const struct bfd_lag_member *m = &l->members[i];
+
+		json_start_object(w);
+		json_kv_string(w, "dev", cli_ifname(m->ifindex, dev));
+		json_kv_u64(w, "ifindex", m->ifindex);
+		json_kv_string(w, "state", bfd_state_name(m->state));
+		json_kv_string(w, "remote_state", bfd_state_name(m->remote_state));
+		json_kv_string(w, "diag", bfd_diag_name(m->diag));
+		json_kv_u64(w, "local_discr", m->local_discr);
+		json_kv_u64(w, "remote_discr", m->remote_discr);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}
+
+static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
+			uint32_t bond, const char *context)
+{
+	struct bfd_lag *lags;
+	struct json_writer w;
+	size_t count, shown = 0, i;
+	int ret = CLI_EXIT_OK, err;
+
+	err = bfd_client_lag_dump(c, &lags, &count);
+	if (err)
+		return report_failure(context, err, c);
+	for (i = 0; i < count; i++)
+		if (!bond || lags[i].ifindex == bond)
+			lags[shown++] = lags[i];
+	if (!shown && bond) {
+		cli_print_error(context, "no LAG on this interface");
+		ret = CLI_EXIT_FAILURE;
+	} else if (opts->json) {
+		json_init(&w, stdout);
+		json_start_array(&w);
+		for (i = 0; i < shown; i++)
+			json_lag(&w, &lags[i]);
+		json_end_array(&w);
+		if (json_finish(&w))
+			ret = CLI_EXIT_FAILURE;
+	} else {
+		for (i = 0; i < shown; i++) {
+			if (i)
+				putchar('\n');
+			print_lag_text(&lags[i]);
+		}
+	}
+	free(lags);
+	return ret;
+}
+
+enum lag_verb { LAG_ADD, LAG_DEL, LAG_SHOW };
+
+/*
+ * bfd lag WORDS: "dev BOND" names the LAG; add also takes "peer ADDR",
+ * "min-links N" and the session options local, interval, rx-interval,
+ * multiplier, auth, key-id, key.
+ */
+static int parse_lag_args(enum lag_verb verb, int argc, char **argv,
+			  struct bfd_session *s, struct cli_error *err)
+{
+	unsigned int seen = 0;
+	uint32_t number;
+	int i, opt, ret;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < argc; i++) {
+		const char *word = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(word, "dev") || !strcmp(word, "peer") ||
+		    !strcmp(word, "min-links")) {
+			if (!value)
+				return cli_fail(err, CLI_EXIT_USAGE, "'%s' needs a value", word);
+			i++;
+			if (verb != LAG_ADD && strcmp(word, "dev"))
+				return cli_fail(err, CLI_EXIT_USAGE,
+						"'%s' only applies to 'bfd lag add'", word);
+			if (!strcmp(word, "dev")) {
+				if (bfd_has(s, KBFD_A_LAG_IFINDEX))
+					return cli_fail(err, CLI_EXIT_USAGE, "'dev' is given twice");
+				ret = cli_ifindex(value, &s->lag_ifindex);
+				if (ret == -EINVAL)
+					return cli_fail(err, CLI_EXIT_USAGE,
+							"dev: '%s' is not an interface name", value);
+				if (ret)
+					return cli_fail(err, CLI_EXIT_FAILURE,
+							"dev: no interface named '%s'", value);
+				bfd_mark(s, KBFD_A_LAG_IFINDEX);
+			} else if (!strcmp(word, "peer")) {
+				if (ip_addr_parse(value, &s->peer))
+					return cli_fail(err, CLI_EXIT_USAGE,
+							"peer: '%s' is not an IP address", value);
+				bfd_mark(s, KBFD_A_PEER_ADDR);
+			} else {
+				ret = parse_number("min-links", value, 1, KBFD_LAG_MAX_MIN_LINKS,
+						   &number, err);
+				if (ret)
+					return ret;
+				s->lag_min_links = number;
+				bfd_mark(s, KBFD_A_LAG_MIN_LINKS);
+			}
+			continue;
+		}
+		opt = find_option(word);
+		if (opt < 0)
+			return unknown_word(word, err);
+		if (verb != LAG_ADD || opt == OPT_DEV || opt == OPT_MULTIHOP ||
+		    opt == OPT_ADMIN_DOWN || opt == OPT_ADMIN_UP)
+			return cli_fail(err, CLI_EXIT_USAGE, "'%s' does not apply to 'bfd lag %s'",
+					word, verb == LAG_ADD ? "add" : verb == LAG_DEL ? "del" : "show");
+		if (seen & OPT_BIT(opt))
+			return cli_fail(err, CLI_EXIT_USAGE, "'%s' is given twice", word);
+		seen |= OPT_BIT(opt);
+		if (!value)
+			return cli_fail(err, CLI_EXIT_USAGE, "'%s' needs a value (%s)", word,
+					options[opt].value_name);
+		i++;
+		ret = parse_option(opt, value, BFD_VERB_ADD, s, err);
+		if (ret)
+			return ret;
+	}
+	if (verb != LAG_SHOW && !bfd_has(s, KBFD_A_LAG_IFINDEX))
+		return cli_fail(err, CLI_EXIT_USAGE, "missing 'dev BOND'");
+	if (verb != LAG_ADD)
+		return CLI_EXIT_OK;
+	if (!bfd_has(s, KBFD_A_PEER_ADDR))
+		return cli_fail(err, CLI_EXIT_USAGE, "missing 'peer ADDR'");
+	return check_combination(BFD_VERB_ADD, seen, s, err);
+}
+
+static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
+{
+	static const char *const names[] = { "add", "del", "show" };
+	char context[64], bond[IF_NAMESIZE];
+	struct bfd_session s;
+	struct bfd_client c;
+	struct cli_error err;
+	enum lag_verb verb = LAG_SHOW;
+	int ret, i;
+
+	if (argc > 0) {
+		for (i = 0; i < 3; i++)
+			if (!strcmp(argv[0], names[i]))
+				break;
+		if (i == 3) {
+			cli_print_error("bfd lag", "unknown command '%s' (see 'peeredge bfd help')",
+					argv[0]);
+			return CLI_EXIT_USAGE;
+		}
+		verb = i;
+		argc--;
+		argv++;
+	}
+	snprintf(context, sizeof(context), "bfd lag %s", names[verb]);
+	ret = parse_lag_args(verb, argc, argv, &s, &err);
+	if (ret) {
+		cli_print_error(context, "%s%s", err.msg, ret == CLI_EXIT_USAGE ?
+				" (see 'peeredge bfd help')" : "");
+		return ret;
+	}
+	if (bfd_has(&s, KBFD_A_LAG_IFINDEX))
+		snprintf(context, sizeof(context), "bfd lag %s %s", names[verb],
+			 cli_ifname(s.lag_ifindex, bond));
+	if (bfd_client_open(&c)) {
+		cli_print_error(NULL, "%s", c.message);
+		return CLI_EXIT_FAILURE;
+	}
+	if (verb == LAG_SHOW) {
+		ret = run_lag_show(opts, &c, s.lag_ifindex, context);
+	} else {
+		int e = verb == LAG_ADD ? bfd_client_lag_add(&c, &s) :
+					  bfd_client_lag_del(&c, &s);
+
+		ret = CLI_EXIT_OK;
+		if (e == -EEXIST && !c.message[0]) {
+			cli_print_error(context, "LAG already exists%s%s",
+					c.extack[0] ? ": " : "", c.extack);
+			ret = CLI_EXIT_FAILURE;
+		} else if (e == -ENOENT && !c.message[0]) {
+			cli_print_error(context, "no LAG on this interface");
+			ret = CLI_EXIT_FAILURE;
+		} else if (e) {
+			ret = report_failure(context, e, &c);
+		}
+	}
+	bfd_client_close(&c);
+	return ret;
+}
+
 static int find_verb(const char *word)
 {
 	size_t verb;
@@ -706,6 +1025,8 @@ int cli_bfd(const struct cli_options *opts, int argc, char **argv)
 		print_bfd_usage(stdout);
 		return CLI_EXIT_OK;
 	}
+	if (argc > 0 && !strcmp(argv[0], "lag"))
+		return cli_bfd_lag(opts, argc - 1, argv + 1);
 	if (argc > 0) {
 		verb = find_verb(argv[0]);
 		if (verb < 0) {

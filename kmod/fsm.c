@@ -73,7 +73,8 @@ static unsigned int kbfd_set_state(struct kbfd_session *s, u8 state, u8 diag,
 
 	if (old == state)
 		return 0;
-	s->state = state;
+	/* Read locklessly by the LAG member hooks (member.c). */
+	WRITE_ONCE(s->state, state);
 	s->diag = diag;
 	if (state == KBFD_STATE_UP) {
 		s->diag = KBFD_DIAG_NONE;
@@ -157,15 +158,13 @@ unsigned int kbfd_fsm_rx(struct kbfd_session *s, const struct kbfd_ctrl *c,
 	return act;
 }
 
-/* 6.8.4: no valid packet for a Detection Time. */
-unsigned int kbfd_fsm_detect_expired(struct kbfd_session *s, ktime_t now,
-				     struct kbfd_event *ev)
+static unsigned int kbfd_fsm_lost(struct kbfd_session *s, u8 diag,
+				  ktime_t now, struct kbfd_event *ev)
 {
 	unsigned int act = 0;
 
 	if (s->state == KBFD_STATE_INIT || s->state == KBFD_STATE_UP)
-		act = kbfd_set_state(s, KBFD_STATE_DOWN,
-				     KBFD_DIAG_DETECT_EXPIRED, now, ev);
+		act = kbfd_set_state(s, KBFD_STATE_DOWN, diag, now, ev);
 	s->remote_discr = 0;
 	s->remote_state = KBFD_STATE_DOWN;
 	s->remote_rx = 1;
@@ -173,6 +172,20 @@ unsigned int kbfd_fsm_detect_expired(struct kbfd_session *s, ktime_t now,
 	s->remote_mult = 0;
 	kbfd_timer_tx_retime(s);
 	return act;
+}
+
+/* 6.8.4: no valid packet for a Detection Time. */
+unsigned int kbfd_fsm_detect_expired(struct kbfd_session *s, ktime_t now,
+				     struct kbfd_event *ev)
+{
+	return kbfd_fsm_lost(s, KBFD_DIAG_DETECT_EXPIRED, now, ev);
+}
+
+/* The link under a micro-BFD session went down (RFC 7130: Path Down). */
+unsigned int kbfd_fsm_path_down(struct kbfd_session *s, ktime_t now,
+				struct kbfd_event *ev)
+{
+	return kbfd_fsm_lost(s, KBFD_DIAG_PATH_DOWN, now, ev);
 }
 
 unsigned int kbfd_fsm_admin(struct kbfd_session *s, bool down, ktime_t now,

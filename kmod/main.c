@@ -15,6 +15,7 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/kbfd.h>
 
+#include "lag.h"
 #include "netlink.h"
 #include "session.h"
 #include "sysfs.h"
@@ -40,6 +41,7 @@ static int __net_init kbfd_net_init(struct net *net)
 
 	kn->net = net;
 	INIT_LIST_HEAD(&kn->sessions);
+	INIT_LIST_HEAD(&kn->lags);
 	return 0;
 }
 
@@ -77,12 +79,18 @@ static int __init kbfd_init(void)
 	err = register_pernet_subsys(&kbfd_net_ops);
 	if (err)
 		goto err_sysfs;
-	err = kbfd_genl_init();
+	/* The notifier looks at per-namespace state: registered after it. */
+	err = kbfd_lag_init();
 	if (err)
 		goto err_pernet;
+	err = kbfd_genl_init();
+	if (err)
+		goto err_lag;
 	pr_info("version %s loaded\n", KBFD_MODULE_VERSION);
 	return 0;
 
+err_lag:
+	kbfd_lag_uninit();
 err_pernet:
 	unregister_pernet_subsys(&kbfd_net_ops);
 err_sysfs:
@@ -99,8 +107,13 @@ static void __exit kbfd_exit(void)
 	kbfd_exiting = true;
 	mutex_unlock(&kbfd_cfg_lock);
 
-	/* Sessions go first, while their events can still be multicast. */
+	/*
+	 * Sessions and LAGs go first, while their events can still be
+	 * multicast; the netdevice notifier sees kbfd_exiting and leaves the
+	 * per-namespace state alone until it is unregistered.
+	 */
 	unregister_pernet_subsys(&kbfd_net_ops);
+	kbfd_lag_uninit();
 	kbfd_genl_uninit();
 	kbfd_sysfs_uninit();
 	rcu_barrier();			/* queue_rcu_work() callbacks */
@@ -111,6 +124,6 @@ module_init(kbfd_init);
 module_exit(kbfd_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("peeredge developers");
-MODULE_DESCRIPTION("In-kernel BFD (RFC 5880/5881/5883) over generic netlink");
+MODULE_DESCRIPTION("In-kernel BFD (RFC 5880/5881/5883/7130) over generic netlink");
 MODULE_VERSION(KBFD_MODULE_VERSION);
 MODULE_ALIAS_GENL_FAMILY(KBFD_GENL_NAME);

@@ -8,11 +8,13 @@
 
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <uapi/linux/kbfd.h>
 
 #include "auth.h"
+#include "lag.h"
 #include "netlink.h"
 #include "session.h"
 
@@ -80,6 +82,14 @@ static const struct nla_policy kbfd_policy[KBFD_A_MAX + 1] = {
 	[KBFD_A_OLD_STATE] = KBFD_READ_ONLY,
 	[KBFD_A_TIMESTAMP_NS] = KBFD_READ_ONLY,
 	[KBFD_A_PAD] = KBFD_READ_ONLY,
+	[KBFD_A_LAG_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KBFD_A_LAG_MIN_LINKS] = NLA_POLICY_RANGE(NLA_U32, 1,
+						  KBFD_LAG_MAX_MIN_LINKS),
+	[KBFD_A_LAG_STATE] = KBFD_READ_ONLY,
+	[KBFD_A_LAG_OLD_STATE] = KBFD_READ_ONLY,
+	[KBFD_A_LAG_MEMBERS_UP] = KBFD_READ_ONLY,
+	[KBFD_A_LAG_MEMBER] = KBFD_READ_ONLY,
+	[KBFD_A_LAG_CHANGE] = KBFD_READ_ONLY,
 };
 
 /* Key attributes of a request: the peer address is required. */
@@ -241,8 +251,8 @@ static int kbfd_nl_parse_config(struct genl_info *info,
 }
 
 /* The session a DEL / SET / GET request names. kbfd_cfg_lock held. */
-static struct kbfd_session *kbfd_nl_lookup(struct net *net,
-					   struct genl_info *info)
+static struct kbfd_session *__kbfd_nl_lookup(struct net *net,
+					     struct genl_info *info)
 {
 	struct nlattr *discr = info->attrs[KBFD_A_LOCAL_DISCR];
 	struct kbfd_session *s;
@@ -269,6 +279,20 @@ static struct kbfd_session *kbfd_nl_lookup(struct net *net,
 	return s;
 }
 
+/* DEL and SET: a LAG member's session belongs to its LAG. */
+static struct kbfd_session *kbfd_nl_lookup(struct net *net,
+					   struct genl_info *info, bool change)
+{
+	struct kbfd_session *s = __kbfd_nl_lookup(net, info);
+
+	if (!IS_ERR(s) && change && s->member) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the session belongs to a LAG (KBFD_CMD_LAG_DEL)");
+		return ERR_PTR(-EBUSY);
+	}
+	return s;
+}
+
 struct kbfd_nl_snap {
 	u32 cfg_tx, cfg_rx, remote_discr, neg_tx, neg_rx, detect;
 	u64 rx_packets, tx_packets, rx_drops;
@@ -287,7 +311,9 @@ static int kbfd_nl_put_key(struct sk_buff *skb, const struct kbfd_session *s)
 	    (k->has_local && nla_put(skb, KBFD_A_LOCAL_ADDR, alen, &k->local)) ||
 	    (k->ifindex && nla_put_u32(skb, KBFD_A_IFINDEX, k->ifindex)) ||
 	    (k->multihop && nla_put_flag(skb, KBFD_A_MULTIHOP)) ||
-	    nla_put_u32(skb, KBFD_A_LOCAL_DISCR, s->local_discr))
+	    nla_put_u32(skb, KBFD_A_LOCAL_DISCR, s->local_discr) ||
+	    (s->lag_ifindex &&
+	     nla_put_u32(skb, KBFD_A_LAG_IFINDEX, s->lag_ifindex)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -401,6 +427,12 @@ static int kbfd_nl_add(struct sk_buff *skb, struct genl_info *info)
 				    "the local discriminator is chosen by the kernel");
 		return -EINVAL;
 	}
+	if (info->attrs[KBFD_A_LAG_IFINDEX] || info->attrs[KBFD_A_LAG_MIN_LINKS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KBFD_A_LAG_IFINDEX] ?:
+				    info->attrs[KBFD_A_LAG_MIN_LINKS],
+				    "LAG sessions are added with KBFD_CMD_LAG_ADD");
+		return -EINVAL;
+	}
 	err = kbfd_nl_parse_key(info, &key);
 	if (err)
 		return err;
@@ -426,7 +458,7 @@ static int kbfd_nl_add(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOSPC;
 		goto out;
 	}
-	s = kbfd_session_create(kn, &key, &cfg, info->extack);
+	s = kbfd_session_create(kn, &key, &cfg, NULL, info->extack);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
 		goto out;
@@ -447,7 +479,7 @@ static int kbfd_nl_del(struct sk_buff *skb, struct genl_info *info)
 
 	if (!kbfd_nl_begin(info))
 		return -ESHUTDOWN;
-	s = kbfd_nl_lookup(net, info);
+	s = kbfd_nl_lookup(net, info, true);
 	if (IS_ERR(s))
 		err = PTR_ERR(s);
 	else
@@ -465,7 +497,7 @@ static int kbfd_nl_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (!kbfd_nl_begin(info))
 		return -ESHUTDOWN;
-	s = kbfd_nl_lookup(net, info);
+	s = kbfd_nl_lookup(net, info, true);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
 		goto out;
@@ -495,7 +527,7 @@ static int kbfd_nl_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (!kbfd_nl_begin(info))
 		return -ESHUTDOWN;
-	s = kbfd_nl_lookup(net, info);
+	s = kbfd_nl_lookup(net, info, false);
 	err = IS_ERR(s) ? PTR_ERR(s) : kbfd_nl_reply(s, info);
 	mutex_unlock(&kbfd_cfg_lock);
 	return err;
@@ -528,6 +560,291 @@ out:
 	return skb->len;
 }
 
+/* LAGs (RFC 7130). */
+
+static int kbfd_nl_put_lag_member(struct sk_buff *skb, struct kbfd_member *m)
+{
+	struct kbfd_session *s = m->s;
+	u8 state, remote_state, diag;
+	struct nlattr *nest;
+	u32 remote_discr;
+
+	spin_lock_bh(&s->lock);
+	state = s->state;
+	remote_state = s->remote_state;
+	diag = s->diag;
+	remote_discr = s->remote_discr;
+	spin_unlock_bh(&s->lock);
+
+	nest = nla_nest_start(skb, KBFD_A_LAG_MEMBER);
+	if (!nest ||
+	    nla_put_u32(skb, KBFD_A_IFINDEX, s->key.ifindex) ||
+	    nla_put_u32(skb, KBFD_A_LOCAL_DISCR, s->local_discr) ||
+	    nla_put_u32(skb, KBFD_A_REMOTE_DISCR, remote_discr) ||
+	    nla_put_u8(skb, KBFD_A_STATE, state) ||
+	    nla_put_u8(skb, KBFD_A_REMOTE_STATE, remote_state) ||
+	    nla_put_u8(skb, KBFD_A_DIAG, diag))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* kbfd_cfg_lock held. */
+static int kbfd_nl_lag_fill(struct sk_buff *skb, struct kbfd_lag *lag,
+			    u32 portid, u32 seq, int flags,
+			    struct netlink_callback *cb)
+{
+	const struct kbfd_config *cfg = &lag->cfg;
+	struct kbfd_member *m;
+	unsigned int n_up;
+	void *hdr;
+	u8 state;
+
+	hdr = genlmsg_put(skb, portid, seq, &kbfd_family, flags,
+			  KBFD_CMD_LAG_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	kbfd_lag_snapshot(lag, &state, &n_up);
+	if (nla_put_u32(skb, KBFD_A_LAG_IFINDEX, lag->ifindex) ||
+	    nla_put(skb, KBFD_A_PEER_ADDR, sizeof(struct in_addr),
+		    &lag->key.peer.v4) ||
+	    nla_put(skb, KBFD_A_LOCAL_ADDR, sizeof(struct in_addr),
+		    &lag->key.local.v4) ||
+	    nla_put_u32(skb, KBFD_A_DESIRED_MIN_TX_US, cfg->tx) ||
+	    nla_put_u32(skb, KBFD_A_REQUIRED_MIN_RX_US, cfg->rx) ||
+	    nla_put_u8(skb, KBFD_A_DETECT_MULT, cfg->mult) ||
+	    nla_put_u8(skb, KBFD_A_AUTH_TYPE, cfg->auth.type) ||
+	    (cfg->auth.type &&
+	     nla_put_u8(skb, KBFD_A_AUTH_KEY_ID, cfg->auth.key_id)) ||
+	    nla_put_u32(skb, KBFD_A_LAG_MIN_LINKS, lag->min_links) ||
+	    nla_put_u8(skb, KBFD_A_LAG_STATE, state) ||
+	    nla_put_u32(skb, KBFD_A_LAG_MEMBERS_UP, n_up))
+		goto err;
+	list_for_each_entry(m, &lag->members, list) {
+		if (kbfd_nl_put_lag_member(skb, m))
+			goto err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int kbfd_nl_lag_reply(struct kbfd_lag *lag, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = kbfd_nl_lag_fill(msg, lag, info->snd_portid, info->snd_seq, 0,
+			       NULL);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* kbfd_cfg_lock held. */
+static struct kbfd_lag *kbfd_nl_lag_lookup(struct kbfd_net *kn,
+					   struct genl_info *info)
+{
+	struct kbfd_lag *lag;
+
+	if (GENL_REQ_ATTR_CHECK(info, KBFD_A_LAG_IFINDEX)) {
+		NL_SET_ERR_MSG(info->extack, "missing KBFD_A_LAG_IFINDEX");
+		return ERR_PTR(-EINVAL);
+	}
+	lag = kbfd_lag_find(kn, nla_get_u32(info->attrs[KBFD_A_LAG_IFINDEX]));
+	if (!lag) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KBFD_A_LAG_IFINDEX],
+				    "no LAG on this interface");
+		return ERR_PTR(-ENOENT);
+	}
+	return lag;
+}
+
+/* Attributes a LAG_ADD takes besides the key and the configuration. */
+static const int kbfd_lag_refused[] = {
+	KBFD_A_IFINDEX, KBFD_A_MULTIHOP, KBFD_A_LOCAL_DISCR, KBFD_A_ADMIN_DOWN,
+};
+
+static int kbfd_nl_lag_check(struct net *net, struct genl_info *info,
+			     struct kbfd_key *key, struct net_device **bond)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *a = info->attrs[KBFD_A_LAG_IFINDEX];
+	struct net_device *dev;
+	struct in_device *idev;
+
+	ASSERT_RTNL();
+	dev = __dev_get_by_index(net, nla_get_u32(a));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "no such interface in this namespace");
+		return -ENODEV;
+	}
+	if (!netif_is_bond_master(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "not a bonding device");
+		return -EINVAL;
+	}
+	if (!key->has_local) {
+		idev = __in_dev_get_rtnl(dev);
+		key->local.v4 = idev ? inet_select_addr(dev, key->peer.v4,
+							RT_SCOPE_UNIVERSE) : 0;
+		if (!key->local.v4) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "the bond has no IPv4 address: give KBFD_A_LOCAL_ADDR");
+			return -EADDRNOTAVAIL;
+		}
+		key->has_local = true;
+	}
+	*bond = dev;
+	return 0;
+}
+
+static int kbfd_nl_lag_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct kbfd_config cfg = {
+		.tx = KBFD_DEFAULT_INTERVAL_US,
+		.rx = KBFD_DEFAULT_INTERVAL_US,
+		.mult = KBFD_DEFAULT_DETECT_MULT,
+	};
+	struct net_device *bond;
+	struct kbfd_lag *lag;
+	struct kbfd_net *kn;
+	struct kbfd_key key;
+	u32 min_links = 1;
+	int err, i;
+
+	if (GENL_REQ_ATTR_CHECK(info, KBFD_A_LAG_IFINDEX)) {
+		NL_SET_ERR_MSG(info->extack, "missing KBFD_A_LAG_IFINDEX");
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(kbfd_lag_refused); i++) {
+		struct nlattr *a = info->attrs[kbfd_lag_refused[i]];
+
+		if (a) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "attribute not taken by KBFD_CMD_LAG_ADD");
+			return -EINVAL;
+		}
+	}
+	err = kbfd_nl_parse_key(info, &key);
+	if (err)
+		return err;
+	if (key.family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KBFD_A_PEER_ADDR],
+				    "micro-BFD supports IPv4 addresses only");
+		return -EAFNOSUPPORT;
+	}
+	err = kbfd_nl_parse_config(info, &cfg);
+	if (err)
+		goto out_cfg;
+	if (info->attrs[KBFD_A_LAG_MIN_LINKS])
+		min_links = nla_get_u32(info->attrs[KBFD_A_LAG_MIN_LINKS]);
+
+	rtnl_lock();
+	kn = kbfd_nl_begin(info);
+	if (!kn) {
+		rtnl_unlock();
+		err = -ESHUTDOWN;
+		goto out_cfg;
+	}
+	err = kbfd_nl_lag_check(net, info, &key, &bond);
+	if (err)
+		goto out;
+	if (kbfd_lag_find(kn, bond->ifindex)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KBFD_A_LAG_IFINDEX],
+				    "this bond has a LAG already");
+		err = -EEXIST;
+		goto out;
+	}
+	lag = kbfd_lag_create(kn, bond, &key, &cfg, min_links, info->extack);
+	if (IS_ERR(lag)) {
+		err = PTR_ERR(lag);
+		goto out;
+	}
+	err = kbfd_nl_lag_reply(lag, info);
+	if (err)
+		kbfd_lag_destroy(lag, false, false);
+out:
+	mutex_unlock(&kbfd_cfg_lock);
+	rtnl_unlock();
+out_cfg:
+	memzero_explicit(&cfg.auth, sizeof(cfg.auth));
+	return err;
+}
+
+static int kbfd_nl_lag_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kbfd_lag *lag;
+	struct kbfd_net *kn;
+	int err = 0;
+
+	rtnl_lock();
+	kn = kbfd_nl_begin(info);
+	if (!kn) {
+		rtnl_unlock();
+		return -ESHUTDOWN;
+	}
+	lag = kbfd_nl_lag_lookup(kn, info);
+	if (IS_ERR(lag))
+		err = PTR_ERR(lag);
+	else
+		kbfd_lag_destroy(lag, true, false);
+	mutex_unlock(&kbfd_cfg_lock);
+	rtnl_unlock();
+	return err;
+}
+
+static int kbfd_nl_lag_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kbfd_lag *lag;
+	struct kbfd_net *kn;
+	int err;
+
+	kn = kbfd_nl_begin(info);
+	if (!kn)
+		return -ESHUTDOWN;
+	lag = kbfd_nl_lag_lookup(kn, info);
+	err = IS_ERR(lag) ? PTR_ERR(lag) : kbfd_nl_lag_reply(lag, info);
+	mutex_unlock(&kbfd_cfg_lock);
+	return err;
+}
+
+static int kbfd_nl_lag_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kbfd_lag *lag;
+	struct kbfd_net *kn;
+	long idx = 0;
+
+	mutex_lock(&kbfd_cfg_lock);
+	if (kbfd_exiting)
+		goto out;
+	kn = kbfd_pernet(sock_net(skb->sk));
+	cb->seq = kn->gen;
+	list_for_each_entry(lag, &kn->lags, list) {
+		if (idx < cb->args[0]) {
+			idx++;
+			continue;
+		}
+		if (kbfd_nl_lag_fill(skb, lag, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+			break;
+		idx++;
+	}
+	cb->args[0] = idx;
+out:
+	mutex_unlock(&kbfd_cfg_lock);
+	return skb->len;
+}
+
 static const struct genl_small_ops kbfd_ops[] = {
 	{
 		.cmd = KBFD_CMD_SESSION_GET,
@@ -547,6 +864,21 @@ static const struct genl_small_ops kbfd_ops[] = {
 	{
 		.cmd = KBFD_CMD_SESSION_SET,
 		.doit = kbfd_nl_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KBFD_CMD_LAG_GET,
+		.doit = kbfd_nl_lag_get,
+		.dumpit = kbfd_nl_lag_dump,
+	},
+	{
+		.cmd = KBFD_CMD_LAG_ADD,
+		.doit = kbfd_nl_lag_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KBFD_CMD_LAG_DEL,
+		.doit = kbfd_nl_lag_del,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
@@ -587,6 +919,41 @@ void kbfd_genl_notify(struct kbfd_session *s, const struct kbfd_event *ev)
 	    nla_put_u8(msg, KBFD_A_OLD_STATE, ev->old_state) ||
 	    nla_put_u8(msg, KBFD_A_STATE, ev->new_state) ||
 	    nla_put_u8(msg, KBFD_A_DIAG, ev->diag) ||
+	    nla_put_u64_64bit(msg, KBFD_A_TIMESTAMP_NS, ktime_to_ns(ev->ts),
+			      KBFD_A_PAD))
+		goto err;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&kbfd_family, net, msg, 0, KBFD_MCGRP_EVENTS,
+				GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+/* Any context: a LAG event, to the namespace's "events" listeners. */
+void kbfd_genl_lag_notify(struct kbfd_lag *lag,
+			  const struct kbfd_lag_event *ev)
+{
+	struct net *net = lag->kn->net;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&kbfd_family, net, KBFD_MCGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &kbfd_family, 0, KBFD_CMD_LAG_EVENT);
+	if (!hdr)
+		goto err;
+	if (nla_put_u32(msg, KBFD_A_LAG_IFINDEX, lag->ifindex) ||
+	    nla_put_u8(msg, KBFD_A_LAG_CHANGE, ev->change) ||
+	    (ev->member_ifindex &&
+	     nla_put_u32(msg, KBFD_A_IFINDEX, ev->member_ifindex)) ||
+	    nla_put_u8(msg, KBFD_A_LAG_OLD_STATE, ev->old_state) ||
+	    nla_put_u8(msg, KBFD_A_LAG_STATE, ev->new_state) ||
+	    nla_put_u32(msg, KBFD_A_LAG_MEMBERS_UP, ev->n_up) ||
+	    nla_put_u32(msg, KBFD_A_LAG_MIN_LINKS, ev->min_links) ||
 	    nla_put_u64_64bit(msg, KBFD_A_TIMESTAMP_NS, ktime_to_ns(ev->ts),
 			      KBFD_A_PAD))
 		goto err;

@@ -66,7 +66,8 @@ static bool kbfd_pkt_matches(const struct kbfd_session *s,
 {
 	const struct kbfd_key *k = &s->key;
 
-	if (k->family != pk->family || k->multihop != pk->multihop)
+	if (k->family != pk->family || k->multihop != pk->multihop ||
+	    k->micro != pk->micro)
 		return false;
 	if (k->ifindex && k->ifindex != pk->ifindex)
 		return false;
@@ -77,42 +78,28 @@ static bool kbfd_pkt_matches(const struct kbfd_session *s,
 	       (!k->has_local || ipv6_addr_equal(&k->local.v6, &pk->local.v6));
 }
 
-static void kbfd_rx(struct sock *sk, struct sk_buff *skb)
+/*
+ * RFC 5880 6.8.6, in its order, on a packet already copied out of its skb.
+ * With @fixed the transport named the session (a LAG member): the packet
+ * must still fit it.
+ */
+void kbfd_rx_ctrl(struct net *net, const struct kbfd_key *pk, u8 ttl,
+		  const u8 *buf, unsigned int plen, struct kbfd_session *fixed)
 {
-	struct kbfd_net *kn = rcu_dereference_sk_user_data(sk);
-	u8 buf[KBFD_PKT_MAX] __aligned(4);
 	const struct kbfd_ctrl *c = (const struct kbfd_ctrl *)buf;
 	struct kbfd_session *s = NULL;
 	struct kbfd_event ev = {};
-	unsigned int off, plen, len, act;
-	struct kbfd_key pk;
 	enum kbfd_drop_reason why;
+	unsigned int act;
 	u32 your_discr = 0;
-	bool multihop;
 	ktime_t now;
-	u8 ttl;
 
-	if (unlikely(!kn))
-		return;
-	multihop = udp_hdr(skb)->dest == htons(KBFD_PORT_MULTIHOP);
-	if (!kbfd_pkt_key(skb, multihop, &pk, &ttl))
-		return;
-
-	off = skb_transport_offset(skb) + sizeof(struct udphdr);
-	if (skb->len < off + KBFD_CTRL_LEN) {
+	if (plen < KBFD_CTRL_LEN) {
 		why = KBFD_DROP_SHORT;
 		goto drop;
 	}
-	plen = skb->len - off;
-	len = min_t(unsigned int, plen, KBFD_PKT_MAX);
-	if (skb_copy_bits(skb, off, buf, len)) {
-		why = KBFD_DROP_SHORT;
-		goto drop;
-	}
-
 	your_discr = be32_to_cpu(c->your_discr);
 
-	/* RFC 5880 6.8.6, in its order. */
 	if (kbfd_ctrl_version(c) != KBFD_VERSION) {
 		why = KBFD_DROP_VERSION;
 		goto drop;
@@ -136,18 +123,19 @@ static void kbfd_rx(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	/* RFC 5881 section 5 (GTSM, RFC 5082): single-hop means TTL 255. */
-	if (!multihop && ttl != KBFD_TTL) {
+	if (!pk->multihop && ttl != KBFD_TTL) {
 		why = KBFD_DROP_TTL;
 		goto drop;
 	}
 
 	if (your_discr) {
-		s = kbfd_session_by_discr(sock_net(sk), your_discr);
-		if (!s) {
+		s = fixed ?: kbfd_session_by_discr(net, your_discr);
+		if (!s || s->local_discr != your_discr) {
+			s = NULL;
 			why = KBFD_DROP_NO_SESSION;
 			goto drop;
 		}
-		if (!kbfd_pkt_matches(s, &pk)) {
+		if (!kbfd_pkt_matches(s, pk)) {
 			why = KBFD_DROP_ADDR;
 			goto drop;
 		}
@@ -157,9 +145,13 @@ static void kbfd_rx(struct sock *sk, struct sk_buff *skb)
 			why = KBFD_DROP_YOUR_DISCR;
 			goto drop;
 		}
-		s = kbfd_session_rx_lookup(sock_net(sk), &pk);
+		s = fixed ?: kbfd_session_rx_lookup(net, pk);
 		if (!s) {
 			why = KBFD_DROP_NO_SESSION;
+			goto drop;
+		}
+		if (fixed && !kbfd_pkt_matches(s, pk)) {
+			why = KBFD_DROP_ADDR;
 			goto drop;
 		}
 	}
@@ -193,9 +185,35 @@ drop_locked:
 	return;
 drop:
 	/* A bad packet that names a session counts against it. */
-	if (!s && your_discr)
-		s = kbfd_session_by_discr(sock_net(sk), your_discr);
+	if (!s && your_discr && !fixed)
+		s = kbfd_session_by_discr(net, your_discr);
+	if (!s && fixed)
+		s = fixed;
 	kbfd_drop(s, your_discr, why);
+}
+
+static void kbfd_rx(struct sock *sk, struct sk_buff *skb)
+{
+	struct kbfd_net *kn = rcu_dereference_sk_user_data(sk);
+	u8 buf[KBFD_PKT_MAX] __aligned(4);
+	unsigned int off, plen;
+	struct kbfd_key pk;
+	bool multihop;
+	u8 ttl;
+
+	if (unlikely(!kn))
+		return;
+	multihop = udp_hdr(skb)->dest == htons(KBFD_PORT_MULTIHOP);
+	if (!kbfd_pkt_key(skb, multihop, &pk, &ttl))
+		return;
+
+	off = skb_transport_offset(skb) + sizeof(struct udphdr);
+	plen = skb->len > off ? skb->len - off : 0;
+	if (plen >= KBFD_CTRL_LEN &&
+	    skb_copy_bits(skb, off, buf, min_t(unsigned int, plen,
+					       KBFD_PKT_MAX)))
+		plen = 0;
+	kbfd_rx_ctrl(sock_net(sk), &pk, ttl, buf, plen, NULL);
 }
 
 /* encap_rcv: the UDP layer verified the checksum; we always consume. */

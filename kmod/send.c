@@ -8,6 +8,7 @@
 #include <uapi/linux/kbfd.h>
 
 #include "auth.h"
+#include "lag.h"
 #include "session.h"
 #include "socket.h"
 #include "trace.h"
@@ -48,6 +49,19 @@ unsigned int kbfd_build_ctrl(struct kbfd_session *s, u8 *buf, bool final)
 	return len;
 }
 
+/*
+ * Unlocked: the one place that chooses the transport. Sessions of RFC
+ * 5881 / 5883 go out through the namespace's UDP socket, micro-BFD
+ * sessions as a frame on their LAG member; building, timers, the state
+ * machine and authentication are the same for both.
+ */
+int kbfd_xmit(struct kbfd_session *s, const void *buf, unsigned int len)
+{
+	if (s->member)
+		return kbfd_member_xmit(s->member, s, buf, len);
+	return kbfd_socket_xmit(s, buf, len);
+}
+
 /* Unlocked: send one packet now. */
 void kbfd_send_ctrl(struct kbfd_session *s, bool final)
 {
@@ -61,5 +75,5 @@ void kbfd_send_ctrl(struct kbfd_session *s, bool final)
 	}
 	len = kbfd_build_ctrl(s, buf, final);
 	spin_unlock_bh(&s->lock);
-	kbfd_socket_xmit(s, buf, len);
+	kbfd_xmit(s, buf, len);
 }

@@ -22,6 +22,7 @@
 #include <uapi/linux/kbfd.h>
 
 #include "auth.h"
+#include "lag.h"
 #include "netlink.h"
 #include "session.h"
 #include "socket.h"
@@ -54,7 +55,8 @@ static bool kbfd_addr_equal(u8 family, const union kbfd_addr *a,
 bool kbfd_key_equal(const struct kbfd_key *a, const struct kbfd_key *b)
 {
 	if (a->family != b->family || a->multihop != b->multihop ||
-	    a->ifindex != b->ifindex || a->has_local != b->has_local)
+	    a->micro != b->micro || a->ifindex != b->ifindex ||
+	    a->has_local != b->has_local)
 		return false;
 	if (!kbfd_addr_equal(a->family, &a->peer, &b->peer))
 		return false;
@@ -218,9 +220,14 @@ int kbfd_session_configure(struct kbfd_session *s,
 	return 0;
 }
 
+/*
+ * A session on the UDP sockets (@member NULL) or on a LAG member (RFC 7130:
+ * no socket, not in the key table, packets come from the member's hook).
+ */
 struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 					 const struct kbfd_key *key,
 					 const struct kbfd_config *cfg,
+					 struct kbfd_member *member,
 					 struct netlink_ext_ack *extack)
 {
 	bool v6 = key->family == AF_INET6;
@@ -233,6 +240,9 @@ struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 		return ERR_PTR(-ENOMEM);
 	s->kn = kn;
 	s->key = *key;
+	s->member = member;
+	if (member)
+		s->lag_ifindex = kbfd_member_lag_ifindex(member);
 	s->sport = htons(KBFD_SPORT_MIN +
 			 get_random_u32_below(KBFD_SPORT_MAX - KBFD_SPORT_MIN + 1));
 	spin_lock_init(&s->lock);
@@ -255,7 +265,7 @@ struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 		NL_SET_ERR_MSG(extack, "hash algorithm not available");
 		goto err_dst;
 	}
-	err = kbfd_socket_get(kn, key->multihop, v6);
+	err = member ? 0 : kbfd_socket_get(kn, key->multihop, v6);
 	if (err) {
 		if (err == -EADDRINUSE)
 			NL_SET_ERR_MSG(extack, "BFD port in use in this namespace");
@@ -278,7 +288,9 @@ struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 
 	spin_lock_bh(&kbfd_ht_lock);
 	hash_add_rcu(kbfd_discr_ht, &s->discr_node, s->local_discr);
-	hash_add_rcu(kbfd_key_ht, &s->key_node, kbfd_key_hash(kn->net, key));
+	if (!member)
+		hash_add_rcu(kbfd_key_ht, &s->key_node,
+			     kbfd_key_hash(kn->net, key));
 	spin_unlock_bh(&kbfd_ht_lock);
 	list_add_tail(&s->list, &kn->sessions);
 	kn->n_sessions++;
@@ -291,7 +303,8 @@ struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 	return s;
 
 err_sock:
-	kbfd_socket_put(kn, key->multihop, v6);
+	if (!member)
+		kbfd_socket_put(kn, key->multihop, v6);
 err_tfm:
 	crypto_free_shash(s->tfm);
 err_dst:
@@ -321,7 +334,8 @@ void kbfd_session_destroy(struct kbfd_session *s, bool tell_peer)
 
 	spin_lock_bh(&kbfd_ht_lock);
 	hash_del_rcu(&s->discr_node);
-	hash_del_rcu(&s->key_node);
+	if (!s->member)
+		hash_del_rcu(&s->key_node);
 	spin_unlock_bh(&kbfd_ht_lock);
 	list_del(&s->list);
 	kn->n_sessions--;
@@ -333,7 +347,9 @@ void kbfd_session_destroy(struct kbfd_session *s, bool tell_peer)
 	kbfd_timers_stop(s);
 
 	kbfd_sysfs_del(s);		/* drops the kobject's reference */
-	kbfd_socket_put(kn, s->key.multihop, s->key.family == AF_INET6);
+	if (!s->member)
+		kbfd_socket_put(kn, s->key.multihop,
+				s->key.family == AF_INET6);
 	kbfd_session_put(s);
 }
 
@@ -342,6 +358,7 @@ void kbfd_net_destroy_sessions(struct kbfd_net *kn, bool tell_peers)
 {
 	struct kbfd_session *s, *tmp;
 
+	kbfd_lag_destroy_all(kn, tell_peers);
 	list_for_each_entry_safe(s, tmp, &kn->sessions, list)
 		kbfd_session_destroy(s, tell_peers);
 	kbfd_socket_release_all(kn);
@@ -350,8 +367,11 @@ void kbfd_net_destroy_sessions(struct kbfd_net *kn, bool tell_peers)
 void kbfd_session_act(struct kbfd_session *s, unsigned int act,
 		      const struct kbfd_event *ev)
 {
-	if (ev->valid)
+	if (ev->valid) {
 		kbfd_genl_notify(s, ev);
+		if (s->member)
+			kbfd_member_state_changed(s->member, ev);
+	}
 	if (act & KBFD_ACT_SEND)
 		kbfd_send_ctrl(s, act & KBFD_ACT_FINAL);
 }

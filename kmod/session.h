@@ -30,6 +30,7 @@
 #include "proto.h"
 
 struct crypto_shash;
+struct kbfd_member;
 struct socket;
 
 /* Socket slots of a namespace: [multihop][ipv6]. */
@@ -38,6 +39,7 @@ struct socket;
 struct kbfd_net {
 	struct net *net;
 	struct list_head sessions;	/* under kbfd_cfg_lock */
+	struct list_head lags;		/* under kbfd_cfg_lock */
 	unsigned int n_sessions;
 	unsigned int gen;		/* bumped on list changes, for dumps */
 	struct socket __rcu *sock[KBFD_SOCK_SLOTS][KBFD_SOCK_SLOTS];
@@ -57,6 +59,7 @@ struct kbfd_key {
 	u8 family;		/* AF_INET or AF_INET6 */
 	bool has_local;
 	bool multihop;
+	bool micro;		/* RFC 7130, on a LAG member */
 };
 
 struct kbfd_auth {
@@ -80,6 +83,12 @@ struct kbfd_session {
 	struct kbfd_key key;
 	u32 local_discr;
 	__be16 sport;
+	/*
+	 * Transport: NULL for the UDP sockets (RFC 5881 / 5883), else the LAG
+	 * member the session sends and receives on (RFC 7130, member.c).
+	 */
+	struct kbfd_member *member;
+	int lag_ifindex;		/* 0 unless a member session */
 
 	spinlock_t lock;		/* everything below */
 	bool dead;
@@ -166,6 +175,7 @@ struct netlink_ext_ack;
 struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 					 const struct kbfd_key *key,
 					 const struct kbfd_config *cfg,
+					 struct kbfd_member *member,
 					 struct netlink_ext_ack *extack);
 int kbfd_session_configure(struct kbfd_session *s,
 			   const struct kbfd_config *cfg,
@@ -187,6 +197,8 @@ unsigned int kbfd_fsm_rx(struct kbfd_session *s, const struct kbfd_ctrl *c,
 			 ktime_t now, struct kbfd_event *ev);
 unsigned int kbfd_fsm_detect_expired(struct kbfd_session *s, ktime_t now,
 				     struct kbfd_event *ev);
+unsigned int kbfd_fsm_path_down(struct kbfd_session *s, ktime_t now,
+				struct kbfd_event *ev);
 unsigned int kbfd_fsm_admin(struct kbfd_session *s, bool down, ktime_t now,
 			    struct kbfd_event *ev);
 unsigned int kbfd_fsm_timers_changed(struct kbfd_session *s);
@@ -196,5 +208,17 @@ u32 kbfd_detect_time_us(const struct kbfd_session *s);
 /* After the lock is dropped: send what the step asked for, report events. */
 void kbfd_session_act(struct kbfd_session *s, unsigned int act,
 		      const struct kbfd_event *ev);
+
+/* send.c: hand a built packet to the session's transport. */
+int kbfd_xmit(struct kbfd_session *s, const void *buf, unsigned int len);
+
+/*
+ * receive.c: a control packet copied out of its skb (@plen bytes were on
+ * the wire, at most KBFD_PKT_MAX copied into @buf), from @pk with @ttl.
+ * @fixed is the session the transport already determined (a LAG member's),
+ * or NULL to demultiplex (RFC 5880 6.8.6). RCU read side, softirq.
+ */
+void kbfd_rx_ctrl(struct net *net, const struct kbfd_key *pk, u8 ttl,
+		  const u8 *buf, unsigned int plen, struct kbfd_session *fixed);
 
 #endif /* _KBFD_SESSION_H */

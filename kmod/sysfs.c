@@ -8,6 +8,15 @@
  * state, remote_state: admin_down, down, init or up
  * diag: the local diagnostic, numeric (RFC 5880 section 4.1)
  * intervals: microseconds; counters: decimal.
+ *
+ * /sys/kernel/kbfd/lag-<netns>-<bond ifindex>/: one directory per RFC 7130
+ * LAG, with a symbolic link member-<ifname> to the session directory of
+ * each member. bond (its name when the LAG was added), ifindex, netns,
+ * state (down or up), min_links, members, members_up, peer_addr,
+ * local_addr, and the data-plane counters rx_data_drops (data frames
+ * dropped on members that are not Up), tx_redirects (frames the bond gave
+ * such a member, re-sent on an Up one) and tx_drops (... dropped, no Up
+ * member being left).
  */
 
 #include <linux/kobject.h>
@@ -15,6 +24,7 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/kbfd.h>
 
+#include "lag.h"
 #include "session.h"
 #include "sysfs.h"
 
@@ -267,6 +277,156 @@ void kbfd_sysfs_del(struct kbfd_session *s)
 	kobject_uevent(&s->kobj, KOBJ_REMOVE);
 	kobject_del(&s->kobj);
 	kobject_put(&s->kobj);
+}
+
+enum kbfd_lag_field {
+	KBFD_LF_BOND,
+	KBFD_LF_IFINDEX,
+	KBFD_LF_NETNS,
+	KBFD_LF_STATE,
+	KBFD_LF_MIN_LINKS,
+	KBFD_LF_MEMBERS,
+	KBFD_LF_MEMBERS_UP,
+	KBFD_LF_PEER,
+	KBFD_LF_LOCAL,
+	KBFD_LF_RX_DATA_DROPS,
+	KBFD_LF_TX_REDIRECTS,
+	KBFD_LF_TX_DROPS,
+};
+
+struct kbfd_lag_attr {
+	struct kobj_attribute attr;
+	enum kbfd_lag_field field;
+};
+
+static ssize_t kbfd_lag_show(struct kobject *kobj, struct kobj_attribute *kattr,
+			     char *buf)
+{
+	struct kbfd_lag *lag = container_of(kobj, struct kbfd_lag, kobj);
+	const struct kbfd_lag_attr *a =
+		container_of(kattr, struct kbfd_lag_attr, attr);
+	unsigned int n_up;
+	u8 state;
+
+	switch (a->field) {
+	case KBFD_LF_BOND:
+		return sysfs_emit(buf, "%s\n", lag->name);
+	case KBFD_LF_IFINDEX:
+		return sysfs_emit(buf, "%d\n", lag->ifindex);
+	case KBFD_LF_NETNS:
+		return sysfs_emit(buf, "%u\n", lag->kn->net->ns.inum);
+	case KBFD_LF_STATE:
+		kbfd_lag_snapshot(lag, &state, &n_up);
+		return sysfs_emit(buf, "%s\n", kbfd_state_names[state & 3]);
+	case KBFD_LF_MIN_LINKS:
+		return sysfs_emit(buf, "%u\n", lag->min_links);
+	case KBFD_LF_MEMBERS:
+		return sysfs_emit(buf, "%u\n", READ_ONCE(lag->n_members));
+	case KBFD_LF_MEMBERS_UP:
+		kbfd_lag_snapshot(lag, &state, &n_up);
+		return sysfs_emit(buf, "%u\n", n_up);
+	case KBFD_LF_PEER:
+		return kbfd_show_addr(&lag->key, &lag->key.peer, buf);
+	case KBFD_LF_LOCAL:
+		return kbfd_show_addr(&lag->key, &lag->key.local, buf);
+	case KBFD_LF_RX_DATA_DROPS:
+		return sysfs_emit(buf, "%lld\n",
+				  atomic64_read(&lag->rx_data_drops));
+	case KBFD_LF_TX_REDIRECTS:
+		return sysfs_emit(buf, "%lld\n",
+				  atomic64_read(&lag->tx_redirects));
+	case KBFD_LF_TX_DROPS:
+		return sysfs_emit(buf, "%lld\n", atomic64_read(&lag->tx_drops));
+	}
+	return -EINVAL;
+}
+
+#define KBFD_LAG_ATTR(_name, _field)					\
+	static struct kbfd_lag_attr kbfd_lag_attr_##_name = {		\
+		.attr = __ATTR(_name, 0444, kbfd_lag_show, NULL),	\
+		.field = _field,					\
+	}
+
+KBFD_LAG_ATTR(bond, KBFD_LF_BOND);
+KBFD_LAG_ATTR(ifindex, KBFD_LF_IFINDEX);
+KBFD_LAG_ATTR(netns, KBFD_LF_NETNS);
+KBFD_LAG_ATTR(state, KBFD_LF_STATE);
+KBFD_LAG_ATTR(min_links, KBFD_LF_MIN_LINKS);
+KBFD_LAG_ATTR(members, KBFD_LF_MEMBERS);
+KBFD_LAG_ATTR(members_up, KBFD_LF_MEMBERS_UP);
+KBFD_LAG_ATTR(peer_addr, KBFD_LF_PEER);
+KBFD_LAG_ATTR(local_addr, KBFD_LF_LOCAL);
+KBFD_LAG_ATTR(rx_data_drops, KBFD_LF_RX_DATA_DROPS);
+KBFD_LAG_ATTR(tx_redirects, KBFD_LF_TX_REDIRECTS);
+KBFD_LAG_ATTR(tx_drops, KBFD_LF_TX_DROPS);
+
+static struct attribute *kbfd_lag_attrs[] = {
+	&kbfd_lag_attr_bond.attr.attr,
+	&kbfd_lag_attr_ifindex.attr.attr,
+	&kbfd_lag_attr_netns.attr.attr,
+	&kbfd_lag_attr_state.attr.attr,
+	&kbfd_lag_attr_min_links.attr.attr,
+	&kbfd_lag_attr_members.attr.attr,
+	&kbfd_lag_attr_members_up.attr.attr,
+	&kbfd_lag_attr_peer_addr.attr.attr,
+	&kbfd_lag_attr_local_addr.attr.attr,
+	&kbfd_lag_attr_rx_data_drops.attr.attr,
+	&kbfd_lag_attr_tx_redirects.attr.attr,
+	&kbfd_lag_attr_tx_drops.attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(kbfd_lag);
+
+static void kbfd_lag_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct kbfd_lag, kobj));
+}
+
+static const struct kobj_type kbfd_lag_ktype = {
+	.release = kbfd_lag_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = kbfd_lag_groups,
+};
+
+/* Process context. On failure the LAG is freed by the kobject's release. */
+int kbfd_sysfs_lag_add(struct kbfd_lag *lag)
+{
+	int err;
+
+	lag->kobj.kset = kbfd_kset;
+	err = kobject_init_and_add(&lag->kobj, &kbfd_lag_ktype, NULL,
+				   "lag-%u-%d", lag->kn->net->ns.inum,
+				   lag->ifindex);
+	if (err) {
+		kobject_put(&lag->kobj);
+		return err;
+	}
+	kobject_uevent(&lag->kobj, KOBJ_ADD);
+	return 0;
+}
+
+/* Process context: waits for readers, then frees the LAG. */
+void kbfd_sysfs_lag_del(struct kbfd_lag *lag)
+{
+	kobject_uevent(&lag->kobj, KOBJ_REMOVE);
+	kobject_del(&lag->kobj);
+	kobject_put(&lag->kobj);
+}
+
+/* member-<ifname> -> ../<discr>; best effort (a name clash is harmless). */
+void kbfd_sysfs_lag_link(struct kbfd_member *m)
+{
+	snprintf(m->link_name, sizeof(m->link_name), "member-%s",
+		 m->dev->name);
+	m->linked = !sysfs_create_link_nowarn(&m->lag->kobj, &m->s->kobj,
+					      m->link_name);
+}
+
+void kbfd_sysfs_lag_unlink(struct kbfd_member *m)
+{
+	if (m->linked)
+		sysfs_remove_link(&m->lag->kobj, m->link_name);
+	m->linked = false;
 }
 
 int kbfd_sysfs_init(void)

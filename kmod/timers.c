@@ -54,7 +54,7 @@ static enum hrtimer_restart kbfd_tx_timer_fn(struct hrtimer *t)
 	spin_unlock_bh(&s->lock);
 
 	if (len)
-		kbfd_socket_xmit(s, buf, len);
+		kbfd_xmit(s, buf, len);
 	return HRTIMER_NORESTART;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints: kbfd:state_change, kbfd:rx_drop, kbfd:tx.
+ * Tracepoints: kbfd:state_change, kbfd:rx_drop, kbfd:tx, kbfd:lag_member.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM kbfd
@@ -93,6 +93,34 @@ TRACE_EVENT(tx,
 			   __entry->flags = flags;),
 	    TP_printk("discr=%u state=%s flags=0x%02x", __entry->discr,
 		      kbfd_show_state(__entry->state), __entry->flags)
+);
+
+/* A LAG member's session changed state; the LAG as it is afterwards. */
+TRACE_EVENT(lag_member,
+	    TP_PROTO(int lag_ifindex, int member_ifindex, u32 discr,
+		     u8 old_state, u8 new_state, unsigned int members_up,
+		     u8 lag_state),
+	    TP_ARGS(lag_ifindex, member_ifindex, discr, old_state, new_state,
+		    members_up, lag_state),
+	    TP_STRUCT__entry(__field(int, lag_ifindex)
+			     __field(int, member_ifindex)
+			     __field(u32, discr)
+			     __field(u8, old_state)
+			     __field(u8, new_state)
+			     __field(unsigned int, members_up)
+			     __field(u8, lag_state)),
+	    TP_fast_assign(__entry->lag_ifindex = lag_ifindex;
+			   __entry->member_ifindex = member_ifindex;
+			   __entry->discr = discr;
+			   __entry->old_state = old_state;
+			   __entry->new_state = new_state;
+			   __entry->members_up = members_up;
+			   __entry->lag_state = lag_state;),
+	    TP_printk("lag=%d member=%d discr=%u %s -> %s members_up=%u lag=%s",
+		      __entry->lag_ifindex, __entry->member_ifindex,
+		      __entry->discr, kbfd_show_state(__entry->old_state),
+		      kbfd_show_state(__entry->new_state), __entry->members_up,
+		      kbfd_show_state(__entry->lag_state))
 );
 
 #endif /* _KBFD_TRACE_H */

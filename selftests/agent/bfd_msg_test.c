@@ -200,11 +200,53 @@ static struct nl_msg *kernel_reply(void)
 	    nla_put_u32(msg, KBFD_A_UP_TRANSITIONS, 2) ||
 	    nla_put_u8(msg, KBFD_A_OLD_STATE, KBFD_STATE_DOWN) ||
 	    nla_put_u64(msg, KBFD_A_TIMESTAMP_NS, 123456789) ||
+	    nla_put_u32(msg, KBFD_A_LAG_IFINDEX, 9) ||
 	    nla_put_u32(msg, KBFD_A_MAX + 10, 1)) {	/* from a newer kbfd */
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+/* A KBFD_CMD_LAG_GET reply with two members. */
+TEST(lag_reply_is_parsed)
+{
+	struct nl_msg *msg = new_message(KBFD_CMD_LAG_GET);
+	uint8_t peer[4] = { 192, 0, 2, 1 }, local[4] = { 192, 0, 2, 2 };
+	struct bfd_lag *l = calloc(1, sizeof(*l));
+	struct nlattr *nest;
+	char buf[IP_ADDR_STRLEN];
+	int i;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LAG_IFINDEX, 5));
+	ASSERT_EQ(0, nla_put(msg, KBFD_A_PEER_ADDR, 4, peer));
+	ASSERT_EQ(0, nla_put(msg, KBFD_A_LOCAL_ADDR, 4, local));
+	ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LAG_MIN_LINKS, 2));
+	ASSERT_EQ(0, nla_put_u8(msg, KBFD_A_LAG_STATE, KBFD_STATE_UP));
+	ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LAG_MEMBERS_UP, 1));
+	for (i = 0; i < 2; i++) {
+		nest = nla_nest_start(msg, KBFD_A_LAG_MEMBER);
+		ASSERT_NE(NULL, nest);
+		ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_IFINDEX, 10 + i));
+		ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LOCAL_DISCR, 100 + i));
+		ASSERT_EQ(0, nla_put_u8(msg, KBFD_A_STATE, i ? KBFD_STATE_DOWN : KBFD_STATE_UP));
+		nla_nest_end(msg, nest);
+	}
+	ASSERT_EQ(0, bfd_lag_from_msg(nlmsg_hdr(msg), l));
+	EXPECT_EQ(5, l->ifindex);
+	EXPECT_STREQ("192.0.2.1", ip_addr_format(&l->peer, buf, sizeof(buf)));
+	EXPECT_STREQ("192.0.2.2", ip_addr_format(&l->local, buf, sizeof(buf)));
+	EXPECT_EQ(2, l->min_links);
+	EXPECT_EQ(KBFD_STATE_UP, l->state);
+	EXPECT_EQ(1, l->members_up);
+	ASSERT_EQ(2, l->n_members);
+	EXPECT_EQ(11, l->members[1].ifindex);
+	EXPECT_EQ(101, l->members[1].local_discr);
+	EXPECT_EQ(KBFD_STATE_DOWN, l->members[1].state);
+	free(l);
+	nlmsg_free(msg);
 }
 
 TEST(reply_is_parsed)
@@ -215,9 +257,14 @@ TEST(reply_is_parsed)
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, bfd_session_from_msg(nlmsg_hdr(msg), &s));
-	/* every attribute but the key (write only) and the padding */
-	EXPECT_EQ((BFD_ATTR_BIT(KBFD_A_MAX + 1) - 1) & ~BFD_ATTR_BIT(KBFD_A_UNSPEC) &
-		  ~BFD_ATTR_BIT(KBFD_A_AUTH_KEY) & ~BFD_ATTR_BIT(KBFD_A_PAD), s.present);
+	/*
+	 * every session attribute but the key (write only) and the padding,
+	 * and the LAG of a micro-BFD member session
+	 */
+	EXPECT_EQ(((BFD_ATTR_BIT(KBFD_A_PAD + 1) - 1) & ~BFD_ATTR_BIT(KBFD_A_UNSPEC) &
+		   ~BFD_ATTR_BIT(KBFD_A_AUTH_KEY) & ~BFD_ATTR_BIT(KBFD_A_PAD)) |
+		  BFD_ATTR_BIT(KBFD_A_LAG_IFINDEX), s.present);
+	EXPECT_EQ(9, s.lag_ifindex);
 	EXPECT_STREQ("2001:db8::1", ip_addr_format(&s.peer, buf, sizeof(buf)));
 	EXPECT_STREQ("2001:db8::2", ip_addr_format(&s.local, buf, sizeof(buf)));
 	EXPECT_EQ(3, s.ifindex);

@@ -8,10 +8,11 @@
  *
  * Every session belongs to the network namespace of the socket that created
  * it and is destroyed with that namespace. Commands that change state
- * (KBFD_CMD_SESSION_ADD, _DEL, _SET) require CAP_NET_ADMIN in the user
- * namespace owning the network namespace; KBFD_CMD_SESSION_GET is open to
- * everyone. Attributes are validated strictly: an unknown attribute, a wrong
- * length or a value out of range is refused with -EINVAL (or -ERANGE) and an
+ * (KBFD_CMD_SESSION_ADD, _DEL, _SET, KBFD_CMD_LAG_ADD, _DEL) require
+ * CAP_NET_ADMIN in the user namespace owning the network namespace;
+ * KBFD_CMD_SESSION_GET and KBFD_CMD_LAG_GET are open to everyone.
+ * Attributes are validated strictly: an unknown attribute, a wrong length
+ * or a value out of range is refused with -EINVAL (or -ERANGE) and an
  * extended ACK message naming the attribute; nothing is changed then.
  *
  * Identifying a session
@@ -66,6 +67,58 @@
  *   KBFD_A_LOCAL_DISCR, KBFD_A_OLD_STATE, KBFD_A_STATE, KBFD_A_DIAG and
  *   KBFD_A_TIMESTAMP_NS (CLOCK_MONOTONIC, ns, taken where the change was
  *   decided: in the receive path or the detection timer).
+ *
+ * Micro-BFD on LAG members (RFC 7130)
+ * -----------------------------------
+ * A LAG is a bonding device (identified by KBFD_A_LAG_IFINDEX) on whose
+ * every member (enslaved port) kbfd runs one RFC 7130 session: UDP port
+ * 6784, destination MAC 01-00-5E-90-00-01, TTL 255, sent and received on
+ * the member itself, never through the bond's IP stack. Members are
+ * tracked: a port enslaved later gets a session, a released one loses it.
+ * A member whose session is not Up carries no data in either direction
+ * (BFD and link-local control frames such as LACPDUs still flow): frames
+ * the bond hands it are re-sent on a member whose session is Up (or
+ * dropped when there is none) and data frames it receives are dropped.
+ * The LAG itself is Up while at least KBFD_A_LAG_MIN_LINKS members are Up.
+ * Member sessions are ordinary sessions for KBFD_CMD_SESSION_GET (they carry
+ * KBFD_A_LAG_IFINDEX, and KBFD_A_IFINDEX names the member) but belong to
+ * their LAG: KBFD_CMD_SESSION_SET and _DEL refuse them with -EBUSY.
+ * IPv4 addresses only (-EAFNOSUPPORT for IPv6).
+ *
+ * KBFD_CMD_LAG_ADD
+ *   Required: KBFD_A_LAG_IFINDEX (a bonding device of this namespace;
+ *             anything else: -ENODEV / -EINVAL), KBFD_A_PEER_ADDR.
+ *   Optional: KBFD_A_LOCAL_ADDR (default: the bond's primary address
+ *             towards the peer), KBFD_A_DESIRED_MIN_TX_US,
+ *             KBFD_A_REQUIRED_MIN_RX_US, KBFD_A_DETECT_MULT,
+ *             KBFD_A_AUTH_TYPE, KBFD_A_AUTH_KEY_ID, KBFD_A_AUTH_KEY,
+ *             KBFD_A_LAG_MIN_LINKS (default 1): the configuration of every
+ *             member session.
+ *   A LAG on the same bond already existing: -EEXIST. On any failure
+ *   nothing is left behind. The reply is a KBFD_CMD_LAG_GET message.
+ *
+ * KBFD_CMD_LAG_DEL
+ *   Required: KBFD_A_LAG_IFINDEX. Unknown: -ENOENT. The member sessions
+ *   tell their peers AdminDown, the members carry data again.
+ *
+ * KBFD_CMD_LAG_GET
+ *   doit: KBFD_A_LAG_IFINDEX; dumpit: every LAG of the namespace.
+ *   Replies carry KBFD_A_LAG_IFINDEX, KBFD_A_PEER_ADDR, KBFD_A_LOCAL_ADDR,
+ *   the configuration attributes (never KBFD_A_AUTH_KEY),
+ *   KBFD_A_LAG_MIN_LINKS, KBFD_A_LAG_STATE, KBFD_A_LAG_MEMBERS_UP and one
+ *   nested KBFD_A_LAG_MEMBER per member holding KBFD_A_IFINDEX,
+ *   KBFD_A_LOCAL_DISCR, KBFD_A_REMOTE_DISCR, KBFD_A_STATE,
+ *   KBFD_A_REMOTE_STATE and KBFD_A_DIAG.
+ *
+ * KBFD_CMD_LAG_EVENT (multicast on KBFD_GENL_MCGRP_EVENTS only)
+ *   Sent when the LAG's state changes (KBFD_A_LAG_CHANGE
+ *   KBFD_LAG_CHANGE_STATE), a member joins or leaves (_MEMBER_ADD,
+ *   _MEMBER_DEL, with KBFD_A_IFINDEX naming it) and when the LAG goes away
+ *   because its bond was deleted (_DELETED). Carries KBFD_A_LAG_IFINDEX,
+ *   KBFD_A_LAG_CHANGE, KBFD_A_LAG_OLD_STATE, KBFD_A_LAG_STATE,
+ *   KBFD_A_LAG_MEMBERS_UP, KBFD_A_LAG_MIN_LINKS and KBFD_A_TIMESTAMP_NS.
+ *   State changes of a member's session are KBFD_CMD_SESSION_EVENTs with
+ *   KBFD_A_LAG_IFINDEX added.
  */
 #ifndef _UAPI_LINUX_KBFD_H
 #define _UAPI_LINUX_KBFD_H
@@ -90,6 +143,10 @@ enum kbfd_cmd {
 	KBFD_CMD_SESSION_DEL,
 	KBFD_CMD_SESSION_SET,
 	KBFD_CMD_SESSION_EVENT,
+	KBFD_CMD_LAG_GET,
+	KBFD_CMD_LAG_ADD,
+	KBFD_CMD_LAG_DEL,
+	KBFD_CMD_LAG_EVENT,
 	__KBFD_CMD_MAX
 };
 
@@ -115,6 +172,16 @@ enum kbfd_diag {
 	KBFD_DIAG_ADMIN_DOWN		= 7,
 	KBFD_DIAG_REV_CONCAT_PATH_DOWN	= 8,
 };
+
+/* What a KBFD_CMD_LAG_EVENT reports. */
+enum kbfd_lag_change {
+	KBFD_LAG_CHANGE_STATE		= 1, /* LAG Up <-> Down */
+	KBFD_LAG_CHANGE_MEMBER_ADD	= 2, /* a port was enslaved */
+	KBFD_LAG_CHANGE_MEMBER_DEL	= 3, /* a port was released */
+	KBFD_LAG_CHANGE_DELETED		= 4, /* the bond went away */
+};
+
+#define KBFD_LAG_MAX_MIN_LINKS	1024
 
 /* Authentication types, RFC 5880 section 4.2. */
 enum kbfd_auth_type {
@@ -158,6 +225,15 @@ enum kbfd_auth_type {
  * @KBFD_A_OLD_STATE: u8, enum kbfd_state (events only)
  * @KBFD_A_TIMESTAMP_NS: u64, CLOCK_MONOTONIC (events only)
  * @KBFD_A_PAD: padding for 64-bit attributes
+ * @KBFD_A_LAG_IFINDEX: u32: the bonding device of a LAG
+ * @KBFD_A_LAG_MIN_LINKS: u32, 1..KBFD_LAG_MAX_MIN_LINKS: members that must be
+ *	Up for the LAG to be Up
+ * @KBFD_A_LAG_STATE: u8, KBFD_STATE_DOWN or KBFD_STATE_UP: the LAG's state
+ *	(read only)
+ * @KBFD_A_LAG_OLD_STATE: u8, the LAG's previous state (events only)
+ * @KBFD_A_LAG_MEMBERS_UP: u32: members whose session is Up (read only)
+ * @KBFD_A_LAG_MEMBER: nested, one per member (read only)
+ * @KBFD_A_LAG_CHANGE: u8, enum kbfd_lag_change (events only)
  */
 enum kbfd_attr {
 	KBFD_A_UNSPEC,
@@ -188,6 +264,13 @@ enum kbfd_attr {
 	KBFD_A_OLD_STATE,
 	KBFD_A_TIMESTAMP_NS,
 	KBFD_A_PAD,
+	KBFD_A_LAG_IFINDEX,
+	KBFD_A_LAG_MIN_LINKS,
+	KBFD_A_LAG_STATE,
+	KBFD_A_LAG_OLD_STATE,
+	KBFD_A_LAG_MEMBERS_UP,
+	KBFD_A_LAG_MEMBER,
+	KBFD_A_LAG_CHANGE,
 	__KBFD_A_MAX
 };
 

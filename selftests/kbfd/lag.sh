@@ -1,0 +1,229 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# RFC 7130 micro-BFD on bonding (802.3ad) members. Two namespaces, each with
+# a bond of three veth members joined pairwise; a LAG on both bonds,
+# configured with the CLI (peeredge bfd lag), 50 ms x 3, keyed SHA1:
+#  - bad input is refused with a reason and leaves nothing behind;
+#  - every member session comes Up, the LAG is Up, sysfs shows it all;
+#  - a silent fault on the member that carries the ping (every frame
+#    dropped on one side, carrier up, LACP left believing) takes that
+#    member Down on both sides and the traffic goes on over the others;
+#    removing the fault brings the member back and it carries data again;
+#  - two faulted members take the LAG below min-links: LAG Down event;
+#  - release and re-enslave while sessions run; a member's link set down;
+#  - the bond deleted under a live LAG, then rmmod with a live LAG.
+. "$(dirname "$0")/lib.sh"
+
+kbfd_require
+require_cmd tc ping
+PEEREDGE=$TOP/build/agent/peeredge
+[ -x "$PEEREDGE" ] || skip_all "peeredge is not built (make agent)"
+modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
+
+A=kbfd-lag-a-$$
+B=kbfd-lag-b-$$
+netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
+pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
+
+topology() {
+	local ns i
+	for i in 1 2 3; do
+		ip -n "$A" link add m$i type veth peer name m$i netns "$B" || return 1
+	done
+	for ns in "$A" "$B"; do
+		ip -n "$ns" link add bond0 type bond mode 802.3ad miimon 100 \
+			lacp_rate slow xmit_hash_policy layer2 || return 1
+		for i in 1 2 3; do
+			ip -n "$ns" link set m$i down
+			ip -n "$ns" link set m$i master bond0 || return 1
+			ip -n "$ns" link set m$i up
+		done
+		ip -n "$ns" link set bond0 up
+	done
+	ip -n "$A" addr add 10.9.0.1/24 dev bond0
+	ip -n "$B" addr add 10.9.0.2/24 dev bond0
+}
+topology || skip_all "cannot build the bond topology"
+
+lagdir() {
+	local ns=$1 bond=${2:-bond0} inum idx
+	inum=$(ip netns exec "$ns" stat -L -c %i /proc/self/ns/net)
+	idx=$(ip netns exec "$ns" cat /sys/class/net/"$bond"/ifindex)
+	echo "$KBFD_SYSFS/lag-$inum-$idx"
+}
+LA=$(lagdir "$A")
+LB=$(lagdir "$B")
+mstate() { cat "$1/member-$2/state" 2>/dev/null; }
+lag_is() { [ "$(cat "$1/state" 2>/dev/null)" = "$2" ]; }
+members_up() { [ "$(cat "$1/members_up" 2>/dev/null)" = "$2" ]; }
+both_members_up() { members_up "$LA" "$1" && members_up "$LB" "$1"; }
+m_is() { [ "$(mstate "$LA" "$1")" = "$2" ] && [ "$(mstate "$LB" "$1")" = "$2" ]; }
+count_lag_dirs() { find "$KBFD_SYSFS" -maxdepth 1 -name 'lag-*' | wc -l; }
+count_sessions() { ip netns exec "$1" "$KBFDCTL" dump | wc -l; }
+
+# ping_recv NS COUNT: packets received back over the bond.
+ping_recv() {
+	ip netns exec "$A" ping -q -n -c "$2" -i 0.01 -W 1 10.9.0.2 2>/dev/null |
+		awk '/received/ { print $4 }'
+}
+
+# Bad input first: refused with a reason, nothing created.
+out=$(pe "$A" bfd lag add dev m1 peer 10.9.0.2 2>&1)
+check "a non-bond device is refused" test $? != 0
+check "... with the kernel's reason" grep -q "not a bonding device" <<<"$out"
+out=$(pe "$A" bfd lag del dev bond0 2>&1)
+check "deleting a LAG that does not exist is refused" grep -q "no LAG" <<<"$out"
+check_fails "an IPv6 peer is refused" pe "$A" bfd lag add dev bond0 peer fd00::2
+check_fails "a bad min-links is refused" pe "$A" bfd lag add dev bond0 peer 10.9.0.2 min-links 0
+check_fails "an unknown interface is refused" pe "$A" bfd lag add dev nosuch0 peer 10.9.0.2
+check "no LAG left behind" test "$(count_lag_dirs)" = 0
+check "no session left behind" test "$(count_sessions "$A")" = 0
+
+mon=$(mktemp)
+ip netns exec "$A" "$PEEREDGE" bfd monitor >"$mon" 2>&1 &
+monpid=$!
+sleep 0.5
+
+T="interval 50000 multiplier 3 min-links 2 auth keyed-sha1 key-id 7 key s3cret"
+check "LAG added in A" pe "$A" bfd lag add dev bond0 peer 10.9.0.2 local 10.9.0.1 $T
+check "LAG added in B (local address from the bond)" pe "$B" bfd lag add dev bond0 peer 10.9.0.1 $T
+out=$(pe "$A" bfd lag add dev bond0 peer 10.9.0.2 2>&1)
+check "a second LAG on the same bond is refused" grep -q "already exists" <<<"$out"
+check "sysfs: A's LAG directory" test -d "$LA"
+check "sysfs: three members" test "$(cat "$LA/members")" = 3
+check "sysfs: B's local address was chosen" grep -qx 10.9.0.2 "$LB/local_addr"
+check "member sessions authenticate (keyed SHA1)" grep -qx 4 "$LA/member-m1/auth_type"
+check "all three members Up on both sides" wait_for 20 both_members_up 3
+check "LAG Up on both sides" sh -c "grep -qx up $LA/state && grep -qx up $LB/state"
+check "member sessions are listed with the bond" sh -c \
+	"ip netns exec $A $PEEREDGE -j bfd show | grep -Eq '\"lag\": ?\"bond0\"'"
+check "lag show lists three members Up" sh -c \
+	"ip netns exec $A $PEEREDGE bfd lag show dev bond0 | grep -c 'member .* Up (remote Up)' | grep -qx 3"
+check "lag show -j" sh -c "ip netns exec $A $PEEREDGE -j bfd lag show | grep -Eq '\"members_up\": ?3'"
+d1=$(cat "$LA/member-m1/local_discr")
+check_fails "a member session cannot be deleted on its own" kctl "$A" del discr "$d1"
+[ -d /sys/kernel/tracing/events ] || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+check "tracepoint kbfd:lag_member exists" test -d /sys/kernel/tracing/events/kbfd/lag_member
+
+# Traffic over the bond, once LACP has settled.
+check "ping across the bond" wait_for 30 sh -c \
+	"ip netns exec $A ping -q -c 1 -W 1 10.9.0.2 >/dev/null"
+txp() { ip netns exec "$A" cat /sys/class/net/"$1"/statistics/tx_packets; }
+declare -A before
+for i in 1 2 3; do before[m$i]=$(txp m$i); done
+got=$(ping_recv "$A" 100)
+check "100 pings, none lost, all members Up" test "${got:-0}" -ge 99
+busy=m1 most=0
+for i in 1 2 3; do
+	d=$(($(txp m$i) - before[m$i]))
+	((d > most)) && most=$d busy=m$i
+done
+diag "A sends the ping over $busy ($most frames)"
+
+# Silent fault on that member: B drops everything it receives on it.
+fault() { ip netns exec "$B" tc qdisc add dev "$1" clsact &&
+	  ip netns exec "$B" tc filter add dev "$1" ingress matchall action drop; }
+unfault() { ip netns exec "$B" tc qdisc del dev "$1" clsact; }
+# Pings run across the fault: each lost one is ~10 ms without service.
+pingout=$(mktemp)
+ip netns exec "$A" ping -q -n -c 300 -i 0.01 -W 1 10.9.0.2 >"$pingout" 2>&1 &
+pingpid=$!
+sleep 0.5
+check "silent fault on $busy (carrier stays up)" fault "$busy"
+wait "$pingpid"
+got=$(awk '/received/ { print $4 }' "$pingout")
+rm -f "$pingout"
+diag "$((300 - ${got:-0})) of 300 pings (10 ms apart) lost across the fault"
+check "fewer than 100 pings lost across the fault (detection + switch-over)" \
+	test "$((300 - ${got:-0}))" -lt 100
+# B hears nothing on it: Down. A still hears B's Down packets: Down or Init,
+# never Up again, so it carries no data either.
+not_up() { [ "$(mstate "$LB" "$1")" = down ] && [ "$(mstate "$LA" "$1")" != up ]; }
+check "$busy goes Down in B, not Up in A" wait_for 10 not_up "$busy"
+check "B's $busy diagnostic is 1 (detection time expired)" \
+	grep -qx 1 "$LB/member-$busy/diag"
+check "LAG stays Up (2 >= min-links)" sh -c "grep -qx up $LA/state && grep -qx up $LB/state"
+check "the others stay Up" test "$(cat "$LA/members_up")" = 2
+got=$(ping_recv "$A" 200)
+diag "with $busy faulted: $got of 200 pings came back"
+check "traffic goes on over the other members (>= 198 of 200)" test "${got:-0}" -ge 198
+check "A re-sent the bond's frames on a healthy member" test "$(cat "$LA/tx_redirects")" -gt 0
+check "$busy carrier is still up in A" sh -c \
+	"ip netns exec $A cat /sys/class/net/$busy/carrier | grep -qx 1"
+
+check "fault removed" unfault "$busy"
+check "$busy comes back Up on both sides" wait_for 20 m_is "$busy" up
+t0=$(txp "$busy")
+got=$(ping_recv "$A" 100)
+check "traffic after recovery (>= 99 of 100)" test "${got:-0}" -ge 99
+check "$busy carries data again" test "$(($(txp "$busy") - t0))" -ge 90
+
+# Two members faulted: below min-links, the LAG goes Down, then Up again.
+other=m1
+[ "$busy" = m1 ] && other=m2
+fault "$busy"
+fault "$other"
+check "two faults: LAG Down on both sides" wait_for 10 sh -c \
+	"grep -qx down $LA/state && grep -qx down $LB/state"
+unfault "$busy"
+unfault "$other"
+check "faults removed: LAG Up again" wait_for 20 both_members_up 3
+
+# Release and re-enslave while the sessions run.
+ip -n "$A" link set m3 nomaster
+check "released member leaves the LAG" wait_for 5 sh -c "[ \"\$(cat $LA/members)\" = 2 ]"
+check "its sysfs link is gone" test ! -e "$LA/member-m3"
+check "the peer's session goes Down (told AdminDown: diag 3)" wait_for 10 sh -c \
+	"grep -qx down $LB/member-m3/state && grep -qx 3 $LB/member-m3/diag"
+ip -n "$A" link set m3 down
+ip -n "$A" link set m3 master bond0
+ip -n "$A" link set m3 up
+check "re-enslaved member joins the LAG" wait_for 5 sh -c "[ \"\$(cat $LA/members)\" = 3 ]"
+check "... and comes Up on both sides" wait_for 20 both_members_up 3
+
+# A member's link going down takes its session Down at once (Path Down).
+ip -n "$A" link set m2 down
+check "link down: A's m2 Down with diag 5 (path down)" wait_for 5 sh -c \
+	"grep -qx down $LA/member-m2/state && grep -qx 5 $LA/member-m2/diag"
+ip -n "$A" link set m2 up
+check "link up: m2 Up again" wait_for 20 both_members_up 3
+
+sleep 0.5
+kill "$monpid" 2>/dev/null
+wait "$monpid" 2>/dev/null
+check "monitor: member Up -> Down event" grep -Eq "dev $busy lag bond0: Up -> Down" "$mon"
+check "monitor: LAG Up -> Down event" grep -Eq "lag bond0: Up -> Down \(1 up, min-links 2\)" "$mon"
+check "monitor: LAG Down -> Up event" grep -Eq "lag bond0: Down -> Up" "$mon"
+check "monitor: member removed / added events" sh -c \
+	"grep -q 'member removed m3' $mon && grep -q 'member added m3' $mon"
+grep "lag bond0: " "$mon" | sed 's/^/# /'
+rm -f "$mon"
+
+# The bond deleted under a live LAG; then rmmod with a live LAG.
+ip -n "$B" link del bond0
+check "deleting B's bond removes its LAG" wait_for 10 test ! -e "$LB"
+check "... and its member sessions" wait_for 10 sh -c "[ \$(ip netns exec $B $KBFDCTL dump | wc -l) = 0 ]"
+check "A's members go Down" wait_for 10 members_up "$LA" 0
+check "A's LAG is Down" lag_is "$LA" down
+check "LAG delete in A" pe "$A" bfd lag del dev bond0
+check "A's LAG directory is gone" test ! -e "$LA"
+check "LAG added again in A" pe "$A" bfd lag add dev bond0 peer 10.9.0.2 $T
+check "rmmod with a live LAG" kbfd_unload
+check "sysfs gone" test ! -e "$KBFD_SYSFS"
+check "the bond still works without kbfd" sh -c "ip -n $A link show bond0 >/dev/null"
+check "kbfd loads again" kbfd_load
+
+# A namespace deleted with a live LAG takes it along.
+ip -n "$B" link add bond1 type bond mode 802.3ad miimon 100
+ip -n "$B" link set m1 down
+ip -n "$B" link set m1 master bond1
+ip -n "$B" link set m1 up
+ip -n "$B" link set bond1 up
+check "LAG on a new bond in B" pe "$B" bfd lag add dev bond1 peer 10.9.0.1 local 10.9.0.2
+LB1=$(lagdir "$B" bond1)
+check "... has its directory" test -d "$LB1"
+ip netns del "$B"
+check "deleting the namespace removes the LAG" wait_for 10 test ! -e "$LB1"
+check "no LAG left at all" wait_for 10 sh -c "[ \$(find $KBFD_SYSFS -maxdepth 1 -name 'lag-*' | wc -l) = 0 ]"
+done_testing
