@@ -31,13 +31,26 @@ static bool neighbor_key(const struct config_neighbor *n, struct bfd_session *ke
 	return true;
 }
 
-/* Whether s (ours, or as kbfd dumps it with status too) is the session of key. */
+/*
+ * Whether s (ours, or as kbfd dumps it with status too) is the session of key.
+ * A micro-BFD member session (RFC 7130) never is, even with the neighbor's
+ * addresses: one member failing must not take BGP down.
+ */
 static bool same_key(const struct bfd_session *key, const struct bfd_session *s)
 {
 	return !ip_addr_compare(&key->peer, &s->peer) && !s->multihop &&
+	       !bfd_has(s, KBFD_A_LAG_IFINDEX) &&
 	       (!bfd_has(key, KBFD_A_LOCAL_ADDR) ||
 		(bfd_has(s, KBFD_A_LOCAL_ADDR) && !ip_addr_compare(&key->local, &s->local))) &&
 	       (!bfd_has(key, KBFD_A_IFINDEX) || key->ifindex == s->ifindex);
+}
+
+static bool created(const struct bfd_link *b, const struct bfd_session *key)
+{
+	for (size_t i = 0; i < b->n_created; i++)
+		if (same_key(&b->created[i], key))
+			return true;
+	return false;
 }
 
 static struct bgp_session *session_of_peer(struct bgpd *d, const struct ip_addr *peer)
@@ -65,7 +78,7 @@ static void state_of(struct bfd_link *b, const struct bfd_session *ev)
 static void bfd_event(const struct bfd_session *ev, void *arg)
 {
 	/* Init is a step on the way; AdminDown is not a failure (5882 3.2). */
-	if (bfd_has(ev, KBFD_A_STATE) &&
+	if (bfd_has(ev, KBFD_A_STATE) && created(arg, ev) &&
 	    (ev->state == KBFD_STATE_UP || ev->state == KBFD_STATE_DOWN))
 		state_of(arg, ev);
 }
@@ -85,14 +98,6 @@ static bool wanted(const struct config *c, const struct bfd_session *key)
 
 	for (size_t i = 0; i < c->n_neighbors; i++)
 		if (c->neighbors[i].bfd && neighbor_key(&c->neighbors[i], &k) && same_key(&k, key))
-			return true;
-	return false;
-}
-
-static bool created(const struct bfd_link *b, const struct bfd_session *key)
-{
-	for (size_t i = 0; i < b->n_created; i++)
-		if (same_key(&b->created[i], key))
 			return true;
 	return false;
 }
