@@ -62,12 +62,17 @@ veth_pair() {
 	done
 }
 
-# Drop all BFD traffic entering NS (single-hop and multihop ports).
+# Drop all BFD traffic entering and leaving NS (single-hop and multihop
+# ports), in one nft transaction: the path is cut both ways at one moment.
 bfd_block() {
 	ip netns exec "$1" nft -f - <<-EOT
 	table inet kbfdtest {
 		chain in {
 			type filter hook input priority 0; policy accept;
+			udp dport { 3784, 4784 } drop
+		}
+		chain out {
+			type filter hook output priority 0; policy accept;
 			udp dport { 3784, 4784 } drop
 		}
 	}

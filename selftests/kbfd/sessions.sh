@@ -63,9 +63,9 @@ check "negotiated TX is the fast interval once Up" \
 	wait_for 5 sh -c "[ \"\$(cat $(sysfs_of "$d1")/tx_interval_us)\" = 100000 ]"
 check "TTL 255 packets counted" test "$(cat "$(sysfs_of "$d1")/rx_packets")" -gt 0
 
-# Cut the path both ways: each side detects the silence itself.
+# Cut the path both ways at once: each side detects the silence itself
+# (two separate cuts would let the first side to time out tell the other).
 bfd_block "$NS1"
-bfd_block "$NS2"
 both_down() { state_is "$NS1" down "${A4[@]}" && state_is "$NS2" down "${B4[@]}"; }
 check "path cut: both sides go Down" wait_for 10 both_down
 check "A's diagnostic is 1 (detection time expired)" test "$(kfield "$NS1" diag "${A4[@]}")" = 1
@@ -75,7 +75,6 @@ check "IPv6 session also goes Down" wait_for 10 sh -c \
 check "remote discriminator forgotten on timeout" test "$(kfield "$NS1" remote_discr "${A4[@]}")" = 0
 check "slow TX (>= 1 s) while not Up" test "$(kfield "$NS1" neg_tx "${A4[@]}")" -ge 1000000
 bfd_unblock "$NS1"
-bfd_unblock "$NS2"
 check "path restored: IPv4 Up again" wait_for 20 both_up
 check "path restored: IPv6 Up again" wait_for 20 both_up6
 check "up_transitions counts the second Up" test "$(kfield "$NS1" up_transitions "${A4[@]}")" -ge 2
