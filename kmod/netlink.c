@@ -318,10 +318,10 @@ static int kbfd_nl_put_key(struct sk_buff *skb, const struct kbfd_session *s)
 	return 0;
 }
 
-static int kbfd_nl_fill(struct sk_buff *skb, struct kbfd_session *s,
-			u32 portid, u32 seq, int flags,
-			struct netlink_callback *cb)
+static int kbfd_nl_fill(struct sk_buff *skb, void *obj, u32 portid, u32 seq,
+			int flags, struct netlink_callback *cb)
 {
+	struct kbfd_session *s = obj;
 	struct kbfd_nl_snap n;
 	void *hdr;
 
@@ -381,7 +381,11 @@ static int kbfd_nl_fill(struct sk_buff *skb, struct kbfd_session *s,
 	return 0;
 }
 
-static int kbfd_nl_reply(struct kbfd_session *s, struct genl_info *info)
+/* Describes a session or a LAG (fill) in a message of its own. */
+typedef int (*kbfd_nl_fill_t)(struct sk_buff *skb, void *obj, u32 portid,
+			      u32 seq, int flags, struct netlink_callback *cb);
+
+static int kbfd_nl_reply(void *obj, kbfd_nl_fill_t fill, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	int err;
@@ -389,12 +393,46 @@ static int kbfd_nl_reply(struct kbfd_session *s, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	err = kbfd_nl_fill(msg, s, info->snd_portid, info->snd_seq, 0, NULL);
+	err = fill(msg, obj, info->snd_portid, info->snd_seq, 0, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
 	}
 	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Dumps one list of the namespace (at head_offset in struct kbfd_net), whose
+ * entries are found by their list node at node_offset. kbfd_cfg_lock keeps
+ * the list still between parts; cb->seq from the generation flags a dump
+ * that spanned changes.
+ */
+static int kbfd_nl_dump_list(struct sk_buff *skb, struct netlink_callback *cb,
+			     size_t head_offset, size_t node_offset,
+			     kbfd_nl_fill_t fill)
+{
+	struct list_head *head, *pos;
+	struct kbfd_net *kn;
+	long idx = 0;
+
+	mutex_lock(&kbfd_cfg_lock);
+	if (kbfd_exiting)
+		goto out;
+	kn = kbfd_pernet(sock_net(skb->sk));
+	cb->seq = kn->gen;
+	head = (struct list_head *)((char *)kn + head_offset);
+	list_for_each(pos, head) {
+		if (idx >= cb->args[0] &&
+		    fill(skb, (char *)pos - node_offset,
+			 NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			 NLM_F_MULTI, cb))
+			break;
+		idx++;
+	}
+	cb->args[0] = idx;
+out:
+	mutex_unlock(&kbfd_cfg_lock);
+	return skb->len;
 }
 
 /* Takes kbfd_cfg_lock; fails once the module is on its way out. */
@@ -463,7 +501,7 @@ static int kbfd_nl_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(s);
 		goto out;
 	}
-	err = kbfd_nl_reply(s, info);
+	err = kbfd_nl_reply(s, kbfd_nl_fill, info);
 	if (err)
 		kbfd_session_destroy(s, false);
 out:
@@ -528,36 +566,16 @@ static int kbfd_nl_get(struct sk_buff *skb, struct genl_info *info)
 	if (!kbfd_nl_begin(info))
 		return -ESHUTDOWN;
 	s = kbfd_nl_lookup(net, info, false);
-	err = IS_ERR(s) ? PTR_ERR(s) : kbfd_nl_reply(s, info);
+	err = IS_ERR(s) ? PTR_ERR(s) : kbfd_nl_reply(s, kbfd_nl_fill, info);
 	mutex_unlock(&kbfd_cfg_lock);
 	return err;
 }
 
 static int kbfd_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct kbfd_session *s;
-	struct kbfd_net *kn;
-	long idx = 0;
-
-	mutex_lock(&kbfd_cfg_lock);
-	if (kbfd_exiting)
-		goto out;
-	kn = kbfd_pernet(sock_net(skb->sk));
-	cb->seq = kn->gen;
-	list_for_each_entry(s, &kn->sessions, list) {
-		if (idx < cb->args[0]) {
-			idx++;
-			continue;
-		}
-		if (kbfd_nl_fill(skb, s, NETLINK_CB(cb->skb).portid,
-				 cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
-			break;
-		idx++;
-	}
-	cb->args[0] = idx;
-out:
-	mutex_unlock(&kbfd_cfg_lock);
-	return skb->len;
+	return kbfd_nl_dump_list(skb, cb, offsetof(struct kbfd_net, sessions),
+				 offsetof(struct kbfd_session, list),
+				 kbfd_nl_fill);
 }
 
 /* LAGs (RFC 7130). */
@@ -590,10 +608,10 @@ static int kbfd_nl_put_lag_member(struct sk_buff *skb, struct kbfd_member *m)
 }
 
 /* kbfd_cfg_lock held. */
-static int kbfd_nl_lag_fill(struct sk_buff *skb, struct kbfd_lag *lag,
-			    u32 portid, u32 seq, int flags,
-			    struct netlink_callback *cb)
+static int kbfd_nl_lag_fill(struct sk_buff *skb, void *obj, u32 portid,
+			    u32 seq, int flags, struct netlink_callback *cb)
 {
+	struct kbfd_lag *lag = obj;
 	const struct kbfd_config *cfg = &lag->cfg;
 	struct kbfd_member *m;
 	unsigned int n_up;
@@ -633,24 +651,6 @@ err:
 	return -EMSGSIZE;
 }
 
-static int kbfd_nl_lag_reply(struct kbfd_lag *lag, struct genl_info *info)
-{
-	struct sk_buff *msg;
-	int err;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	err = kbfd_nl_lag_fill(msg, lag, info->snd_portid, info->snd_seq, 0,
-			       NULL);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
-}
-
-/* kbfd_cfg_lock held. */
 static struct kbfd_lag *kbfd_nl_lag_lookup(struct kbfd_net *kn,
 					   struct genl_info *info)
 {
@@ -770,7 +770,7 @@ static int kbfd_nl_lag_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(lag);
 		goto out;
 	}
-	err = kbfd_nl_lag_reply(lag, info);
+	err = kbfd_nl_reply(lag, kbfd_nl_lag_fill, info);
 	if (err)
 		kbfd_lag_destroy(lag, false, false);
 out:
@@ -813,36 +813,16 @@ static int kbfd_nl_lag_get(struct sk_buff *skb, struct genl_info *info)
 	if (!kn)
 		return -ESHUTDOWN;
 	lag = kbfd_nl_lag_lookup(kn, info);
-	err = IS_ERR(lag) ? PTR_ERR(lag) : kbfd_nl_lag_reply(lag, info);
+	err = IS_ERR(lag) ? PTR_ERR(lag) : kbfd_nl_reply(lag, kbfd_nl_lag_fill, info);
 	mutex_unlock(&kbfd_cfg_lock);
 	return err;
 }
 
 static int kbfd_nl_lag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct kbfd_lag *lag;
-	struct kbfd_net *kn;
-	long idx = 0;
-
-	mutex_lock(&kbfd_cfg_lock);
-	if (kbfd_exiting)
-		goto out;
-	kn = kbfd_pernet(sock_net(skb->sk));
-	cb->seq = kn->gen;
-	list_for_each_entry(lag, &kn->lags, list) {
-		if (idx < cb->args[0]) {
-			idx++;
-			continue;
-		}
-		if (kbfd_nl_lag_fill(skb, lag, NETLINK_CB(cb->skb).portid,
-				     cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
-			break;
-		idx++;
-	}
-	cb->args[0] = idx;
-out:
-	mutex_unlock(&kbfd_cfg_lock);
-	return skb->len;
+	return kbfd_nl_dump_list(skb, cb, offsetof(struct kbfd_net, lags),
+				 offsetof(struct kbfd_lag, list),
+				 kbfd_nl_lag_fill);
 }
 
 static const struct genl_small_ops kbfd_ops[] = {
