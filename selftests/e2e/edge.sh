@@ -22,18 +22,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-NS=e2e-pe
+NS=e2e-pe-$$
 TABLE=100
 netns_add "$NS" || skip_all "cannot create network namespaces"
-# Peer i: namespace e2e-p$i, link 10.99.4$i.0/24, peeredged .1, BIRD .2.
+# Peer i: namespace e2e-p$i-$$, link 10.99.4$i.0/24, peeredged .1, BIRD .2.
 for i in 1 2 3; do
-	netns_add "e2e-p$i" || skip_all "cannot create network namespaces"
-	ip link add "va$i" netns "$NS" type veth peer name vb netns "e2e-p$i" ||
+	netns_add "e2e-p$i-$$" || skip_all "cannot create network namespaces"
+	ip link add "va$i" netns "$NS" type veth peer name vb netns "e2e-p$i-$$" ||
 		skip_all "veth is not available"
 	ip -n "$NS" addr add "10.99.4$i.1/24" dev "va$i"
-	ip -n "e2e-p$i" addr add "10.99.4$i.2/24" dev vb
+	ip -n "e2e-p$i-$$" addr add "10.99.4$i.2/24" dev vb
 	ip -n "$NS" link set "va$i" up
-	ip -n "e2e-p$i" link set vb up
+	ip -n "e2e-p$i-$$" link set vb up
 done
 
 PFX=45.10.20
@@ -87,7 +87,7 @@ EOF2
 birdc() { command birdc -s "$WORK/bird$1.ctl" "${@:2}" >/dev/null; }
 for i in 1 2 3; do
 	bird_conf $i >"$WORK/bird$i.conf"
-	ip netns exec "e2e-p$i" bird -c "$WORK/bird$i.conf" -s "$WORK/bird$i.ctl" \
+	ip netns exec "e2e-p$i-$$" bird -c "$WORK/bird$i.conf" -s "$WORK/bird$i.ctl" \
 		-P "$WORK/bird$i.pid" || skip_all "bird does not start"
 done
 

@@ -131,7 +131,7 @@ fi
 # namespace of its own) and answer the installed CLI, while without
 # CAP_NET_BIND_SERVICE it cannot.
 unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$root/$unit")
-# daemon CAPS: becomes peeredged in pe-inst, bounded to CAPS (CAP_X ... as in
+# daemon CAPS: becomes peeredged in pe-inst-$$, bounded to CAPS (CAP_X ... as in
 # the unit), for 10 s at most (then exit status 124). Run it in a subshell.
 daemon() {
 	local cap caps=-all
@@ -144,10 +144,10 @@ daemon() {
 		listen 127.0.0.1;
 		state-file $tmp/state;
 	EOF
-	exec timeout 10 ip netns exec pe-inst setpriv --no-new-privs --bounding-set "$caps" \
+	exec timeout 10 ip netns exec pe-inst-$$ setpriv --no-new-privs --bounding-set "$caps" \
 		"$root/usr/sbin/peeredged" -d -f "$tmp/peeredged.conf" -s "$tmp/peeredged.sock"
 }
-listening_on_179() { ip netns exec pe-inst ss -Hltn 'sport = :179' | grep -q LISTEN; }
+listening_on_179() { ip netns exec pe-inst-$$ ss -Hltn 'sport = :179' | grep -q LISTEN; }
 runs_with_unit_caps() {
 	local pid
 	(daemon "$unit_caps") &
@@ -172,7 +172,7 @@ xdp_loads_with_unit_caps() {
 	mkdir -p "$tmp/bpffs"
 	# ip netns exec gives the command a mount namespace of its own.
 	# shellcheck disable=SC2016 # expanded by that inner shell
-	ip netns exec pe-inst sh -ec '
+	ip netns exec pe-inst-$$ sh -ec '
 		dir=$1 caps=$2 pe_xdp=$3
 		mount -t bpf bpf "$dir/bpffs"
 		ip link add pe-inst0 type veth peer name pe-inst1
@@ -184,7 +184,7 @@ xdp_loads_with_unit_caps() {
 if [ "$(id -u)" != 0 ] || ! command -v setpriv ss >/dev/null; then
 	tap_skip "peeredged with the unit's capabilities" "needs root, setpriv and ss"
 else
-	netns_add pe-inst
+	netns_add pe-inst-$$
 	check "peeredged serves port 179 and the CLI with only $unit_caps" runs_with_unit_caps
 	check "and cannot without CAP_NET_BIND_SERVICE" fails_without_bind_cap
 	if [ -x build/selftests/bpf/pe_xdp ]; then
