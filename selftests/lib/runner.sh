@@ -12,6 +12,7 @@
 # A program that printed results but exited non-zero without reporting a
 # failure (a crash, a timeout) gets one more failure.
 # Every result is appended to RESULTS as "PASS|FAIL|SKIP <program>: <desc>".
+# KSFT_STREAM=1 shows a program's output as it runs instead of when it ends.
 set -u
 results=$1
 shift
@@ -30,8 +31,13 @@ run_one() {
 	n=$((n + 1))
 	echo "# [$(date +%T)] $prog"
 	# shellcheck disable=SC2086 # a line may carry arguments
-	timeout --kill-after=10 "$timeout_s" $prog </dev/null >"$log" 2>&1 || rc=$?
-	sed 's/^/    /' "$log"
+	if [ -n "${KSFT_STREAM:-}" ]; then	# shown as it runs (make demo)
+		timeout --kill-after=10 "$timeout_s" $prog </dev/null 2>&1 | tee "$log" | sed -u 's/^/    /'
+		rc=${PIPESTATUS[0]}
+	else
+		timeout --kill-after=10 "$timeout_s" $prog </dev/null >"$log" 2>&1 || rc=$?
+		sed 's/^/    /' "$log"
+	fi
 	tap=$(grep -E '^(not )?ok [0-9]+' "$log")
 	if [ -n "$tap" ]; then
 		while IFS= read -r line; do
