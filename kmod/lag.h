@@ -76,6 +76,7 @@ struct kbfd_lag {
 	atomic64_t rx_data_drops;
 	atomic64_t tx_redirects;
 	atomic64_t tx_drops;
+	atomic64_t rx_lacp_held;	/* LACPDUs held back from the bond */
 };
 
 /* What a KBFD_CMD_LAG_EVENT reports. */

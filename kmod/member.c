@@ -16,10 +16,15 @@
  *    bond itself may transmit on), or dropped when there is none. A frame
  *    is re-sent once at most (a per-CPU guard), so two members going Down
  *    at the same time cannot bounce a frame between them.
- * The bond's own view (its aggregator, LACP) is left alone: enforcement
- * takes effect at once and undoes itself at once, whereas taking the member
- * out of the bond (release / re-enslave under RTNL from a work item) would
- * cost a full LACP re-negotiation of seconds on every flap.
+ * The bond's own view follows through LACP itself: while a member's
+ * session is not Up, the LACPDUs it receives are held back (dropped), so
+ * the bond's 802.3ad receive machine times out (3 s at lacp_rate fast, 90 s
+ * at slow) and takes the port out of collecting/distributing, and the LACPDUs
+ * it keeps sending tell the partner the port is out of sync. When the
+ * session comes Up they flow again and LACP brings the port back. No bonding
+ * internals are touched and no RTNL is taken; data enforcement does not wait
+ * for any of it. (Releasing and re-enslaving the member instead would cost
+ * RTNL from a work item and the same LACP re-negotiation.)
  */
 
 #include <linux/etherdevice.h>
@@ -93,6 +98,18 @@ static enum kbfd_frame kbfd_classify(struct sk_buff *skb, unsigned int l3,
 	return KBFD_FRAME_BFD;
 }
 
+/* Ingress: an LACPDU (slow protocols subtype 1, IEEE 802.1AX). */
+static bool kbfd_is_lacpdu(struct sk_buff *skb)
+{
+	u8 _subtype;
+	const u8 *subtype;
+
+	if (skb->protocol != htons(ETH_P_SLOW))
+		return false;
+	subtype = skb_header_pointer(skb, 0, sizeof(_subtype), &_subtype);
+	return subtype && *subtype == 1;
+}
+
 /* Ingress, softirq: a micro-BFD frame for @m's session. */
 static void kbfd_member_rx(struct kbfd_member *m, struct sk_buff *skb)
 {
@@ -153,7 +170,10 @@ static unsigned int kbfd_member_ingress(void *priv, struct sk_buff *skb,
 		consume_skb(skb);
 		return NF_STOLEN;
 	case KBFD_FRAME_CONTROL:
-		return NF_ACCEPT;
+		if (likely(kbfd_member_up(m)) || !kbfd_is_lacpdu(skb))
+			return NF_ACCEPT;
+		atomic64_inc(&m->lag->rx_lacp_held);
+		return NF_DROP;
 	default:
 		break;
 	}

@@ -15,8 +15,9 @@
  * state (down or up), min_links, members, members_up, peer_addr,
  * local_addr, and the data-plane counters rx_data_drops (data frames
  * dropped on members that are not Up), tx_redirects (frames the bond gave
- * such a member, re-sent on an Up one) and tx_drops (... dropped, no Up
- * member being left).
+ * such a member, re-sent on an Up one), tx_drops (... dropped, no Up
+ * member being left) and rx_lacp_held (LACPDUs such a member received and
+ * did not pass to the bond, so that LACP takes it out too).
  */
 
 #include <linux/kobject.h>
@@ -292,6 +293,7 @@ enum kbfd_lag_field {
 	KBFD_LF_RX_DATA_DROPS,
 	KBFD_LF_TX_REDIRECTS,
 	KBFD_LF_TX_DROPS,
+	KBFD_LF_RX_LACP_HELD,
 };
 
 struct kbfd_lag_attr {
@@ -337,6 +339,9 @@ static ssize_t kbfd_lag_show(struct kobject *kobj, struct kobj_attribute *kattr,
 				  atomic64_read(&lag->tx_redirects));
 	case KBFD_LF_TX_DROPS:
 		return sysfs_emit(buf, "%lld\n", atomic64_read(&lag->tx_drops));
+	case KBFD_LF_RX_LACP_HELD:
+		return sysfs_emit(buf, "%lld\n",
+				  atomic64_read(&lag->rx_lacp_held));
 	}
 	return -EINVAL;
 }
@@ -359,6 +364,7 @@ KBFD_LAG_ATTR(local_addr, KBFD_LF_LOCAL);
 KBFD_LAG_ATTR(rx_data_drops, KBFD_LF_RX_DATA_DROPS);
 KBFD_LAG_ATTR(tx_redirects, KBFD_LF_TX_REDIRECTS);
 KBFD_LAG_ATTR(tx_drops, KBFD_LF_TX_DROPS);
+KBFD_LAG_ATTR(rx_lacp_held, KBFD_LF_RX_LACP_HELD);
 
 static struct attribute *kbfd_lag_attrs[] = {
 	&kbfd_lag_attr_bond.attr.attr,
@@ -373,6 +379,7 @@ static struct attribute *kbfd_lag_attrs[] = {
 	&kbfd_lag_attr_rx_data_drops.attr.attr,
 	&kbfd_lag_attr_tx_redirects.attr.attr,
 	&kbfd_lag_attr_tx_drops.attr.attr,
+	&kbfd_lag_attr_rx_lacp_held.attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(kbfd_lag);

@@ -6,10 +6,12 @@
 # configured with the CLI (peeredge bfd lag), 50 ms x 3, keyed SHA1:
 #  - bad input is refused with a reason and leaves nothing behind;
 #  - every member session comes Up, the LAG is Up, sysfs shows it all;
-#  - a silent fault on the member that carries the ping (every frame
-#    dropped on one side, carrier up, LACP left believing) takes that
-#    member Down on both sides and the traffic goes on over the others;
-#    removing the fault brings the member back and it carries data again;
+#  - a silent fault on the member that carries the ping (every frame but
+#    LACP's dropped on one side, carrier up, LACP left believing) takes that
+#    member Down on both sides and the traffic goes on over the others; the
+#    bonds' own view follows (kbfd holds the member's LACPDUs back, LACP
+#    times out); removing the fault brings the member back, in the bonds'
+#    view too, and it carries data again;
 #  - two faulted members take the LAG below min-links: LAG Down event;
 #  - release and re-enslave while sessions run; a member's link set down;
 #  - the bond deleted under a live LAG, then rmmod with a live LAG.
@@ -33,7 +35,7 @@ topology() {
 	done
 	for ns in "$A" "$B"; do
 		ip -n "$ns" link add bond0 type bond mode 802.3ad miimon 100 \
-			lacp_rate slow xmit_hash_policy layer2 || return 1
+			lacp_rate fast xmit_hash_policy layer2 || return 1
 		for i in 1 2 3; do
 			ip -n "$ns" link set m$i down
 			ip -n "$ns" link set m$i master bond0 || return 1
@@ -121,9 +123,15 @@ for i in 1 2 3; do
 done
 diag "A sends the ping over $busy ($most frames)"
 
-# Silent fault on that member: B drops everything it receives on it.
+# Silent fault on that member: B drops everything it receives on it but
+# LACPDUs, so LACP alone would never notice.
 fault() { ip netns exec "$B" tc qdisc add dev "$1" clsact &&
-	  ip netns exec "$B" tc filter add dev "$1" ingress matchall action drop; }
+	  ip netns exec "$B" tc filter add dev "$1" ingress pref 1 protocol 0x8809 matchall action ok &&
+	  ip netns exec "$B" tc filter add dev "$1" ingress pref 2 matchall action drop; }
+# The bond's own view of a member: ACTIVE or BACKUP (out of the aggregator).
+bond_view() { ip -n "$1" -d -j link show dev "$2" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_slave_data"]["state"])'; }
+view_is() { [ "$(bond_view "$A" "$1")" = "$2" ] && [ "$(bond_view "$B" "$1")" = "$2" ]; }
 unfault() { ip netns exec "$B" tc qdisc del dev "$1" clsact; }
 # Pings run across the fault: each lost one is ~10 ms without service.
 pingout=$(mktemp)
@@ -151,9 +159,14 @@ check "traffic goes on over the other members (>= 198 of 200)" test "${got:-0}" 
 check "A re-sent the bond's frames on a healthy member" test "$(cat "$LA/tx_redirects")" -gt 0
 check "$busy carrier is still up in A" sh -c \
 	"ip netns exec $A cat /sys/class/net/$busy/carrier | grep -qx 1"
+check "both bonds take $busy out of their aggregator (LACP, fast rate: 3 s)" \
+	wait_for 60 view_is "$busy" BACKUP
+check "... because kbfd held its LACPDUs back (rx_lacp_held)" sh -c \
+	"[ \$(cat $LA/rx_lacp_held) -gt 0 ] && [ \$(cat $LB/rx_lacp_held) -gt 0 ]"
 
 check "fault removed" unfault "$busy"
 check "$busy comes back Up on both sides" wait_for 20 m_is "$busy" up
+check "... and into both bonds' aggregators" wait_for 60 view_is "$busy" ACTIVE
 t0=$(txp "$busy")
 got=$(ping_recv "$A" 100)
 check "traffic after recovery (>= 99 of 100)" test "${got:-0}" -ge 99
