@@ -2,6 +2,8 @@
 #
 # peeredge: top-level build.
 #   make            build kbfd.ko, the agent and the BPF objects
+#   make demo       install what is missing, build, and run the peering lab
+#                   (selftests/demo/lab.sh) in a qemu guest, shown as it runs
 #   make check      install what is missing, build, run every test
 #                   (host, then the kernel tests in a qemu guest)
 #   make deps       install the Debian packages the project uses
@@ -35,11 +37,11 @@ DEPS := build-essential clang llvm make pkg-config git \
 	qemu-system-x86 busybox-static xz-utils cpio \
 	iproute2 nftables iputils-ping ethtool iperf3 \
 	frr bird2 exabgp \
-	systemd man-db openssl dkms
+	systemd man-db openssl dkms linux-perf
 
 SELFTEST_PARTS := $(patsubst selftests/%/Makefile,%,$(wildcard selftests/*/Makefile))
 
-.PHONY: all kmod agent bpf selftests deps check lint clean kselftest-headers print-kdir checkpatch bench fuzz \
+.PHONY: all kmod agent bpf selftests deps check demo lint clean kselftest-headers print-kdir checkpatch bench fuzz \
 	install uninstall install-kmod sign-kmod print-version
 
 all: kmod agent bpf selftests
@@ -77,6 +79,12 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory all
 	@selftests/run
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@: >$(BUILD)/demo-results
+	@VM_TIMEOUT=$${VM_TIMEOUT:-900} selftests/vm/run --stream --results $(BUILD)/demo-results \
+		selftests/demo/vm.tests
 
 fuzz: kselftest-headers
 	$(MAKE) -C selftests/fuzz run FUZZ_TIME=$(or $(FUZZ_TIME),600)
