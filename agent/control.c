@@ -406,9 +406,9 @@ static int dispatch(struct reply *r, int argc, char **argv)
 		return control_status(r, argc - 1, argv + 1);
 	if (argc >= 1 && r->edge && control_edge_owns(argv[0]))
 		return control_edge_command(r, argc, argv);
-	return control_fail(r, CONTROL_USAGE, "unknown command '%s': try status, neighbor, route show, reload, "
-			    "peering, connection, registered-prefix, registered-asn, service-prefix, "
-			    "events, fib show", argc ? argv[0] : "");
+	return control_fail(r, CONTROL_USAGE, "unknown command '%s': try status, neighbor, "
+			    "route show, reload, peering, connection, registered-prefix, "
+			    "registered-asn, service-prefix, events, fib show", argc ? argv[0] : "");
 }
 
 /* ---- server ---- */

@@ -19,15 +19,22 @@
 /* The file is rewritten this soon after a state change, not sooner. */
 #define METRICS_FILE_MIN_GAP_MS 1000
 
+enum client_phase {
+	CLIENT_READING,		/* the request head */
+	CLIENT_WRITING,		/* the response */
+	CLIENT_DRAINING,	/* sent; reading and dropping until the peer closes */
+	CLIENT_DEAD,		/* closed; freed after the epoll round */
+};
+
 struct metrics_client {
 	struct ev_watch w;
 	struct metrics_export *m;
 	struct metrics_client *next;
-	bool dead;			/* closed; freed after the epoll round */
+	enum client_phase phase;
 	uint64_t since;
 	size_t rlen;
 	char req[METRICS_REQUEST_MAX];
-	char *resp;			/* NULL while the request is being read */
+	char *resp;
 	size_t resp_len, sent;
 };
 
@@ -102,9 +109,9 @@ int metrics_listen_parse(const char *text, struct sockaddr_storage *ss, socklen_
 
 static void client_close(struct metrics_client *c)
 {
-	if (c->dead)
+	if (c->phase == CLIENT_DEAD)
 		return;
-	c->dead = true;
+	c->phase = CLIENT_DEAD;
 	close(c->w.fd);
 	free(c->resp);
 	c->resp = NULL;
@@ -117,7 +124,7 @@ static void reap_clients(struct metrics_export *m)
 	struct metrics_client **pp = &m->clients, *c;
 
 	while ((c = *pp)) {
-		if (c->dead) {
+		if (c->phase == CLIENT_DEAD) {
 			*pp = c->next;
 			free(c);
 		} else {
@@ -126,8 +133,32 @@ static void reap_clients(struct metrics_export *m)
 	}
 }
 
+static void set_events(struct metrics_client *c, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = &c->w };
+
+	if (epoll_ctl(c->m->src.d->epfd, EPOLL_CTL_MOD, c->w.fd, &ev))
+		client_close(c);
+}
+
+/*
+ * Connection: close, without losing the response: closing a socket with
+ * unread input sends a reset, which can destroy what the client has not
+ * read yet. So: FIN first, then drop what comes until it closes too (or
+ * the timeout).
+ */
+static void client_done(struct metrics_client *c)
+{
+	free(c->resp);
+	c->resp = NULL;
+	c->phase = CLIENT_DRAINING;
+	shutdown(c->w.fd, SHUT_WR);
+	set_events(c, EPOLLIN | EPOLLRDHUP);
+}
+
 static void client_send(struct metrics_client *c)
 {
+	c->phase = CLIENT_WRITING;
 	while (c->sent < c->resp_len) {
 		ssize_t n = send(c->w.fd, c->resp + c->sent, c->resp_len - c->sent,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -135,10 +166,7 @@ static void client_send(struct metrics_client *c)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
-			struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = &c->w };
-
-			if (epoll_ctl(c->m->src.d->epfd, EPOLL_CTL_MOD, c->w.fd, &ev))
-				client_close(c);
+			set_events(c, EPOLLOUT);
 			return;
 		}
 		if (n <= 0) {
@@ -147,7 +175,7 @@ static void client_send(struct metrics_client *c)
 		}
 		c->sent += (size_t)n;
 	}
-	client_close(c);	/* Connection: close */
+	client_done(c);
 }
 
 static void respond(struct metrics_client *c, const char *status, const char *extra_header,
@@ -213,15 +241,22 @@ static void handle_request(struct metrics_client *c)
 static void client_event(struct ev_watch *w, uint32_t events)
 {
 	struct metrics_client *c = (struct metrics_client *)w;
+	char sink[512];
 	ssize_t n;
 
-	if (c->dead)
+	if (c->phase == CLIENT_DEAD)
 		return;
-	if (c->resp) {
+	if (c->phase == CLIENT_WRITING) {
 		if (events & (EPOLLERR | EPOLLHUP))
 			client_close(c);
 		else
 			client_send(c);
+		return;
+	}
+	if (c->phase == CLIENT_DRAINING) {
+		n = read(w->fd, sink, sizeof(sink));
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			client_close(c);
 		return;
 	}
 	/* One byte kept for the NUL that makes the head a string. */
@@ -242,7 +277,10 @@ static void client_event(struct ev_watch *w, uint32_t events)
 		respond(c, "431 Request Header Fields Too Large", "", true);
 }
 
-/* Room for one more: the oldest client still sending its request goes. */
+/*
+ * Room for one more: the oldest client not being answered goes (still
+ * sending its request, or answered and not gone).
+ */
 static bool make_room(struct metrics_export *m)
 {
 	struct metrics_client *oldest = NULL;
@@ -250,7 +288,8 @@ static bool make_room(struct metrics_export *m)
 	if (m->n_clients < METRICS_CLIENTS_MAX)
 		return true;
 	for (struct metrics_client *c = m->clients; c; c = c->next)
-		if (!c->dead && !c->resp && (!oldest || c->since < oldest->since))
+		if ((c->phase == CLIENT_READING || c->phase == CLIENT_DRAINING) &&
+		    (!oldest || c->since < oldest->since))
 			oldest = c;
 	if (!oldest)
 		return false;
@@ -416,7 +455,7 @@ void metrics_export_turn(struct metrics_export *m)
 		return;
 	now = m->src.d->now();
 	for (struct metrics_client *c = m->clients; c; c = c->next)
-		if (!c->dead && now - c->since >= METRICS_TIMEOUT_MS)
+		if (c->phase != CLIENT_DEAD && now - c->since >= METRICS_TIMEOUT_MS)
 			client_close(c);
 	reap_clients(m);
 	if (m->file)

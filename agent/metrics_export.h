@@ -9,8 +9,9 @@
  * on the daemon's epoll loop: a client holds at most METRICS_REQUEST_MAX
  * bytes of request and one response, and is closed METRICS_TIMEOUT_MS after
  * it connected whatever it is doing. At most METRICS_CLIENTS_MAX at once;
- * one more evicts the oldest still sending its request, so clients that
- * hold connections open cannot lock out a scrape.
+ * one more evicts the oldest one not being answered (still sending its
+ * request, or answered and not gone), so clients that hold connections
+ * open cannot lock out a scrape.
  *
  * Textfile (--metrics-file PATH), for node_exporter's textfile collector:
  * the whole exposition written to PATH.tmp and renamed over PATH, so a
