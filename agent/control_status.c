@@ -275,7 +275,8 @@ static bool service_prefixes(struct status *st)
 		json_key(st->jw, "by_state");
 		json_start_object(st->jw);
 	} else {
-		fprintf(st->out, "service prefixes: %zu (", db->nservices);
+		fprintf(st->out, "service prefixes: %zu", db->nservices);
+		sep = " (";
 	}
 	for (int s = VSTATE_NONE; s <= VSTATE_UNKNOWN; s++) {
 		if (st->jw) {
@@ -290,7 +291,7 @@ static bool service_prefixes(struct status *st)
 		json_key(st->jw, "problems");
 		json_start_array(st->jw);
 	} else {
-		fputs(")\n", st->out);
+		fputs(db->nservices ? ")\n" : "\n", st->out);
 	}
 	for (size_t i = 0; i < db->nservices; i++) {
 		const struct service_prefix *sp = db->services[i];

@@ -426,8 +426,14 @@ struct metrics_export *metrics_export_open(const struct metrics_source *src, con
 	if (listen && listen_on(m, listen, err, errlen))
 		goto fail;
 	if (file) {
-		m->file = strdup(file);
-		if (!m->file || asprintf(&m->tmp, "%s.tmp", file) < 0) {
+		/* Absolute: the daemon changes to / when it detaches. */
+		char cwd[4096];
+
+		if (file[0] == '/')
+			m->file = strdup(file);
+		else if (!getcwd(cwd, sizeof(cwd)) || asprintf(&m->file, "%s/%s", cwd, file) < 0)
+			m->file = NULL;
+		if (!m->file || asprintf(&m->tmp, "%s.tmp", m->file) < 0) {
 			m->tmp = NULL;
 			fail(err, errlen, "out of memory");
 			goto fail;
