@@ -12,10 +12,10 @@
  *           CONTROL_REQUEST_MAX bytes.
  * Response: u32 status (big endian): 0 done, 1 failed, 2 not understood,
  *           3 done and the answer reports something degraded ("status"
- *           only; printed like 0) (the CLI's exit codes), u32 length,
- *           then `length` bytes of text
- *           to print as is: human-readable lines, or one JSON document with
- *           "-j". On failure the text is a one-line error message.
+ *           only; its text is printed as for 0); the CLI exits with it.
+ *           Then u32 length, then `length` bytes of text to print as is:
+ *           human-readable lines, or one JSON document with "-j". On
+ *           failure the text is a one-line error message.
  *
  * Commands:
  *   status                                   health of everything, one screen
