@@ -6,6 +6,8 @@
 # with its state and packet counters, as "peeredge bfd show" has them; when
 # the far side goes away it turns Down there and in status, which names it
 # and exits 3. The far side is kbfd in another namespace (peeredge bfd add).
+# Then a micro-BFD LAG on a bond of two members: its state and members in
+# the scrape, one member cut shows there and in status.
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip curl
@@ -81,6 +83,47 @@ check "... the session named with its diagnostic" grep -Eq \
 	"^  10.99.51.2 +va +Down +(Control Detection Time Expired|Neighbor Signaled Session Down)" "$WORK/status"
 check "status -j: bfd.sessions.down[0].peer" eval \
 	'[ "$(pe "$A" -j status | json_get "j[\"bfd\"][\"sessions\"][\"down\"][0][\"peer\"]")" = 10.99.51.2 ]'
+
+# A micro-BFD LAG: bond0 of two veth members on each side.
+if modprobe -q bonding max_bonds=0 2>/dev/null; then
+	lag_topology() {
+		local ns i
+		for i in 1 2; do
+			ip -n "$A" link add m$i type veth peer name m$i netns "$B" || return 1
+		done
+		for ns in "$A" "$B"; do
+			ip -n "$ns" link add bond0 type bond mode 802.3ad miimon 100 lacp_rate slow || return 1
+			for i in 1 2; do
+				ip -n "$ns" link set m$i down
+				ip -n "$ns" link set m$i master bond0 || return 1
+				ip -n "$ns" link set m$i up
+			done
+			ip -n "$ns" link set bond0 up
+		done
+		ip -n "$A" addr add 10.99.52.1/24 dev bond0
+		ip -n "$B" addr add 10.99.52.2/24 dev bond0
+	}
+	check "bond topology" lag_topology
+	check "LAG on both sides" eval 'pe "$A" bfd lag add dev bond0 peer 10.99.52.2 interval 100000 &&
+		pe "$B" bfd lag add dev bond0 peer 10.99.52.1 interval 100000'
+	check "LAG Up with 2 members Up in the scrape" wait_for 30 eval \
+		'scraped_is "peeredge_bfd_lag_up{lag=bond0}" 1 && is "peeredge_bfd_lag_members_up{lag=bond0}" 2'
+	check "... 2 members, m1 and m2 Up" eval 'is "peeredge_bfd_lag_members{lag=bond0}" 2 &&
+		is "peeredge_bfd_lag_member_state{lag=bond0,member=m1,state=Up}" 1 &&
+		is "peeredge_bfd_lag_member_state{lag=bond0,member=m2,state=Up}" 1'
+	check "... member sessions listed as micro-bfd" is \
+		"peeredge_bfd_session_state{dev=m1,mode=micro-bfd,state=Up}" 1
+	check "... the scrape parses" "$PY" "$TOP/selftests/e2e/prom_check.py" "$WORK/scrape"
+	ip -n "$B" link set m2 down
+	check "a member cut: m2 not Up, LAG still Up with 1" wait_for 10 eval \
+		'scraped_is "peeredge_bfd_lag_member_state{lag=bond0,member=m2,state=Up}" 0 &&
+		 is "peeredge_bfd_lag_members_up{lag=bond0}" 1 && is "peeredge_bfd_lag_up{lag=bond0}" 1'
+	check "status: lag members 1/2 Up, m2 named" eval \
+		'pe "$A" status >"$WORK/status"; grep -qx "lag members: 1/2 Up" "$WORK/status" &&
+		 grep -Eq "^  bond0 +m2 +Down" "$WORK/status"'
+else
+	tap_skip "micro-BFD LAG metrics" "no bonding module"
+fi
 
 kill -TERM "$PID"; rc=0; wait "$PID" || rc=$?; PID=
 check "SIGTERM: clean exit" test "$rc" = 0
