@@ -189,6 +189,10 @@ check "... connections 1/2 Active" grep -qx "connections: 1/2 Active" "$WORK/sta
 command birdc -s "$WORK/bird2.ctl" enable edge >/dev/null
 check "c2 back: Established 1 again" wait_for 30 \
 	scraped_is "peeredge_bgp_session_state{neighbor=c2,state=Established}" 1
+sleep 2
+inode=$(stat -c %i "$WORK/pe.prom")
+check "nothing changing: the textfile is still rewritten every 10 s" wait_for 12 eval \
+	'[ "$(stat -c %i "$WORK/pe.prom")" != "$inode" ]'
 
 # Hostile clients. http RAW: sends RAW, prints the status line it gets back.
 http() {
