@@ -17,6 +17,7 @@ static const struct {
 	const char *object;
 	const char *usage;
 } usages[] = {
+	{ "status", "status\n" },
 	{ "neighbor", "neighbor show [NAME]\n"
 		      "neighbor reset|shutdown NAME [MESSAGE]\n"
 		      "neighbor start|refresh NAME\n" },
@@ -85,7 +86,7 @@ static int forward(const struct cli_options *opts, const char *object, int argc,
 	status = control_request(opts->socket_path, (int)n + argc, words, out);
 	fclose(out);
 	free(words);
-	if (status == CONTROL_OK) {
+	if (status == CONTROL_OK || status == CONTROL_DEGRADED) {
 		fwrite(text, 1, len, stdout);
 	} else if (status > 0) {
 		/* The daemon's one-line reason. */
@@ -97,6 +98,7 @@ static int forward(const struct cli_options *opts, const char *object, int argc,
 	if (status < 0)
 		return CLI_EXIT_FAILURE;
 	return status == CONTROL_USAGE ? CLI_EXIT_USAGE :
+	       status == CONTROL_DEGRADED ? CLI_EXIT_DEGRADED :
 	       status == CONTROL_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
@@ -106,6 +108,7 @@ static int forward(const struct cli_options *opts, const char *object, int argc,
 		return forward(opts, word, argc, argv);		\
 	}
 
+CLI_FORWARD(status, "status")
 CLI_FORWARD(neighbor, "neighbor")
 CLI_FORWARD(route, "route")
 CLI_FORWARD(reload, "reload")

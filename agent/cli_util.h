@@ -16,12 +16,14 @@
  * Exit codes: 0 done; 1 the command was understood but failed (module not
  * loaded, refused by the kernel or the daemon, no such session, no such
  * interface); 2 the command line was not understood (unknown word, missing
- * or malformed value, value out of range).
+ * or malformed value, value out of range); 3 "status" found something
+ * degraded (its report is on stdout, as for 0).
  */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_FAILURE = 1,
 	CLI_EXIT_USAGE = 2,
+	CLI_EXIT_DEGRADED = 3,
 };
 
 /* Global options, given before the object: peeredge [-j] [-s PATH] OBJECT ... */
@@ -39,6 +41,7 @@ struct cli_options {
  * The daemon's objects are in cli_daemon.c: they forward to peeredged.
  */
 #define CLI_OBJECTS(X) \
+	X(status, "status", "health of everything on one screen; exit 3 when degraded") \
 	X(bfd, "bfd", "BFD sessions in the kernel (kbfd); works without peeredged") \
 	X(neighbor, "neighbor", "BGP neighbors: show, reset, shutdown, start, refresh") \
 	X(route, "route", "received routes (Adj-RIB-In): show") \

@@ -82,7 +82,7 @@ static void set_timeouts(int fd)
 
 /* ---- formatting helpers ---- */
 
-static const char *since(uint64_t ms, char *buf, size_t len)
+const char *control_duration(uint64_t ms, char *buf, size_t len)
 {
 	uint64_t s = ms / 1000;
 
@@ -106,6 +106,12 @@ static const char *session_name_by_peer(struct bgpd *d, uint16_t peer)
 		if (d->sessions[i]->rib_peer == peer)
 			return d->sessions[i]->cfg->name;
 	return "?";
+}
+
+const char *control_session_info(const struct bgp_session *s)
+{
+	return s->admin_down ? "shutdown" : s->bfd_down ? "BFD down" :
+	       s->prefix_limited ? "max-prefix" : s->last_error;
 }
 
 int control_fail(struct reply *r, int status, const char *fmt, ...)
@@ -153,12 +159,11 @@ static void neighbor_json(struct reply *r, const struct bgp_session *s, uint64_t
 static void neighbor_text(struct reply *r, const struct bgp_session *s, uint64_t t)
 {
 	char addr[INET6_ADDRSTRLEN], up[32];
-	const char *info = s->admin_down ? "shutdown" : s->bfd_down ? "BFD down" :
-			   s->prefix_limited ? "max-prefix" : s->last_error;
+	const char *info = control_session_info(s);
 
 	fprintf(r->out, "%-16s %-26s %-10u %-12s %9s %7u  %s\n", s->cfg->name,
 		config_addr_format(&s->cfg->address, addr, sizeof(addr)), s->cfg->remote_as,
-		bgp_state_name(s->state), since(t - s->state_since, up, sizeof(up)),
+		bgp_state_name(s->state), control_duration(t - s->state_since, up, sizeof(up)),
 		rib_peer(s->d->rib, s->rib_peer)->routes, info);
 }
 
@@ -397,11 +402,13 @@ static int dispatch(struct reply *r, int argc, char **argv)
 		return cmd_route_show(r, argc - 2, argv + 2);
 	if (argc == 1 && !strcmp(argv[0], "reload"))
 		return cmd_reload(r);
+	if (argc >= 1 && r->edge && !strcmp(argv[0], "status"))
+		return control_status(r, argc - 1, argv + 1);
 	if (argc >= 1 && r->edge && control_edge_owns(argv[0]))
 		return control_edge_command(r, argc, argv);
-	return control_fail(r, CONTROL_USAGE, "unknown command '%s': try neighbor, route show, reload, "
-			    "peering, connection, registered-prefix, registered-asn, service-prefix, "
-			    "events, fib show", argc ? argv[0] : "");
+	return control_fail(r, CONTROL_USAGE, "unknown command '%s': try status, neighbor, "
+			    "route show, reload, peering, connection, registered-prefix, "
+			    "registered-asn, service-prefix, events, fib show", argc ? argv[0] : "");
 }
 
 /* ---- server ---- */
@@ -465,7 +472,7 @@ static void client_event(struct ev_watch *w, uint32_t events)
 		status = control_fail(&r, CONTROL_USAGE, "malformed request");
 	} else {
 		status = dispatch(&r, argc, argv);
-		if (r.json && status == CONTROL_OK)
+		if (r.json && (status == CONTROL_OK || status == CONTROL_DEGRADED))
 			json_finish(&r.jw);
 	}
 	fclose(r.out);

@@ -10,12 +10,15 @@
  *           command, each terminated by a NUL byte, exactly as the CLI got
  *           them in argv. A first word "-j" asks for JSON. At most
  *           CONTROL_REQUEST_MAX bytes.
- * Response: u32 status (big endian): 0 done, 1 failed, 2 not understood
- *           (the CLI's exit codes), u32 length, then `length` bytes of text
- *           to print as is: human-readable lines, or one JSON document with
- *           "-j". On failure the text is a one-line error message.
+ * Response: u32 status (big endian): 0 done, 1 failed, 2 not understood,
+ *           3 done and the answer reports something degraded ("status"
+ *           only; its text is printed as for 0); the CLI exits with it.
+ *           Then u32 length, then `length` bytes of text to print as is:
+ *           human-readable lines, or one JSON document with "-j". On
+ *           failure the text is a one-line error message.
  *
  * Commands:
+ *   status                                   health of everything, one screen
  *   neighbor show [NAME]                     sessions, state, counters
  *   neighbor reset NAME [MESSAGE]            Cease/Administrative Reset, restart
  *   neighbor shutdown NAME [MESSAGE]         Cease/Administrative Shutdown
@@ -58,6 +61,7 @@ enum control_status {
 	CONTROL_OK = 0,
 	CONTROL_FAILED = 1,
 	CONTROL_USAGE = 2,
+	CONTROL_DEGRADED = 3,
 };
 
 struct control;

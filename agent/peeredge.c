@@ -45,7 +45,8 @@ static void print_usage(FILE *out)
 	      "  -h, --help         this text\n"
 	      "\n"
 	      "Exit status: 0 done, 1 the command failed, 2 the command line was not\n"
-	      "understood. Errors are one line on stderr.\n", out);
+	      "understood, 3 'status' found something degraded. Errors are one line\n"
+	      "on stderr.\n", out);
 }
 
 static int run(int argc, char **argv)

@@ -4,7 +4,8 @@
  * Service edge (validation, FIB, state file, edge.h), kbfd coupling and the
  * control socket, on one epoll loop.
  *
- *	peeredged [-d] [-f CONFIG] [-s SOCKET]
+ *	peeredged [-d] [-f CONFIG] [-s SOCKET] [--metrics [ADDR:]PORT]
+ *		  [--metrics-file PATH]
  *
  * -d stays in the foreground and logs to stderr; otherwise it detaches and
  * logs to syslog. SIGHUP reloads the configuration (as "reload" does),
@@ -12,6 +13,7 @@
  * remove the installed routes and the kbfd sessions it created, and exit.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #include "config.h"
 #include "control.h"
 #include "edge.h"
+#include "metrics_export.h"
 #include "session.h"
 
 #define DEFAULT_CONFIG "/etc/peeredge/peeredged.conf"
@@ -79,16 +82,26 @@ static void signal_event(struct ev_watch *w, uint32_t events)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: peeredged [-d] [-f CONFIG] [-s SOCKET]\n"
+	fprintf(stderr, "usage: peeredged [-d] [-f CONFIG] [-s SOCKET] [--metrics [ADDR:]PORT] "
+		"[--metrics-file PATH]\n"
 		"  -d         foreground, log to stderr\n"
 		"  -f CONFIG  configuration file (default " DEFAULT_CONFIG ")\n"
-		"  -s SOCKET  control socket (default " CONTROL_SOCKET_PATH ")\n");
+		"  -s SOCKET  control socket (default " CONTROL_SOCKET_PATH ")\n"
+		"  --metrics [ADDR:]PORT  Prometheus endpoint (ADDR default "
+		METRICS_DEFAULT_ADDR ")\n"
+		"  --metrics-file PATH    Prometheus textfile, rewritten atomically\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *socket_path = CONTROL_SOCKET_PATH;
+	static const struct option long_options[] = {
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "metrics-file", required_argument, NULL, 'M' },
+		{ 0 }
+	};
+	const char *socket_path = CONTROL_SOCKET_PATH, *metrics_listen = NULL, *metrics_file = NULL;
+	struct metrics_export *metrics = NULL;
 	struct bgpd d = { .epfd = -1 };
 	struct signals sig = { .d = &d };
 	struct control *ctl;
@@ -97,7 +110,7 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "df:s:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "df:s:h", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			d.log_stderr = true;
@@ -108,12 +121,27 @@ int main(int argc, char **argv)
 		case 's':
 			socket_path = optarg;
 			break;
+		case 'm':
+			metrics_listen = optarg;
+			break;
+		case 'M':
+			metrics_file = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
 	if (optind != argc)
 		usage();
+	if (metrics_listen) {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		if (metrics_listen_parse(metrics_listen, &ss, &len, err, sizeof(err))) {
+			fprintf(stderr, "peeredged: --metrics: %s\n", err);
+			return 2;
+		}
+	}
 	if (config_load(config_path, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "peeredged: %s\n", err);
 		return 1;
@@ -138,6 +166,17 @@ int main(int argc, char **argv)
 		bgpd_shutdown(&d, NULL);
 		return 1;
 	}
+	if (metrics_listen || metrics_file) {
+		metrics = metrics_export_open(&(struct metrics_source){ &d, &edge }, metrics_listen,
+					      metrics_file, err, sizeof(err));
+		if (!metrics) {
+			fprintf(stderr, "peeredged: %s\n", err);
+			control_close(ctl);
+			edge_close(&edge);
+			bgpd_shutdown(&d, NULL);
+			return 1;
+		}
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
@@ -161,8 +200,10 @@ int main(int argc, char **argv)
 		if (bgpd_poll(&d, 1000))
 			break;
 		edge_turn(&edge);
+		metrics_export_turn(metrics);
 	}
 	bgpd_log(&d, LOG_NOTICE, "peeredged stopping");
+	metrics_export_close(metrics);
 	control_close(ctl);
 	bfd_link_close(&bfd);
 	edge_close(&edge);

@@ -229,6 +229,7 @@ static void conn_send(struct bgp_conn *c, const uint8_t *msg, int len)
 	}
 	memcpy(c->wbuf + c->wlen, msg, (size_t)len);
 	c->wlen += (size_t)len;
+	c->s->messages_out++;
 	conn_flush(c);
 }
 
@@ -784,6 +785,7 @@ static void conn_readable(struct bgp_conn *c)
 		}
 		c->rlen += (size_t)n;
 		while ((len = bgp_header_check(c->rbuf, c->rlen, &err)) > 0) {
+			s->messages_in++;
 			handle_message(c, c->rbuf, (size_t)len);
 			if (c->dead)
 				return;

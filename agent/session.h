@@ -85,6 +85,7 @@ struct bgp_session {
 	char last_error[256];
 	uint32_t established_count;
 	uint64_t updates_in, updates_out, withdraws_as_errors;
+	uint64_t messages_in, messages_out;	/* every type, every connection */
 };
 
 struct bgpd {
