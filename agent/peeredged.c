@@ -177,6 +177,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (!d.log_stderr && daemon(0, 0)) {
+		fprintf(stderr, "peeredged: daemon: %s\n", strerror(errno));
+		return 1;
+	}
+	/*
+	 * After daemon(): a signalfd wakes epoll only for the process that
+	 * created it, so one made before the fork would never wake the child.
+	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
@@ -186,11 +194,7 @@ int main(int argc, char **argv)
 	sig.w.fd = signalfd(-1, &mask, SFD_CLOEXEC);
 	sig.w.cb = signal_event;
 	if (sig.w.fd < 0 || bgpd_watch(&d, &sig.w, EPOLLIN)) {
-		fprintf(stderr, "peeredged: signalfd: %s\n", strerror(errno));
-		return 1;
-	}
-	if (!d.log_stderr && daemon(0, 0)) {
-		fprintf(stderr, "peeredged: daemon: %s\n", strerror(errno));
+		bgpd_log(&d, LOG_ERR, "signalfd: %s", strerror(errno));
 		return 1;
 	}
 	bfd_link_open(&bfd, &d, &edge);

@@ -230,6 +230,20 @@ check "SIGTERM: clean exit" test "$rc" = 0
 check "... no sanitizer report" eval '! grep -q -E "Sanitizer|runtime error" "$WORK/peeredged.log"'
 check "... its routes are gone" eval '[ -z "$(ip -n $NS route show table $TABLE)" ]'
 
+# Detached (no -d): it forks into the background and still obeys SIGTERM.
+ip netns exec "$NS" "$PEEREDGED" -f "$WORK/pe.conf" -s "$WORK/pe.sock" 2>>"$WORK/peeredged.log"
+check "detached: peeredged answers on its socket" wait_for 10 pe peering show
+daemon_pid() {
+	local p
+	for p in $(ip netns pids "$NS"); do
+		[ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$PEEREDGED")" ] && echo "$p"
+	done
+}
+dpid=$(daemon_pid | head -n1)
+check "... in the background" test -n "$dpid"
+[ -n "$dpid" ] && kill -TERM "$dpid"
+check "detached: SIGTERM stops it" wait_for 10 eval '[ -z "$(daemon_pid)" ]'
+
 # A corrupt state file: refused, and left as it is.
 sed -i 's/^registered-prefix contoso sbc/registered-prefix contoso sbd/' "$WORK/state"
 cp "$WORK/state" "$WORK/state.corrupt"
