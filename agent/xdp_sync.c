@@ -14,7 +14,7 @@
 
 #define XDP_POLL_MS 1000
 
-static const char *mode_name(enum pe_mode mode)
+const char *xdp_mode_name(enum pe_mode mode)
 {
 	return mode == PE_MODE_MONITOR ? "monitor" : "enforce";
 }
@@ -377,7 +377,7 @@ static void iface_apply(struct xdp_sync *xs, struct xdp_iface *ifc, bool force)
 				 strerror(-ret));
 	} else if (ifc->error || force) {
 		bgpd_log(xs->d, LOG_NOTICE, "xdp: %s: peering %s, mode %s, attached %s%s",
-			 ifc->name, ifc->peering, mode_name(ifc->mode),
+			 ifc->name, ifc->peering, xdp_mode_name(ifc->mode),
 			 xdp_iface_attach_mode(ifc), n_members ? " (bond: members too)" : "");
 	}
 	ifc->error = ret;

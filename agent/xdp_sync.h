@@ -50,7 +50,8 @@ struct xdp_iface {
 	uint32_t ifindex;		/* 0: the interface does not exist */
 	size_t n_members;
 	uint32_t members[XDP_MEMBERS_MAX];	/* configured alongside */
-	int error;			/* last attach failure, -errno; 0: fine */
+	int error;			/* last attach failure, -errno; 0: attached,
+					 * 1: not tried yet */
 };
 
 /* A prefix allowed on one peering. */
@@ -126,6 +127,9 @@ const struct xdp_iface *xdp_sync_find(const struct xdp_sync *xs, const char *ifn
  */
 int xdp_iface_counters(const struct xdp_sync *xs, const struct xdp_iface *ifc,
 		       struct pe_cnt out[PE_R_MAX]);
+
+/* "enforce" or "monitor". */
+const char *xdp_mode_name(enum pe_mode mode);
 
 /* "native", "generic", "offload", or "none": how the program runs there now. */
 const char *xdp_iface_attach_mode(const struct xdp_iface *ifc);
