@@ -150,6 +150,26 @@ static void show_json(struct reply *r, const struct xdp_iface *ifc, const struct
 	json_end_object(&r->jw);
 }
 
+/* What the maps allow, by peering name. */
+static void prefixes_json(struct reply *r, const struct xdp_sync *xs)
+{
+	char pfx[PREFIX_STRLEN];
+
+	json_key(&r->jw, "prefixes");
+	json_start_array(&r->jw);
+	for (size_t i = 0; i < xs->n_installed; i++) {
+		const struct xdp_entry *e = &xs->installed[i];
+
+		json_start_object(&r->jw);
+		json_kv_string(&r->jw, "prefix", prefix_format(&e->pfx, pfx, sizeof(pfx)));
+		json_kv_u64(&r->jw, "peering_id", e->peering_id);
+		json_kv_string(&r->jw, "peering", xs->peering[e->peering_id][0] ?
+			       xs->peering[e->peering_id] : NULL);
+		json_end_object(&r->jw);
+	}
+	json_end_array(&r->jw);
+}
+
 static int cmd_show(struct reply *r, int argc, char **argv)
 {
 	const struct xdp_sync *xs = &r->edge->xdp;
@@ -161,7 +181,7 @@ static int cmd_show(struct reply *r, int argc, char **argv)
 	if (r->json) {
 		json_start_object(&r->jw);
 		json_kv_string(&r->jw, "pin_dir", xs->al ? xs->pin_dir : NULL);
-		json_kv_u64(&r->jw, "prefix_entries", xs->n_installed);
+		prefixes_json(r, xs);
 		json_key(&r->jw, "interfaces");
 		json_start_array(&r->jw);
 	} else if (!xs->al) {

@@ -554,9 +554,14 @@ static const char *default_peering(const struct xdp_sync *xs, const struct confi
 int xdp_sync_attach(struct xdp_sync *xs, const struct config *c, const char *ifname,
 		    const char *peering, const enum pe_mode *mode, char *err, size_t errlen)
 {
+	char name[CONFIG_NAME_MAX];
 	struct xdp_iface *ifc, saved;
 	bool fresh = false;
 
+	if (!if_nametoindex(ifname)) {
+		snprintf(err, errlen, "no interface '%s'", ifname);
+		return -ENODEV;
+	}
 	if (!peering && !(peering = default_peering(xs, c, ifname))) {
 		snprintf(err, errlen, "which peering? give 'peering NAME'");
 		return -EINVAL;
@@ -565,14 +570,12 @@ int xdp_sync_attach(struct xdp_sync *xs, const struct config *c, const char *ifn
 		snprintf(err, errlen, "peering '%s' is not configured", peering);
 		return -ENOENT;
 	}
-	if (!if_nametoindex(ifname)) {
-		snprintf(err, errlen, "no interface '%s'", ifname);
-		return -ENODEV;
-	}
+	/* peering may be the interface's own field, rewritten below. */
+	snprintf(name, sizeof(name), "%s", peering);
 	if (!xs->al && open_allowlist(xs, err, errlen))
 		return -EIO;
 	assign_ids(xs, c);
-	if (xdp_sync_peering_id(xs, peering) < 0) {
+	if (xdp_sync_peering_id(xs, name) < 0) {
 		snprintf(err, errlen, "peering %s has no allowlist id (at most %d peerings)",
 			 peering, PE_MAX_PEERINGS);
 		return -ENOSPC;
@@ -587,7 +590,7 @@ int xdp_sync_attach(struct xdp_sync *xs, const struct config *c, const char *ifn
 		fresh = true;
 	}
 	saved = *ifc;
-	snprintf(ifc->peering, sizeof(ifc->peering), "%s", peering);
+	snprintf(ifc->peering, sizeof(ifc->peering), "%s", name);
 	if (mode)
 		ifc->mode = *mode;
 	iface_apply(xs, ifc, true);
