@@ -15,6 +15,10 @@
 #   p1 vb 10.99.51.2 --- va1 10.99.51.1  edge (peeredged)  va2 10.99.52.1 --- vb 10.99.52.2 p2
 #   sources in p1 and p2: 45.10.20.5 (good /26, Verified), 45.10.20.70
 #   (nocomm /26, Failed), 198.51.100.7 (nothing)
+#
+# "xdp.sh bond" (in the guest: the host has no bonding): va1 and va2 are
+# bonds, each over one veth (ve1, ve2); the program on va1 runs natively on
+# its member, on va2 generically on the bond itself.
 
 # The bpffs this test mounts stays private to it.
 if [ -z "$PE_XDP_UNSHARED" ]; then
@@ -27,6 +31,7 @@ require_cmd ip python3 bird birdc nft
 PEEREDGED=${PEEREDGED:-$TOP/build/agent-asan/peeredged}
 PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
 [ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
+LINKS=${1:-veth}
 WORK=$(mktemp -d /tmp/peeredge-xdp.XXXXXX)
 cleanup() {
 	[ -n "${PID:-}" ] && kill -9 "$PID" 2>/dev/null
@@ -47,8 +52,16 @@ netns_add "$NS" || skip_all "cannot create network namespaces"
 for i in 1 2; do
 	P=xdp-p$i-$$
 	netns_add "$P" || skip_all "cannot create network namespaces"
-	ip link add "va$i" netns "$NS" type veth peer name vb netns "$P" ||
-		skip_all "veth is not available"
+	if [ "$LINKS" = bond ]; then
+		ip -n "$NS" link add "va$i" type bond mode balance-rr ||
+			skip_all "no bonding in this kernel"
+		ip link add "ve$i" netns "$NS" type veth peer name vb netns "$P" ||
+			skip_all "veth is not available"
+		ip -n "$NS" link set "ve$i" master "va$i"
+	else
+		ip link add "va$i" netns "$NS" type veth peer name vb netns "$P" ||
+			skip_all "veth is not available"
+	fi
 	ip -n "$NS" addr add "10.99.5$i.1/24" dev "va$i"
 	ip -n "$NS" addr add "fd00:5$i::1/64" dev "va$i" nodad
 	ip -n "$P" addr add "10.99.5$i.2/24" dev vb
@@ -173,6 +186,12 @@ check "va2 attached, monitor, generic" eval \
 	'[ "$(xdp_field va2 "x[\"mode\"] + \" \" + x[\"attach\"]")" = "monitor generic" ]'
 check "... the kernel agrees: va2 has a generic (skb) program" eval '[ "$(link_xdp va2)" = 2 ]'
 check "... and va1 one in the driver's mode" eval '[ "$(link_xdp va1)" != none ]'
+if [ "$LINKS" = bond ]; then
+	# The filtering checks below prove the member's configuration is used:
+	# natively, the program sees the frame on ve1, not on va1.
+	check "bond va1: its member ve1 is configured alike" eval \
+		'[ "$(xdp_field va1 "\" \".join(x[\"members\"])")" = ve1 ]'
+fi
 
 # The allowlist is empty: control traffic only.
 check "empty allowlist: BGP comes up over both links" wait_for 40 active c1 c2
