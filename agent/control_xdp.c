@@ -19,22 +19,19 @@ static int usage(struct reply *r)
 	return control_fail(r, CONTROL_USAGE, XDP_USAGE);
 }
 
-static bool ifname_ok(const char *name)
-{
-	return name[0] && strlen(name) < IF_NAMESIZE && !strchr(name, '/') && !strchr(name, ':');
-}
-
 /* ---- attach, detach ---- */
 
 static int cmd_attach(struct reply *r, int argc, char **argv)
 {
 	const char *peering = NULL;
 	enum pe_mode mode, *mode_set = NULL;
+	uint32_t ifindex;
 	char err[256];
 
-	if (argc < 1 || !ifname_ok(argv[0]))
-		return argc < 1 ? usage(r) : control_fail(r, CONTROL_USAGE,
-							  "'%s' is not an interface name", argv[0]);
+	if (argc < 1)
+		return usage(r);
+	if (cli_ifindex(argv[0], &ifindex) == -EINVAL)
+		return control_fail(r, CONTROL_USAGE, "'%s' is not an interface name", argv[0]);
 	for (int i = 1; i < argc; i += 2) {
 		if (i + 1 == argc)
 			return control_fail(r, CONTROL_USAGE, "'%s' needs a value", argv[i]);
