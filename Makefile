@@ -51,7 +51,8 @@ kmod:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
-agent:
+# The agent links the XDP allowlist library.
+agent: bpf
 	$(MAKE) -C agent
 
 bpf:

@@ -38,6 +38,9 @@ static const struct {
 			    "service-prefix validate NAME\n" },
 	{ "events", "events [NAME]\n" },
 	{ "fib", "fib show\n" },
+	{ "xdp", "xdp attach IFNAME [mode enforce|monitor] [peering NAME]\n"
+		 "xdp detach IFNAME\n"
+		 "xdp show [IFNAME]\n" },
 };
 
 static void print_object_usage(const char *object)
@@ -119,3 +122,4 @@ CLI_FORWARD(registered_asn, "registered-asn")
 CLI_FORWARD(service_prefix, "service-prefix")
 CLI_FORWARD(events, "events")
 CLI_FORWARD(fib, "fib")
+CLI_FORWARD(xdp, "xdp")

@@ -52,7 +52,8 @@ struct cli_options {
 	X(registered_asn, "registered-asn", "route-server registrations: add, del, show") \
 	X(service_prefix, "service-prefix", "activations: add, del, show, validate") \
 	X(events, "events", "validation events of the prefixes") \
-	X(fib, "fib", "what peeredged installed in the kernel FIB: show")
+	X(fib, "fib", "what peeredged installed in the kernel FIB: show") \
+	X(xdp, "xdp", "the XDP allowlist on peering interfaces: attach, detach, show")
 
 #define CLI_DECLARE_OBJECT(id, word, summary) \
 	int cli_##id(const struct cli_options *opts, int argc, char **argv);

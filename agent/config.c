@@ -261,6 +261,18 @@ static bool parse_path(struct parser *ps, const char *what, char out[CONFIG_PATH
 	return true;
 }
 
+/* An interface name as the kernel accepts it (dev_valid_name). */
+static bool parse_ifname(struct parser *ps, const char *what, char out[IF_NAMESIZE])
+{
+	if (!value(ps, what))
+		return false;
+	if (strlen(ps->tok) >= IF_NAMESIZE || strchr(ps->tok, '/') || strchr(ps->tok, ':') ||
+	    !strcmp(ps->tok, ".") || !strcmp(ps->tok, ".."))
+		return fail(ps, "%s: '%s' is not an interface name", what, ps->tok);
+	strcpy(out, ps->tok);
+	return true;
+}
+
 static bool parse_neighbor_item(struct parser *ps, struct config_neighbor *n)
 {
 	uint32_t v;
@@ -323,14 +335,8 @@ static bool parse_neighbor_item(struct parser *ps, struct config_neighbor *n)
 		return parse_name(ps, "location", n->location) && end_statement(ps);
 	if (is(ps, "router"))
 		return parse_name(ps, "router", n->router) && end_statement(ps);
-	if (is(ps, "dev")) {
-		if (!value(ps, "dev"))
-			return false;
-		if (strlen(ps->tok) >= IF_NAMESIZE || strchr(ps->tok, '/'))
-			return fail(ps, "dev: '%s' is not an interface name", ps->tok);
-		strcpy(n->dev, ps->tok);
-		return end_statement(ps);
-	}
+	if (is(ps, "dev"))
+		return parse_ifname(ps, "dev", n->dev) && end_statement(ps);
 	return fail(ps, "unknown neighbor setting '%s'", ps->tok);
 }
 
@@ -390,6 +396,49 @@ static bool parse_neighbor(struct parser *ps, struct config *c)
 	return true;
 }
 
+/* "xdp IFNAME [mode enforce|monitor] [native|generic];" in peering p. */
+static bool parse_peering_xdp(struct parser *ps, struct config *c, const char *peering)
+{
+	struct config_xdp x = { .line = ps->tok_line }, *grown;
+	const struct config_xdp *dup;
+	bool mode_set = false, attach_set = false;
+
+	if (!parse_ifname(ps, "xdp", x.ifname))
+		return false;
+	snprintf(x.peering, sizeof(x.peering), "%s", peering);
+	dup = config_find_xdp(c, x.ifname);
+	if (dup)
+		return fail(ps, "xdp: interface %s is already given to peering %s (line %u)",
+			    x.ifname, dup->peering, dup->line);
+	for (;;) {
+		if (!next(ps))
+			return false;
+		if (is(ps, ";"))
+			break;
+		if (is(ps, "mode") && !mode_set) {
+			if (!value(ps, "xdp mode"))
+				return false;
+			if (!is(ps, "enforce") && !is(ps, "monitor"))
+				return fail(ps, "xdp mode must be enforce or monitor, not '%s'",
+					    ps->tok);
+			x.monitor = is(ps, "monitor");
+			mode_set = true;
+		} else if ((is(ps, "native") || is(ps, "generic")) && !attach_set) {
+			x.attach = is(ps, "native") ? CONFIG_XDP_NATIVE : CONFIG_XDP_GENERIC;
+			attach_set = true;
+		} else {
+			return fail(ps, "xdp %s: unexpected '%s' (mode enforce|monitor, native, "
+				    "generic, each once, then ;)", x.ifname, ps->tok);
+		}
+	}
+	grown = realloc(c->xdp, (c->n_xdp + 1) * sizeof(*c->xdp));
+	if (!grown)
+		return fail(ps, "out of memory");
+	c->xdp = grown;
+	c->xdp[c->n_xdp++] = x;
+	return true;
+}
+
 static bool parse_peering(struct parser *ps, struct config *c)
 {
 	struct config_peering *p, *grown;
@@ -428,10 +477,14 @@ static bool parse_peering(struct parser *ps, struct config *c)
 					    ps->tok);
 			p->route_server = is(ps, "route-server");
 			kind_set = true;
+		} else if (is(ps, "xdp")) {
+			if (!parse_peering_xdp(ps, c, p->name))
+				return false;
+			continue;
 		} else if (!ps->tok[0]) {
 			return fail(ps, "peering %s: missing '}'", p->name);
 		} else {
-			return fail(ps, "unknown peering setting '%s' (asn, kind)", ps->tok);
+			return fail(ps, "unknown peering setting '%s' (asn, kind, xdp)", ps->tok);
 		}
 		if (!end_statement(ps))
 			return false;
@@ -476,6 +529,21 @@ static bool parse_fib(struct parser *ps, struct config *c)
 	}
 	return is(ps, ";") || fail(ps, "fib: expected 'nexthop-id-base' or ';' but found '%s'",
 				   ps->tok);
+}
+
+/* "xdp pin-dir PATH;" */
+static bool parse_xdp_global(struct parser *ps, struct config *c)
+{
+	if (!value(ps, "xdp setting"))
+		return false;
+	if (!is(ps, "pin-dir"))
+		return fail(ps, "xdp: expected 'pin-dir' but found '%s' (interfaces go inside a "
+			    "peering block)", ps->tok);
+	if (!parse_path(ps, "xdp pin-dir", c->xdp_pin_dir))
+		return false;
+	if (c->xdp_pin_dir[0] != '/')
+		return fail(ps, "xdp pin-dir: '%s' is not an absolute path", c->xdp_pin_dir);
+	return end_statement(ps);
 }
 
 /* After the whole file: what one statement alone cannot check. */
@@ -535,6 +603,8 @@ static bool parse_top(struct parser *ps, struct config *c)
 		return parse_path(ps, "state-file", c->state_file) && end_statement(ps);
 	if (is(ps, "fib"))
 		return parse_fib(ps, c);
+	if (is(ps, "xdp"))
+		return parse_xdp_global(ps, c);
 	if (is(ps, "grace-period"))
 		return parse_u32(ps, "grace-period", 0, 86400, &c->grace_period) &&
 		       end_statement(ps);
@@ -548,6 +618,7 @@ int config_parse(const char *text, const char *name, struct config *c, char *err
 	memset(c, 0, sizeof(*c));
 	strcpy(c->state_file, CONFIG_DEFAULT_STATE);
 	c->fib_nexthop_base = CONFIG_DEFAULT_NH_BASE;
+	strcpy(c->xdp_pin_dir, CONFIG_DEFAULT_XDP_PIN);
 	c->grace_period = VALIDATE_PENDING_GRACE_MS / 1000;
 	for (;;) {
 		if (!next(&ps))
@@ -607,6 +678,7 @@ void config_free(struct config *c)
 		free(c->neighbors[i].announce);
 	free(c->neighbors);
 	free(c->peerings);
+	free(c->xdp);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -625,6 +697,14 @@ const struct config_peering *config_find_peering(const struct config *c, const c
 	for (size_t i = 0; i < c->n_peerings; i++)
 		if (!strcmp(c->peerings[i].name, name))
 			return &c->peerings[i];
+	return NULL;
+}
+
+const struct config_xdp *config_find_xdp(const struct config *c, const char *ifname)
+{
+	for (size_t i = 0; i < c->n_xdp; i++)
+		if (!strcmp(c->xdp[i].ifname, ifname))
+			return &c->xdp[i];
 	return NULL;
 }
 

@@ -23,7 +23,11 @@
  *		router edge-1;			# ... ending on the peer's router
  *		dev bond0;			# interface (BFD, FIB nexthop)
  *	}
- *	peering contoso { asn 64496; kind voice; }	# or route-server
+ *	peering contoso {
+ *		asn 64496; kind voice;			# or route-server
+ *		xdp bond0 [mode enforce|monitor] [native|generic];	# repeatable
+ *	}
+ *	xdp pin-dir /sys/fs/bpf/peeredge;	# where the allowlist maps live
  *	registry /etc/peeredge/irr.db;		# RPSL route objects, repeatable
  *	state-file /var/lib/peeredge/state;	# registrations (default below)
  *	fib table 100 [nexthop-id-base 4096];	# install Verified prefixes
@@ -36,6 +40,7 @@
 #ifndef PEEREDGE_CONFIG_H
 #define PEEREDGE_CONFIG_H
 
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,6 +58,7 @@
 #define CONFIG_PATH_MAX		256
 #define CONFIG_DEFAULT_STATE	"/var/lib/peeredge/state"
 #define CONFIG_DEFAULT_NH_BASE	0x10000000
+#define CONFIG_DEFAULT_XDP_PIN	"/sys/fs/bpf/peeredge"
 
 struct config_addr {
 	uint8_t family;			/* AF_INET, AF_INET6; 0 = unset */
@@ -105,6 +111,22 @@ struct config_peering {
 	bool route_server;		/* kind route-server, else voice */
 };
 
+/* How the XDP program is attached: as the driver allows, or forced. */
+enum config_xdp_attach {
+	CONFIG_XDP_AUTO = 0,		/* native when the driver has it */
+	CONFIG_XDP_NATIVE,
+	CONFIG_XDP_GENERIC,
+};
+
+/* "xdp IFNAME ...;" inside a peering block: the allowlist on IFNAME. */
+struct config_xdp {
+	char ifname[IF_NAMESIZE];
+	char peering[CONFIG_NAME_MAX];
+	bool monitor;			/* count what would be dropped, pass it */
+	enum config_xdp_attach attach;
+	unsigned int line;
+};
+
 struct config_listen {
 	struct config_addr addr;
 	uint16_t port;
@@ -125,6 +147,9 @@ struct config {
 	uint32_t fib_table;		/* 0: nothing is installed */
 	uint32_t fib_nexthop_base;
 	uint32_t grace_period;		/* seconds */
+	size_t n_xdp;
+	struct config_xdp *xdp;
+	char xdp_pin_dir[CONFIG_PATH_MAX];
 };
 
 /* 0, or -1 with err holding "file:line: message". */
@@ -134,6 +159,7 @@ void config_free(struct config *c);
 
 const struct config_neighbor *config_find_neighbor(const struct config *c, const char *name);
 const struct config_peering *config_find_peering(const struct config *c, const char *name);
+const struct config_xdp *config_find_xdp(const struct config *c, const char *ifname);
 /* True when a running session must be reset to apply b over a. */
 bool config_neighbor_differs(const struct config_neighbor *a, const struct config_neighbor *b);
 const char *config_addr_format(const struct config_addr *a, char *buf, size_t len);

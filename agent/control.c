@@ -404,11 +404,14 @@ static int dispatch(struct reply *r, int argc, char **argv)
 		return cmd_reload(r);
 	if (argc >= 1 && r->edge && !strcmp(argv[0], "status"))
 		return control_status(r, argc - 1, argv + 1);
+	if (argc >= 1 && r->edge && !strcmp(argv[0], "xdp"))
+		return control_xdp_command(r, argc - 1, argv + 1);
 	if (argc >= 1 && r->edge && control_edge_owns(argv[0]))
 		return control_edge_command(r, argc, argv);
 	return control_fail(r, CONTROL_USAGE, "unknown command '%s': try status, neighbor, "
 			    "route show, reload, peering, connection, registered-prefix, "
-			    "registered-asn, service-prefix, events, fib show", argc ? argv[0] : "");
+			    "registered-asn, service-prefix, events, fib show, xdp",
+			    argc ? argv[0] : "");
 }
 
 /* ---- server ---- */

@@ -40,6 +40,10 @@
  *   service-prefix del NAME | show [NAME] | validate NAME
  *   events [NAME]                            validation events, oldest first
  *   fib show                                 what the daemon installed
+ *   xdp attach IFNAME [mode enforce|monitor] [peering NAME]
+ *                                            the allowlist on IFNAME
+ *   xdp detach IFNAME                        off again
+ *   xdp show [IFNAME]                        interfaces, modes, counters
  *
  * So the CLI only has to do:  control_request(path, argc, argv, stdout)
  * and exit with the status it returns.

@@ -2,7 +2,7 @@
 /*
  * Inside the control socket server: what a command handler gets and how it
  * answers. control.c serves the BGP commands, control_edge.c the Peering
- * Service ones.
+ * Service ones, control_xdp.c the XDP allowlist.
  */
 #ifndef PEEREDGE_CONTROL_CMD_H
 #define PEEREDGE_CONTROL_CMD_H
@@ -41,5 +41,7 @@ int control_status(struct reply *r, int argc, char **argv);
 /* True for the first words control_edge_command() serves. */
 bool control_edge_owns(const char *word);
 int control_edge_command(struct reply *r, int argc, char **argv);
+/* "xdp ..." (argv[0] is the verb), control_xdp.c. */
+int control_xdp_command(struct reply *r, int argc, char **argv);
 
 #endif

@@ -416,6 +416,7 @@ void edge_apply_config(struct edge *e, struct registry *reg)
 		bgpd_log(e->d, LOG_WARNING, "no registry file: origin checks cannot be decided "
 			 "(prefixes stay Unknown)");
 	validator_set_pending_grace(e->v, (int64_t)c->grace_period * 1000);
+	xdp_sync_config(&e->xdp, c);
 	if (strcmp(c->state_file, e->state_path))
 		bgpd_log(e->d, LOG_WARNING, "state-file changed: takes effect at restart");
 	if (c->fib_table != e->fib_table || (e->fib_table && c->fib_nexthop_base != e->fib_id_base))
@@ -500,7 +501,6 @@ static void sync_fib(struct edge *e)
 	struct fib_plan plan = { 0 };
 	char err[512];
 
-	e->fib_dirty = false;
 	if (build_plan(e, &plan) < 0) {
 		fib_plan_free(&plan);
 		bgpd_log(e->d, LOG_ERR, "FIB: out of memory");
@@ -508,6 +508,37 @@ static void sync_fib(struct edge *e)
 	}
 	if (fib_sync_apply(&e->fib, &plan, err, sizeof(err)) < 0)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
+}
+
+/* ---- XDP ---- */
+
+/* The installable service prefixes, each on its peering's allowlist id. */
+static void sync_xdp(struct edge *e)
+{
+	struct xdp_entry *want = NULL, *grown;
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->db->nservices; i++) {
+		const struct service_prefix *sp = e->db->services[i];
+		const struct peering *p;
+		int id;
+
+		if (!vstate_installable(sp->result.state) ||
+		    !(p = validate_service_peering(e->db, sp)) ||
+		    (id = xdp_sync_peering_id(&e->xdp, p->name)) < 0)
+			continue;
+		grown = realloc(want, (n + 1) * sizeof(*want));
+		if (!grown) {
+			free(want);
+			e->xdp.retry = true;
+			bgpd_log(e->d, LOG_ERR, "XDP: out of memory");
+			return;
+		}
+		want = grown;
+		want[n++] = (struct xdp_entry){ .pfx = sp->pfx, .peering_id = (unsigned int)id };
+	}
+	xdp_sync_apply(&e->xdp, want, n);
+	free(want);
 }
 
 /* ---- state file ---- */
@@ -538,6 +569,10 @@ void edge_turn(struct edge *e)
 		revalidate_all(e);
 	if (e->fib_dirty && e->fib_enabled)
 		sync_fib(e);
+	if (e->fib_dirty || e->xdp.retry)
+		sync_xdp(e);
+	e->fib_dirty = false;
+	xdp_sync_poll(&e->xdp, edge_now_ms());
 	if (e->state_dirty)
 		save_state(e, err, sizeof(err));
 }
@@ -603,6 +638,10 @@ int edge_open(struct edge *e, struct bgpd *d, char *err, size_t errlen)
 	} else if (c->n_peerings) {
 		bgpd_log(d, LOG_NOTICE, "no 'fib table': Verified prefixes are not installed");
 	}
+	if (xdp_sync_open(&e->xdp, d, c, err, errlen) < 0) {
+		registry_free(reg);
+		return -1;
+	}
 	edge_apply_config(e, reg);
 	rib_set_listener(d->rib, rib_changed, e);
 	d->on_change = session_changed;
@@ -618,6 +657,7 @@ void edge_close(struct edge *e)
 	}
 	if (e->fib_enabled)
 		fib_sync_close(&e->fib);
+	xdp_sync_close(&e->xdp);
 	validator_free(e->v);
 	registry_free(e->reg);
 	pdb_free(e->db);

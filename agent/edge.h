@@ -2,7 +2,8 @@
 /*
  * The peering edge: what joins the BGP speaker (session.h, rib.h) to the
  * Peering Service model (peering.h), the validation engine (validate.h),
- * the durable state (state.h) and the kernel FIB (fib_sync.h).
+ * the durable state (state.h), the kernel FIB (fib_sync.h) and the XDP
+ * allowlist (xdp_sync.h).
  *
  *   config       peerings and their connections (neighbors with "peering")
  *   state file   registrations and activations: operator actions, loaded
@@ -15,6 +16,10 @@
  *   FIB          at the end of each turn: one nexthop per Active
  *                connection, one group per peering, a route to the group
  *                for every service prefix whose state is installable
+ *   XDP          in the same turn: the installable service prefixes of
+ *                each peering as the allowed sources on its interfaces
+ *                (also while its connections are coming back at start-up,
+ *                so a restart refuses no valid traffic)
  *   restart      connections that were Active when the state was saved get
  *                EDGE_SETTLE_MS to come back (Active, End-of-RIB received)
  *                before anything is validated,
@@ -38,6 +43,7 @@
 #include "registry.h"
 #include "session.h"
 #include "validate.h"
+#include "xdp_sync.h"
 
 /* Nexthop ids: base + 1 + RIB peer slot per connection, groups above. */
 #define EDGE_GROUP_ID_OFFSET 0x1000
@@ -53,6 +59,7 @@ struct edge {
 	struct event_log events;
 	struct fib_sync fib;
 	bool fib_enabled;
+	struct xdp_sync xdp;
 	uint32_t fib_table, fib_id_base;	/* as opened; reload does not move them */
 	char state_path[CONFIG_PATH_MAX];
 	bool bfd_available;		/* kbfd answers: BFD Up is required */
@@ -84,7 +91,7 @@ int edge_load_registry(const struct config *c, struct bgpd *d, struct registry *
 		       char *err, size_t errlen);
 void edge_apply_config(struct edge *e, struct registry *reg);
 
-/* End of an event-loop turn: timed re-validation, FIB, state file. */
+/* End of an event-loop turn: timed re-validation, FIB, XDP, state file. */
 void edge_turn(struct edge *e);
 
 /* A kbfd session of neighbor s changed state (RFC 5882). */

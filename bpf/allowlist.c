@@ -991,6 +991,24 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 	return 0;
 }
 
+int pe_allowlist_foreach(const struct pe_allowlist *al, pe_prefix_fn fn,
+			 void *ctx)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < al->shadow.cap; i++) {
+		const struct shadow_ent *e = &al->shadow.ent[i];
+
+		if (!e->used || !e->own)
+			continue;
+		ret = fn(e->key.family, e->key.addr, e->key.len, e->own, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
 			 unsigned int peering)
 {
@@ -1144,6 +1162,23 @@ int pe_allowlist_del_iface(struct pe_allowlist *al, int ifindex)
 	if (err)
 		return err;
 	return cfg.slot < PE_MAX_IFACES ? slot_clear(al, cfg.slot) : 0;
+}
+
+int pe_allowlist_foreach_iface(const struct pe_allowlist *al, pe_iface_fn fn,
+			       void *ctx)
+{
+	int i, ret;
+
+	for (i = 1; i < PE_MAX_IFINDEX; i++) {
+		const struct pe_ifcfg *c = &al->ifcfg[i];
+
+		if (!c->active)
+			continue;
+		ret = fn(i, c->peering, (enum pe_mode)c->mode, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 int pe_allowlist_counters(struct pe_allowlist *al, int ifindex,

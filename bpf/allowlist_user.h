@@ -79,6 +79,23 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 		     unsigned int len, unsigned int peering);
 
 /*
+ * Calls fn for every added prefix with the bitmap of the peerings it was
+ * added for (bit n: peering n), in no particular order: what the pinned
+ * maps held at open plus the changes since. fn must not add or remove; a
+ * non-zero return stops the walk and is returned.
+ */
+typedef int (*pe_prefix_fn)(int family, const void *addr, unsigned int len,
+			    __u64 peerings, void *ctx);
+int pe_allowlist_foreach(const struct pe_allowlist *al, pe_prefix_fn fn,
+			 void *ctx);
+
+/* Calls fn for every configured interface; same rules as above. */
+typedef int (*pe_iface_fn)(int ifindex, unsigned int peering,
+			   enum pe_mode mode, void *ctx);
+int pe_allowlist_foreach_iface(const struct pe_allowlist *al, pe_iface_fn fn,
+			       void *ctx);
+
+/*
  * What the XDP program would answer for a source address on a peering,
  * computed from the same tables: 1 allowed, 0 not, -errno.
  */

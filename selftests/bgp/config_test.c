@@ -175,6 +175,99 @@ TEST(peering_service_statements)
 	config_free(&c);
 }
 
+TEST(xdp_statements)
+{
+	static const char text[] =
+		"router-id 192.0.2.1; local-as 8075;\n"
+		"peering contoso { asn 3320; kind voice;\n"
+		"	xdp bond0;\n"
+		"	xdp eth1 mode monitor;\n"
+		"	xdp eth2 generic mode enforce;\n"
+		"	xdp eth3 mode monitor native; }\n"
+		"peering rs { xdp eth4; asn 3321; kind route-server; }\n"
+		"xdp pin-dir /sys/fs/bpf/pe-test;\n";
+	const struct config_xdp *x;
+	struct config c;
+	char err[256];
+
+	ASSERT_EQ(0, config_parse(text, "t.conf", &c, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(5, c.n_xdp);
+	x = config_find_xdp(&c, "bond0");
+	ASSERT_NE(NULL, x);
+	EXPECT_STREQ("contoso", x->peering);
+	EXPECT_FALSE(x->monitor);
+	EXPECT_EQ(CONFIG_XDP_AUTO, x->attach);
+	EXPECT_EQ(3u, x->line);
+	x = config_find_xdp(&c, "eth1");
+	EXPECT_TRUE(x->monitor);
+	EXPECT_EQ(CONFIG_XDP_AUTO, x->attach);
+	x = config_find_xdp(&c, "eth2");
+	EXPECT_FALSE(x->monitor);
+	EXPECT_EQ(CONFIG_XDP_GENERIC, x->attach);
+	x = config_find_xdp(&c, "eth3");
+	EXPECT_TRUE(x->monitor);
+	EXPECT_EQ(CONFIG_XDP_NATIVE, x->attach);
+	EXPECT_STREQ("rs", config_find_xdp(&c, "eth4")->peering);
+	EXPECT_EQ(NULL, config_find_xdp(&c, "eth9"));
+	EXPECT_STREQ("/sys/fs/bpf/pe-test", c.xdp_pin_dir);
+	config_free(&c);
+	EXPECT_EQ(NULL, c.xdp);
+	/* The default pin directory, and no interface. */
+	ASSERT_EQ(0, config_parse(good, "good.conf", &c, err, sizeof(err)));
+	EXPECT_STREQ(CONFIG_DEFAULT_XDP_PIN, c.xdp_pin_dir);
+	EXPECT_EQ(0, c.n_xdp);
+	config_free(&c);
+}
+
+static const struct {
+	const char *text, *error;
+} bad_xdp[] = {
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp eth0 mode x; }\n",
+	  "t.conf:3: xdp mode must be enforce or monitor, not 'x'" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp eth0 turbo; }\n",
+	  "t.conf:3: xdp eth0: unexpected 'turbo' (mode enforce|monitor, native, generic, "
+	  "each once, then ;)" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\n"
+	  "xdp eth0 native generic; }\n",
+	  "t.conf:3: xdp eth0: unexpected 'generic' (mode enforce|monitor, native, generic, "
+	  "each once, then ;)" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\n"
+	  "xdp eth0 mode monitor mode enforce; }\n",
+	  "t.conf:3: xdp eth0: unexpected 'mode' (mode enforce|monitor, native, generic, "
+	  "each once, then ;)" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\n"
+	  "xdp averyveryverylongname0; }\n",
+	  "t.conf:3: xdp: 'averyveryverylongname0' is not an interface name" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp a/b; }\n",
+	  "t.conf:3: xdp: 'a/b' is not an interface name" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp ; }\n",
+	  "t.conf:3: xdp expected" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice; xdp eth0; }\n"
+	  "peering q { asn 3321; kind voice;\nxdp eth0; }\n",
+	  "t.conf:4: xdp: interface eth0 is already given to peering p (line 2)" },
+	{ "router-id 1.2.3.4; local-as 1;\nxdp eth0;\n",
+	  "t.conf:2: xdp: expected 'pin-dir' but found 'eth0' (interfaces go inside a "
+	  "peering block)" },
+	{ "router-id 1.2.3.4; local-as 1;\nxdp pin-dir relative/dir;\n",
+	  "t.conf:2: xdp pin-dir: 'relative/dir' is not an absolute path" },
+	{ "router-id 1.2.3.4; local-as 1;\nxdp pin-dir;\n",
+	  "t.conf:2: xdp pin-dir expected" },
+};
+
+TEST(xdp_errors_carry_file_line_and_nothing_is_kept)
+{
+	struct config c;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad_xdp) / sizeof(bad_xdp[0]); i++) {
+		memset(&c, 0xff, sizeof(c));
+		EXPECT_EQ(-1, config_parse(bad_xdp[i].text, "t.conf", &c, err, sizeof(err)));
+		EXPECT_STREQ(bad_xdp[i].error, err);
+		EXPECT_EQ(0, c.n_xdp);
+		EXPECT_EQ(NULL, c.xdp);
+	}
+}
+
 TEST(neighbor_change_detection)
 {
 	struct config a, b;

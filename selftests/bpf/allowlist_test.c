@@ -1042,6 +1042,70 @@ TEST_F(xdp, random_updates_match_model)
 
 /* Pinned maps survive the handle; a new load reuses them and replaces the
  * attached program atomically. */
+/* Collects what pe_allowlist_foreach() reports, as text. */
+static int collect_prefix(int family, const void *addr, unsigned int len,
+			  __u64 peerings, void *ctx)
+{
+	char a[INET6_ADDRSTRLEN], *out = ctx;
+
+	inet_ntop(family, addr, a, sizeof(a));
+	snprintf(out + strlen(out), 512 - strlen(out), "%s/%u=%llx ", a, len,
+		 (unsigned long long)peerings);
+	return 0;
+}
+
+static int collect_iface(int ifindex, unsigned int peering, enum pe_mode mode,
+			 void *ctx)
+{
+	char *out = ctx;
+
+	snprintf(out + strlen(out), 512 - strlen(out), "%d:%u:%d ", ifindex,
+		 peering, mode);
+	return 0;
+}
+
+static int stop_at_first(int family, const void *addr, unsigned int len,
+			 __u64 peerings, void *ctx)
+{
+	++*(int *)ctx;
+	return -EINTR;
+}
+
+TEST_F(xdp, foreach_reports_prefixes_and_interfaces)
+{
+	char got[512] = "", want[512];
+	int calls = 0;
+
+	/* The fixture's four, one of them on two peerings. */
+	ASSERT_EQ(0, add4(self->al, "192.0.2.0", 24, P2));
+	ASSERT_EQ(0, pe_allowlist_foreach(self->al, collect_prefix, got));
+	EXPECT_NE(NULL, strstr(got, "192.0.2.0/24=6 "));	/* P1 | P2 */
+	EXPECT_NE(NULL, strstr(got, "2001:db8:1::/48=2 "));
+	EXPECT_NE(NULL, strstr(got, "203.0.113.0/24=4 "));
+	EXPECT_NE(NULL, strstr(got, "2001:db8:2::/48=4 "));
+	ASSERT_EQ(0, del4(self->al, "203.0.113.0", 24, P2));
+	got[0] = '\0';
+	ASSERT_EQ(0, pe_allowlist_foreach(self->al, collect_prefix, got));
+	EXPECT_EQ(NULL, strstr(got, "203.0.113.0"));
+	EXPECT_EQ(-EINTR, pe_allowlist_foreach(self->al, stop_at_first, &calls));
+	EXPECT_EQ(1, calls);
+
+	got[0] = '\0';
+	ASSERT_EQ(0, pe_allowlist_set_iface(self->al, if_b, P2, PE_MODE_MONITOR));
+	ASSERT_EQ(0, pe_allowlist_foreach_iface(self->al, collect_iface, got));
+	/* In ifindex order, each with its peering and mode. */
+	if (if_a < if_b)
+		snprintf(want, sizeof(want), "%d:%d:0 %d:%d:1 ", if_a, P1, if_b, P2);
+	else
+		snprintf(want, sizeof(want), "%d:%d:1 %d:%d:0 ", if_b, P2, if_a, P1);
+	EXPECT_STREQ(want, got);
+	ASSERT_EQ(0, pe_allowlist_del_iface(self->al, if_b));
+	got[0] = '\0';
+	ASSERT_EQ(0, pe_allowlist_foreach_iface(self->al, collect_iface, got));
+	snprintf(want, sizeof(want), "%d:%d:0 ", if_a, P1);
+	EXPECT_STREQ(want, got);
+}
+
 TEST(pinned_reuse_and_replace)
 {
 	struct pe_allowlist_opts o = { .v4_chunks = 32, .v6_slots = 1024,

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Unit tests of agent code: kselftest_harness.h programs built with
-# ASan+UBSan against build/agent-asan/libpeeredge.a, one program per
+# ASan+UBSan against build/agent-asan/libpeeredge.a (and the ASan XDP
+# allowlist library it uses), one program per
 # <name>.c. A test folder's Makefile names them and includes this file:
 #
 #	TESTS := fib_test
@@ -18,7 +19,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-sign-compare -MMD -MP -I$(TOP)/agent -I$(TOP)/include -I$(TOP)/include/uapi \
 	-I$(KSFT) $(shell pkg-config --cflags $(PKGS)) $(SAN)
-LDLIBS := $(shell pkg-config --libs $(PKGS)) $(EXTRA_LDLIBS)
+LDLIBS := $(TOP)/build/bpf/liballowlist-asan.a -lbpf -lelf -lz \
+	$(shell pkg-config --libs $(PKGS)) $(EXTRA_LDLIBS)
 
 .PHONY: all clean FORCE
 all: $(addprefix $(B)/,$(TESTS))

@@ -1,0 +1,649 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The XDP allowlist kept in step with the model; see xdp_sync.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <linux/if_link.h>
+#include <bpf/libbpf.h>
+
+#include "session.h"
+#include "xdp_sync.h"
+
+#define XDP_POLL_MS 1000
+
+const char *xdp_mode_name(enum pe_mode mode)
+{
+	return mode == PE_MODE_MONITOR ? "monitor" : "enforce";
+}
+
+/* ---- peering ids ---- */
+
+int xdp_sync_peering_id(const struct xdp_sync *xs, const char *peering)
+{
+	for (int id = 0; id < PE_MAX_PEERINGS; id++)
+		if (xs->peering[id][0] && !strcmp(xs->peering[id], peering))
+			return id;
+	return -1;
+}
+
+/* An id neither named nor still holding prefixes in the maps. */
+static int free_id(const struct xdp_sync *xs)
+{
+	bool held[PE_MAX_PEERINGS] = { false };
+
+	for (size_t i = 0; i < xs->n_installed; i++)
+		held[xs->installed[i].peering_id] = true;
+	for (int id = 0; id < PE_MAX_PEERINGS; id++)
+		if (!xs->peering[id][0] && !held[id])
+			return id;
+	return -1;
+}
+
+/*
+ * Configured peerings keep their ids; new ones get a free one; ids of
+ * peerings gone from the configuration are released (their prefixes leave
+ * at the next apply, and the id is reused only after that).
+ */
+static void assign_ids(struct xdp_sync *xs, const struct config *c)
+{
+	for (int id = 0; id < PE_MAX_PEERINGS; id++)
+		if (xs->peering[id][0] && !config_find_peering(c, xs->peering[id]))
+			xs->peering[id][0] = '\0';
+	for (size_t i = 0; i < c->n_peerings; i++) {
+		int id;
+
+		if (xdp_sync_peering_id(xs, c->peerings[i].name) >= 0)
+			continue;
+		id = free_id(xs);
+		if (id < 0) {
+			bgpd_log(xs->d, LOG_ERR, "xdp: peering %s: no allowlist id left (at most %d "
+				 "peerings)", c->peerings[i].name, PE_MAX_PEERINGS);
+			continue;
+		}
+		snprintf(xs->peering[id], sizeof(xs->peering[id]), "%s", c->peerings[i].name);
+	}
+}
+
+struct recover_ctx {
+	struct xdp_sync *xs;
+	const struct config *c;
+};
+
+/* A pinned interface configuration names the id its peering had before. */
+static int recover_id(int ifindex, unsigned int peering, enum pe_mode mode, void *arg)
+{
+	struct recover_ctx *rc = arg;
+	char name[IF_NAMESIZE];
+	const struct config_xdp *x;
+
+	(void)mode;
+	if (!if_indextoname((unsigned int)ifindex, name) || !(x = config_find_xdp(rc->c, name)))
+		return 0;
+	if (!rc->xs->peering[peering][0] && xdp_sync_peering_id(rc->xs, x->peering) < 0)
+		snprintf(rc->xs->peering[peering], CONFIG_NAME_MAX, "%s", x->peering);
+	return 0;
+}
+
+/* ---- prefixes ---- */
+
+static int entry_compare(const void *pa, const void *pb)
+{
+	const struct xdp_entry *a = pa, *b = pb;
+	int d = (int)a->pfx.family - (int)b->pfx.family;
+
+	/* Only the family's bytes: the rest of the union is not promised zero. */
+	if (!d)
+		d = memcmp(a->pfx.addr.bytes, b->pfx.addr.bytes, a->pfx.family == AF_INET ? 4 : 16);
+	if (!d)
+		d = (int)a->pfx.len - (int)b->pfx.len;
+	if (!d)
+		d = (int)a->peering_id - (int)b->peering_id;
+	return d;
+}
+
+static int append_entry(struct xdp_entry **arr, size_t *n, const struct xdp_entry *e)
+{
+	struct xdp_entry *grown = realloc(*arr, (*n + 1) * sizeof(**arr));
+
+	if (!grown)
+		return -ENOMEM;
+	grown[(*n)++] = *e;
+	*arr = grown;
+	return 0;
+}
+
+struct load_ctx {
+	struct xdp_entry *arr;
+	size_t n;
+};
+
+static int load_prefix(int family, const void *addr, unsigned int len, __u64 peerings,
+		       void *arg)
+{
+	struct load_ctx *lc = arg;
+	struct xdp_entry e = { .pfx = { .family = (uint8_t)family, .len = (uint8_t)len } };
+
+	memcpy(e.pfx.addr.bytes, addr, family == AF_INET ? 4 : 16);
+	for (unsigned int id = 0; id < PE_MAX_PEERINGS; id++) {
+		if (!(peerings & 1ULL << id))
+			continue;
+		e.peering_id = id;
+		if (append_entry(&lc->arr, &lc->n, &e))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* What the maps hold now, as the library's shadow of them says. */
+static int load_installed(struct xdp_sync *xs)
+{
+	struct load_ctx lc = { 0 };
+	int ret = pe_allowlist_foreach(xs->al, load_prefix, &lc);
+
+	if (ret) {
+		free(lc.arr);
+		return ret;
+	}
+	if (lc.n)
+		qsort(lc.arr, lc.n, sizeof(*lc.arr), entry_compare);
+	free(xs->installed);
+	xs->installed = lc.arr;
+	xs->n_installed = lc.n;
+	return 0;
+}
+
+static int entry_update(struct xdp_sync *xs, const struct xdp_entry *e, bool add)
+{
+	char pfx[PREFIX_STRLEN];
+	int ret = add ? pe_allowlist_add(xs->al, e->pfx.family, e->pfx.addr.bytes, e->pfx.len,
+					 e->peering_id) :
+			pe_allowlist_del(xs->al, e->pfx.family, e->pfx.addr.bytes, e->pfx.len,
+					 e->peering_id);
+
+	if (ret && !(ret == -ENOENT && !add)) {
+		bgpd_log(xs->d, LOG_ERR, "xdp: %s %s (peering id %u): %s",
+			 add ? "allowing" : "removing", prefix_format(&e->pfx, pfx, sizeof(pfx)),
+			 e->peering_id, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int xdp_sync_apply(struct xdp_sync *xs, struct xdp_entry *want, size_t n)
+{
+	size_t i = 0, j = 0, k = 0;
+	bool failed = false;
+
+	if (!xs->al)
+		return 0;
+	if (n)
+		qsort(want, n, sizeof(*want), entry_compare);
+	for (i = 0; i < n; i++)		/* duplicates: one service prefix, two names */
+		if (!k || entry_compare(&want[k - 1], &want[i]))
+			want[k++] = want[i];
+	n = k;
+	/* Additions first: every moment allows at least the still-valid sources. */
+	for (i = 0, j = 0; i < n; i++) {
+		while (j < xs->n_installed && entry_compare(&xs->installed[j], &want[i]) < 0)
+			j++;
+		if (j == xs->n_installed || entry_compare(&xs->installed[j], &want[i]))
+			failed |= entry_update(xs, &want[i], true) < 0;
+	}
+	for (i = 0, j = 0; j < xs->n_installed; j++) {
+		while (i < n && entry_compare(&want[i], &xs->installed[j]) < 0)
+			i++;
+		if (i == n || entry_compare(&want[i], &xs->installed[j]))
+			failed |= entry_update(xs, &xs->installed[j], false) < 0;
+	}
+	xs->retry = failed;
+	if (failed) {
+		load_installed(xs);	/* the truth, for the next try */
+		return -1;
+	}
+	free(xs->installed);
+	xs->installed = NULL;
+	xs->n_installed = 0;
+	if (n) {
+		xs->installed = malloc(n * sizeof(*want));
+		if (!xs->installed) {
+			xs->retry = true;
+			load_installed(xs);
+			return -1;
+		}
+		memcpy(xs->installed, want, n * sizeof(*want));
+		xs->n_installed = n;
+	}
+	return 0;
+}
+
+/* ---- interfaces ---- */
+
+static uint32_t flags_of(enum config_xdp_attach attach)
+{
+	return attach == CONFIG_XDP_NATIVE ? XDP_FLAGS_DRV_MODE :
+	       attach == CONFIG_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : 0;
+}
+
+static __u8 attached_mode(uint32_t ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (!ifindex || bpf_xdp_query((int)ifindex, 0, &q))
+		return XDP_ATTACHED_NONE;
+	return q.attach_mode;
+}
+
+const char *xdp_iface_attach_mode(const struct xdp_iface *ifc)
+{
+	switch (attached_mode(ifc->ifindex)) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offload";
+	case XDP_ATTACHED_MULTI:
+		return "multi";
+	default:
+		return "none";
+	}
+}
+
+/* The members of a bond (sysfs), in the daemon's network namespace. */
+static size_t read_members(const char *name, uint32_t members[XDP_MEMBERS_MAX])
+{
+	char path[64 + IF_NAMESIZE], word[IF_NAMESIZE + 1];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/slaves", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (n < XDP_MEMBERS_MAX && fscanf(f, "%16s", word) == 1) {
+		uint32_t index = if_nametoindex(word);
+
+		if (index)
+			members[n++] = index;
+	}
+	fclose(f);
+	return n;
+}
+
+static bool is_ours(const struct xdp_sync *xs, uint32_t ifindex)
+{
+	for (size_t i = 0; i < xs->n_ifaces; i++) {
+		const struct xdp_iface *ifc = &xs->ifaces[i];
+
+		if (ifc->ifindex == ifindex)
+			return true;
+		for (size_t m = 0; m < ifc->n_members; m++)
+			if (ifc->members[m] == ifindex)
+				return true;
+	}
+	return false;
+}
+
+/* Takes the program and configuration off an index (the interface may be gone). */
+static void unconfigure(struct xdp_sync *xs, uint32_t ifindex, bool detach)
+{
+	if (detach)
+		pe_allowlist_detach(xs->al, (int)ifindex);
+	pe_allowlist_del_iface(xs->al, (int)ifindex);
+}
+
+/* Forgets what ifc had configured (it is being removed or was recreated). */
+static void iface_clear(struct xdp_sync *xs, struct xdp_iface *ifc, bool detach)
+{
+	for (size_t m = 0; m < ifc->n_members; m++)
+		unconfigure(xs, ifc->members[m], false);
+	if (ifc->ifindex)
+		unconfigure(xs, ifc->ifindex, detach);
+	ifc->n_members = 0;
+	ifc->ifindex = 0;
+}
+
+static int attach(struct xdp_sync *xs, struct xdp_iface *ifc)
+{
+	uint32_t flags = flags_of(ifc->attach);
+	__u8 now = attached_mode(ifc->ifindex);
+	int ret;
+
+	/* native <-> generic is no swap the kernel offers: off, then on. */
+	if ((ifc->attach == CONFIG_XDP_NATIVE && now == XDP_ATTACHED_SKB) ||
+	    (ifc->attach == CONFIG_XDP_GENERIC && now == XDP_ATTACHED_DRV))
+		pe_allowlist_detach(xs->al, (int)ifc->ifindex);
+	ret = pe_allowlist_attach(xs->al, (int)ifc->ifindex, flags);
+	if (ret == -ENOLINK) {
+		/* A pinned link of an interface that was deleted since. */
+		pe_allowlist_detach(xs->al, (int)ifc->ifindex);
+		ret = pe_allowlist_attach(xs->al, (int)ifc->ifindex, flags);
+	}
+	return ret;
+}
+
+/*
+ * Brings ifc in line with the system: configuration of the interface and
+ * its members, then the program. force: the wanted settings changed.
+ */
+static void iface_apply(struct xdp_sync *xs, struct xdp_iface *ifc, bool force)
+{
+	uint32_t ifindex = if_nametoindex(ifc->name), members[XDP_MEMBERS_MAX];
+	size_t n_members = ifindex ? read_members(ifc->name, members) : 0;
+	int id = xdp_sync_peering_id(xs, ifc->peering), ret = 0;
+
+	if (!force && ifindex == ifc->ifindex && !ifc->error && n_members == ifc->n_members &&
+	    !memcmp(members, ifc->members, n_members * sizeof(*members)))
+		return;
+	if (ifc->ifindex && ifc->ifindex != ifindex)
+		iface_clear(xs, ifc, true);
+	if (!ifindex) {
+		if (ifc->error != -ENODEV)
+			bgpd_log(xs->d, LOG_WARNING, "xdp: interface %s does not exist; the "
+				 "allowlist is attached when it appears", ifc->name);
+		ifc->error = -ENODEV;
+		return;
+	}
+	if (id < 0) {
+		if (ifc->error != -ESRCH)
+			bgpd_log(xs->d, LOG_ERR, "xdp: %s: peering %s has no allowlist id; not "
+				 "attached", ifc->name, ifc->peering);
+		ifc->error = -ESRCH;
+		return;
+	}
+	/* Members that left the bond: their configuration goes. */
+	for (size_t m = 0; m < ifc->n_members; m++) {
+		bool kept = false;
+
+		for (size_t k = 0; k < n_members; k++)
+			kept |= members[k] == ifc->members[m];
+		if (!kept)
+			unconfigure(xs, ifc->members[m], false);
+	}
+	ifc->ifindex = ifindex;
+	ifc->n_members = n_members;
+	memcpy(ifc->members, members, n_members * sizeof(*members));
+	/* Configuration before the program: it never runs on an unconfigured port. */
+	ret = pe_allowlist_set_iface(xs->al, (int)ifindex, (unsigned int)id, ifc->mode);
+	for (size_t m = 0; m < n_members && !ret; m++)
+		ret = pe_allowlist_set_iface(xs->al, (int)members[m], (unsigned int)id, ifc->mode);
+	if (!ret)
+		ret = attach(xs, ifc);
+	if (ret) {
+		if (ret != ifc->error)
+			bgpd_log(xs->d, LOG_ERR, "xdp: attaching to %s: %s", ifc->name,
+				 strerror(-ret));
+	} else if (ifc->error || force) {
+		bgpd_log(xs->d, LOG_NOTICE, "xdp: %s: peering %s, mode %s, attached %s%s",
+			 ifc->name, ifc->peering, xdp_mode_name(ifc->mode),
+			 xdp_iface_attach_mode(ifc), n_members ? " (bond: members too)" : "");
+	}
+	ifc->error = ret;
+}
+
+static void iface_remove(struct xdp_sync *xs, size_t i)
+{
+	iface_clear(xs, &xs->ifaces[i], true);
+	bgpd_log(xs->d, LOG_NOTICE, "xdp: %s detached", xs->ifaces[i].name);
+	xs->ifaces[i] = xs->ifaces[--xs->n_ifaces];
+}
+
+static struct xdp_iface *iface_add(struct xdp_sync *xs, const char *name)
+{
+	struct xdp_iface *grown = realloc(xs->ifaces, (xs->n_ifaces + 1) * sizeof(*grown));
+
+	if (!grown)
+		return NULL;
+	xs->ifaces = grown;
+	grown = &xs->ifaces[xs->n_ifaces++];
+	memset(grown, 0, sizeof(*grown));
+	snprintf(grown->name, sizeof(grown->name), "%s", name);
+	grown->error = 1;	/* not yet attached: the first success is logged */
+	return grown;
+}
+
+const struct xdp_iface *xdp_sync_find(const struct xdp_sync *xs, const char *ifname)
+{
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		if (!strcmp(xs->ifaces[i].name, ifname))
+			return &xs->ifaces[i];
+	return NULL;
+}
+
+/* Interfaces the maps configure that are not ours (an earlier run's). */
+static int drop_foreign(int ifindex, unsigned int peering, enum pe_mode mode, void *arg)
+{
+	struct xdp_sync *xs = arg;
+	char name[IF_NAMESIZE];
+
+	(void)peering;
+	(void)mode;
+	if (is_ours(xs, (uint32_t)ifindex))
+		return 0;
+	if (!if_indextoname((unsigned int)ifindex, name))
+		snprintf(name, sizeof(name), "if%d", ifindex);
+	bgpd_log(xs->d, LOG_NOTICE, "xdp: %s is not configured (an earlier run attached it): "
+		 "detached", name);
+	unconfigure(xs, (uint32_t)ifindex, true);
+	return 0;
+}
+
+/* ---- life cycle ---- */
+
+static int open_allowlist(struct xdp_sync *xs, char *err, size_t errlen)
+{
+	struct pe_allowlist_opts opts = { .pin_dir = xs->pin_dir };
+	int ret = pe_allowlist_open(&opts, &xs->al);
+
+	if (!ret)
+		ret = load_installed(xs);
+	if (ret) {
+		snprintf(err, errlen, "xdp: cannot open the allowlist in %s: %s", xs->pin_dir,
+			 strerror(-ret));
+		pe_allowlist_close(xs->al);
+		xs->al = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int xdp_sync_open(struct xdp_sync *xs, struct bgpd *d, const struct config *c, char *err,
+		  size_t errlen)
+{
+	char probe[CONFIG_PATH_MAX + 16];
+	struct stat st;
+
+	memset(xs, 0, sizeof(*xs));
+	xs->d = d;
+	snprintf(xs->pin_dir, sizeof(xs->pin_dir), "%s", c->xdp_pin_dir);
+	snprintf(probe, sizeof(probe), "%s/pe_ifcfg", xs->pin_dir);
+	/* Nothing configured, nothing pinned: the daemon leaves bpffs alone. */
+	if (!c->n_xdp && stat(probe, &st))
+		return 0;
+	if (open_allowlist(xs, err, errlen))
+		return -1;
+	{
+		struct recover_ctx rc = { .xs = xs, .c = c };
+
+		pe_allowlist_foreach_iface(xs->al, recover_id, &rc);
+	}
+	bgpd_log(d, LOG_NOTICE, "xdp: allowlist in %s, %zu prefix entries kept from before",
+		 xs->pin_dir, xs->n_installed);
+	return 0;
+}
+
+void xdp_sync_config(struct xdp_sync *xs, const struct config *c)
+{
+	char err[512];
+
+	if (strcmp(c->xdp_pin_dir, xs->pin_dir) && xs->al)
+		bgpd_log(xs->d, LOG_WARNING, "xdp pin-dir changed: takes effect at restart");
+	if (!xs->al && !c->n_xdp)
+		return;
+	if (!xs->al) {
+		snprintf(xs->pin_dir, sizeof(xs->pin_dir), "%s", c->xdp_pin_dir);
+		if (open_allowlist(xs, err, sizeof(err))) {
+			bgpd_log(xs->d, LOG_ERR, "%s", err);
+			return;
+		}
+	}
+	assign_ids(xs, c);
+	for (size_t i = xs->n_ifaces; i-- > 0;) {
+		const struct xdp_iface *ifc = &xs->ifaces[i];
+
+		if ((ifc->from_config && !config_find_xdp(c, ifc->name)) ||
+		    xdp_sync_peering_id(xs, ifc->peering) < 0)
+			iface_remove(xs, i);
+	}
+	for (size_t i = 0; i < c->n_xdp; i++) {
+		const struct config_xdp *x = &c->xdp[i];
+		struct xdp_iface *ifc = (struct xdp_iface *)xdp_sync_find(xs, x->ifname);
+		enum pe_mode mode = x->monitor ? PE_MODE_MONITOR : PE_MODE_ENFORCE;
+		bool changed;
+
+		if (!ifc && !(ifc = iface_add(xs, x->ifname))) {
+			bgpd_log(xs->d, LOG_ERR, "xdp: %s: out of memory", x->ifname);
+			continue;
+		}
+		changed = !ifc->from_config || ifc->mode != mode || ifc->attach != x->attach ||
+			  strcmp(ifc->peering, x->peering);
+		ifc->from_config = true;
+		ifc->mode = mode;
+		ifc->attach = x->attach;
+		snprintf(ifc->peering, sizeof(ifc->peering), "%s", x->peering);
+		iface_apply(xs, ifc, changed);
+	}
+	pe_allowlist_foreach_iface(xs->al, drop_foreign, xs);
+}
+
+void xdp_sync_poll(struct xdp_sync *xs, int64_t now_ms)
+{
+	if (!xs->al || now_ms - xs->last_poll_ms < XDP_POLL_MS)
+		return;
+	xs->last_poll_ms = now_ms;
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		iface_apply(xs, &xs->ifaces[i], false);
+}
+
+void xdp_sync_close(struct xdp_sync *xs)
+{
+	pe_allowlist_close(xs->al);
+	free(xs->ifaces);
+	free(xs->installed);
+	memset(xs, 0, sizeof(*xs));
+}
+
+/* ---- the CLI's attach and detach ---- */
+
+/* The peering an attach without "peering NAME" means, or NULL. */
+static const char *default_peering(const struct xdp_sync *xs, const struct config *c,
+				   const char *ifname)
+{
+	const struct xdp_iface *ifc = xdp_sync_find(xs, ifname);
+	const struct config_xdp *x = config_find_xdp(c, ifname);
+
+	if (ifc)
+		return ifc->peering;
+	if (x)
+		return x->peering;
+	return c->n_peerings == 1 ? c->peerings[0].name : NULL;
+}
+
+int xdp_sync_attach(struct xdp_sync *xs, const struct config *c, const char *ifname,
+		    const char *peering, const enum pe_mode *mode, char *err, size_t errlen)
+{
+	char name[CONFIG_NAME_MAX];
+	struct xdp_iface *ifc, saved;
+	bool fresh = false;
+
+	if (!if_nametoindex(ifname)) {
+		snprintf(err, errlen, "no interface '%s'", ifname);
+		return -ENODEV;
+	}
+	if (!peering && !(peering = default_peering(xs, c, ifname))) {
+		snprintf(err, errlen, "which peering? give 'peering NAME'");
+		return -EINVAL;
+	}
+	if (!config_find_peering(c, peering)) {
+		snprintf(err, errlen, "peering '%s' is not configured", peering);
+		return -ENOENT;
+	}
+	/* peering may be the interface's own field, rewritten below. */
+	snprintf(name, sizeof(name), "%s", peering);
+	if (!xs->al && open_allowlist(xs, err, errlen))
+		return -EIO;
+	assign_ids(xs, c);
+	if (xdp_sync_peering_id(xs, name) < 0) {
+		snprintf(err, errlen, "peering %s has no allowlist id (at most %d peerings)",
+			 peering, PE_MAX_PEERINGS);
+		return -ENOSPC;
+	}
+	ifc = (struct xdp_iface *)xdp_sync_find(xs, ifname);
+	if (!ifc) {
+		ifc = iface_add(xs, ifname);
+		if (!ifc) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		fresh = true;
+	}
+	saved = *ifc;
+	snprintf(ifc->peering, sizeof(ifc->peering), "%s", name);
+	if (mode)
+		ifc->mode = *mode;
+	iface_apply(xs, ifc, true);
+	if (ifc->error) {
+		int ret = ifc->error;
+
+		snprintf(err, errlen, "attaching to %s: %s", ifname, strerror(-ret));
+		if (fresh) {
+			iface_clear(xs, ifc, true);
+			xs->n_ifaces--;
+		} else {
+			*ifc = saved;
+			iface_apply(xs, ifc, true);
+		}
+		return ret;
+	}
+	return 0;
+}
+
+int xdp_sync_detach(struct xdp_sync *xs, const char *ifname, char *err, size_t errlen)
+{
+	const struct xdp_iface *ifc = xdp_sync_find(xs, ifname);
+
+	if (!ifc) {
+		snprintf(err, errlen, "%s is not attached", ifname);
+		return -ENOENT;
+	}
+	if (ifc->from_config)
+		bgpd_log(xs->d, LOG_NOTICE, "xdp: %s is in the configuration: detached until the "
+			 "next reload", ifname);
+	iface_remove(xs, (size_t)(ifc - xs->ifaces));
+	return 0;
+}
+
+/* ---- counters ---- */
+
+int xdp_iface_counters(const struct xdp_sync *xs, const struct xdp_iface *ifc,
+		       struct pe_cnt out[PE_R_MAX])
+{
+	struct pe_cnt part[PE_R_MAX];
+	int ret;
+
+	if (!xs->al || !ifc->ifindex)
+		return -ENOENT;
+	ret = pe_allowlist_counters(xs->al, (int)ifc->ifindex, out);
+	for (size_t m = 0; m < ifc->n_members && !ret; m++) {
+		if (pe_allowlist_counters(xs->al, (int)ifc->members[m], part))
+			continue;
+		for (unsigned int r = 0; r < PE_R_MAX; r++) {
+			out[r].packets += part[r].packets;
+			out[r].bytes += part[r].bytes;
+		}
+	}
+	return ret;
+}
