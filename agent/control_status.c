@@ -11,6 +11,8 @@
  *   connections       a connection not Active
  *   service prefixes  one in Failed, Warning, Invalid or Unknown (Pending
  *                     and None are on their way, not faults)
+ *   xdp               every allowlist interface with what it refused; one
+ *                     that is not attached is a fault
  *
  * The reply is CONTROL_OK when every section is healthy, else
  * CONTROL_DEGRADED (the CLI exits 3), with the same report.
@@ -321,6 +323,61 @@ static bool service_prefixes(struct status *st)
 	return healthy;
 }
 
+/* ---- XDP allowlist ---- */
+
+/* Frames dropped (enforce) or that would have been (monitor), all reasons. */
+static uint64_t xdp_refused(const struct pe_cnt cnt[PE_R_MAX])
+{
+	uint64_t n = 0;
+
+	for (unsigned int r = PE_R_DROP_V4_SRC; r < PE_R_MAX; r++)
+		n += cnt[r].packets;
+	return n;
+}
+
+static bool xdp(struct status *st)
+{
+	const struct xdp_sync *xs = &st->r->edge->xdp;
+	size_t up = 0;
+
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		up += !xs->ifaces[i].error;
+	section_head(st, "xdp", "xdp", up, xs->n_ifaces, "interfaces attached");
+	if (st->jw) {	/* "down" stays empty: every interface is listed below */
+		json_end_array(st->jw);
+		json_key(st->jw, "interfaces");
+		json_start_array(st->jw);
+	}
+	for (size_t i = 0; i < xs->n_ifaces; i++) {
+		const struct xdp_iface *ifc = &xs->ifaces[i];
+		struct pe_cnt cnt[PE_R_MAX];
+		bool counted = !ifc->error && !xdp_iface_counters(xs, ifc, cnt);
+
+		if (!st->jw) {
+			if (counted)
+				fprintf(st->out, "  %-16s %-8s %-8s %" PRIu64 " %s\n", ifc->name,
+					xdp_mode_name(ifc->mode), xdp_iface_attach_mode(ifc),
+					xdp_refused(cnt), ifc->mode == PE_MODE_MONITOR ?
+					"would have been dropped" : "dropped");
+			else
+				fprintf(st->out, "  %-16s %-8s not attached: %s\n", ifc->name,
+					xdp_mode_name(ifc->mode), ifc->error > 0 ?
+					"not tried yet" : strerror(-ifc->error));
+			continue;
+		}
+		json_start_object(st->jw);
+		json_kv_string(st->jw, "interface", ifc->name);
+		json_kv_string(st->jw, "mode", xdp_mode_name(ifc->mode));
+		json_kv_string(st->jw, "attach", xdp_iface_attach_mode(ifc));
+		json_kv_bool(st->jw, "attached", !ifc->error);
+		if (counted)
+			json_kv_u64(st->jw, "refused_packets", xdp_refused(cnt));
+		json_end_object(st->jw);
+	}
+	section_end(st);
+	return up == xs->n_ifaces;
+}
+
 /* ---- the report ---- */
 
 static const struct {
@@ -331,7 +388,7 @@ static const struct {
 	{ "bfd", bfd },
 	{ "connections", connections },
 	{ "service prefixes", service_prefixes },
-	/* XDP drops: one more section here after the xdp branch merges. */
+	{ "xdp", xdp },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bfd_snapshot.h"
@@ -318,6 +319,47 @@ static void section_bfd(FILE *out, const struct metrics_source *src)
 	bfd_snapshot_free(&snap);
 }
 
+/* ---- XDP allowlist ---- */
+
+static void section_xdp(FILE *out, const struct metrics_source *src)
+{
+	const struct xdp_sync *xs = &src->edge->xdp;
+	struct pe_cnt (*cnt)[PE_R_MAX] = calloc(xs->n_ifaces ? xs->n_ifaces : 1, sizeof(*cnt));
+	bool *have = calloc(xs->n_ifaces ? xs->n_ifaces : 1, sizeof(*have));
+
+	prom_family(out, "peeredge_xdp_attached", "gauge",
+		    "1 when the allowlist program runs on the interface (label attach: how).");
+	for (size_t i = 0; i < xs->n_ifaces; i++) {
+		const struct xdp_iface *ifc = &xs->ifaces[i];
+
+		prom_sample(out, "peeredge_xdp_attached", ifc->error ? 0 : 1, "interface",
+			    ifc->name, "peering", ifc->peering, "mode", xdp_mode_name(ifc->mode),
+			    "attach", xdp_iface_attach_mode(ifc), NULL);
+		if (cnt && have)
+			have[i] = !xdp_iface_counters(xs, ifc, cnt[i]);
+	}
+	if (!cnt || !have)
+		goto out;
+	prom_family(out, "peeredge_xdp_packets_total", "counter",
+		    "Frames seen by the allowlist, by verdict and reason (pass_*, drop_*, "
+		    "monitor_*: would have been dropped).");
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		for (unsigned int r = 0; have[i] && r < PE_R_MAX; r++)
+			prom_sample(out, "peeredge_xdp_packets_total", (double)cnt[i][r].packets,
+				    "interface", xs->ifaces[i].name, "reason", pe_reason_name(r),
+				    NULL);
+	prom_family(out, "peeredge_xdp_bytes_total", "counter",
+		    "Bytes of those frames, by verdict and reason.");
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		for (unsigned int r = 0; have[i] && r < PE_R_MAX; r++)
+			prom_sample(out, "peeredge_xdp_bytes_total", (double)cnt[i][r].bytes,
+				    "interface", xs->ifaces[i].name, "reason", pe_reason_name(r),
+				    NULL);
+out:
+	free(cnt);
+	free(have);
+}
+
 /* ---- the exposition ---- */
 
 static void (*const sections[])(FILE *out, const struct metrics_source *src) = {
@@ -325,7 +367,7 @@ static void (*const sections[])(FILE *out, const struct metrics_source *src) = {
 	section_validation,
 	section_connections,
 	section_bfd,
-	/* XDP allowlist counters: one more section here after the xdp branch merges. */
+	section_xdp,
 };
 
 void metrics_write(FILE *out, const struct metrics_source *src)

@@ -147,7 +147,7 @@ done
 start_daemon() {
 	rm -f "$WORK/pe.sock"
 	ip netns exec "$NS" "$PEEREDGED" -d -f "$WORK/pe.conf" -s "$WORK/pe.sock" \
-		>>"$WORK/peeredged.log" 2>&1 &
+		--metrics-file "$WORK/pe.prom" >>"$WORK/peeredged.log" 2>&1 &
 	PID=$!
 	wait_for 5 test -S "$WORK/pe.sock"
 }
@@ -242,6 +242,18 @@ send 2 $NONE 50
 check "monitor mode (va2): the unknown source arrives" received_is p2_none 50
 check "... counted as monitor_v4_src" eval '[ $(($(cnt va2 monitor_v4_src) - mon)) -ge 50 ]'
 check "xdp show (text) lists counters by reason" eval 'pe xdp show va1 | grep -q "drop_v4_src"'
+metric() { /usr/bin/python3 "$TOP/selftests/e2e/prom_check.py" "$WORK/pe.prom" "$1"; }
+metric_is() { [ "$(metric "$1")" = "$2" ]; }
+dropped=$(cnt va1 drop_v4_src)
+check "metrics: peeredge_xdp_packets_total of va1's drop_v4_src as xdp show counts it" \
+	wait_for 15 metric_is "peeredge_xdp_packets_total{interface=va1,reason=drop_v4_src}" "$dropped"
+check "metrics: both interfaces attached" metric_is peeredge_xdp_attached 2
+status_xdp() { pe -j status | json_get "j['xdp']$1"; }
+check "status -j: 2 of 2 interfaces attached" \
+	test "$(status_xdp "['up']")/$(status_xdp "['total']")" = 2/2
+check "status -j: va1 refused what it dropped" \
+	test "$(status_xdp "['interfaces'][0]['refused_packets']")" -ge "$dropped"
+check "status (text): the xdp section" eval 'pe status | grep -q "^xdp: 2/2 interfaces attached"'
 
 # The good prefix turns Failed: its traffic stops.
 for i in 1 2; do bird_conf $i nocomm >"$WORK/bird$i.conf"; birdc $i configure; done
