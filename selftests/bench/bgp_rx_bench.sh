@@ -2,25 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # [RECEIVERS="peeredged bird frr"] [POLL_S=0.1] bgp_rx_bench.sh [PREFIXES]:
-# receiving a full IPv4 table (default
-# 1,000,000 prefixes) from one BIRD 2 sender, with peeredged, BIRD 2 and FRR
-# bgpd as receivers, one after the other in the same run.
+# receiving a full IPv4 table (default 1,000,000 prefixes) from one BIRD 2
+# sender, with peeredged, BIRD 2 and FRR bgpd as receivers, one after the
+# other in the same run (issue 5).
 #
-# Method: the sender (namespace S) holds PREFIXES static /24s, each with an
-# AS path "64600 TRANSIT ORIGIN" (8 transit ASNs; one public 4-octet
-# origin ASN per block of 16 prefixes, so about PREFIXES/16 distinct attribute sets, as in a
-# real table where neighbouring prefixes share an origin) and the community
-# (64600, TRANSIT). Each receiver runs in its own namespace, joined to S by
-# its own veth pair, and stores what it receives without installing it in
-# the kernel (peeredged without a FIB table, BIRD without a kernel
-# protocol, bgpd without zebra). The sender's session to a receiver is
-# enabled only once the receiver is idle and its VmHWM (peak resident
-# memory, /proc/PID/status) has been read. Then the receiver is asked every
-# POLL_S seconds (its own CLI: peeredge -j neighbor show, birdc show
-# protocols all, vtysh show bgp summary json) for its session state and
-# route count: the time is from the first poll that sees Established to the
-# first that sees every prefix; the resolution is the measured poll period
-# (printed). Memory: VmHWM when done minus VmHWM idle, per route.
+# Method: the sender (namespace S) holds PREFIXES static /24s, each with
+# the AS path "64600 TRANSIT ORIGIN" (8 transit ASNs; one public 4-octet
+# origin ASN per block of 16 prefixes, so about PREFIXES/16 attribute sets,
+# as in a real table where neighbouring prefixes share an origin) and the
+# community (64600, TRANSIT). Each receiver runs in its own namespace,
+# joined to S by its own veth pair, and stores what it receives without
+# installing it in the kernel (peeredged without a FIB table, BIRD without
+# a kernel protocol, bgpd without zebra). The sender's session to a
+# receiver is enabled once the receiver idles and its VmHWM (peak resident
+# memory, /proc/PID/status) has been read. Then the receiver's own CLI
+# (peeredge -j neighbor show, birdc show protocols all, vtysh show bgp
+# summary json) is asked every POLL_S seconds for the session state and
+# route count: the time is from the first poll seeing Established to the
+# first seeing every prefix, at the resolution of the measured poll period
+# (printed). CPU: user + system time of the receiver and of the sender
+# over that interval. Memory: VmHWM when done minus VmHWM idle, per route.
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip bird birdc vtysh python3
@@ -113,6 +114,7 @@ EOF
 	echo "$RPID" >"$WORK/peeredged.pid"
 	wait_for 10 test -S "$WORK/pe.sock"
 }
+# shellcheck disable=SC2034 # poll_X are read through a nameref in measure()
 poll_peeredged=("$PEEREDGE" -s "$WORK/pe.sock" -j neighbor show sender)
 
 start_bird() {
@@ -126,6 +128,7 @@ EOF
 		-P "$WORK/rbird.pid" || return 1
 	wait_for 10 test -s "$WORK/rbird.pid" && RPID=$(cat "$WORK/rbird.pid")
 }
+# shellcheck disable=SC2034
 poll_bird=(birdc -s "$WORK/rbird.ctl" show protocols all sender)
 
 start_frr() {
@@ -147,6 +150,7 @@ EOF
 		return 1
 	wait_for 10 test -s "$WORK/frr/bgpd.pid" && RPID=$(cat "$WORK/frr/bgpd.pid")
 }
+# shellcheck disable=SC2034
 poll_frr=(vtysh --vty_socket "$WORK/frr" -d bgpd -c 'show bgp ipv4 unicast summary json')
 
 # poll KIND CMD...: runs CMD every POLL_S seconds until it shows N routes on
