@@ -7,6 +7,12 @@
 
 #include "event_log.h"
 
+static void ring_free(struct event_ring *ring)
+{
+	free(ring->records);
+	free(ring);
+}
+
 static size_t ring_index(const struct event_log *log, const char *target)
 {
 	size_t i;
@@ -42,6 +48,18 @@ int event_log_add(struct event_log *log, const struct vevent *ev)
 		log->rings[log->nrings++] = ring;
 	}
 	ring = log->rings[i];
+	if (ring->count == ring->cap && ring->cap < EVENT_LOG_PER_TARGET) {
+		size_t cap = ring->cap ? 2 * ring->cap : 2;
+		struct event_record *more;
+
+		if (cap > EVENT_LOG_PER_TARGET)
+			cap = EVENT_LOG_PER_TARGET;
+		more = realloc(ring->records, cap * sizeof(*more));
+		if (!more)
+			return -ENOMEM;
+		ring->records = more;
+		ring->cap = cap;
+	}
 	/* The prefix text of a target may change (delete, re-add): keep the last. */
 	snprintf(ring->prefix, sizeof(ring->prefix), "%s", ev->prefix);
 	rec = &ring->records[ring->head];
@@ -75,14 +93,14 @@ void event_log_forget(struct event_log *log, const char *target)
 
 	if (i == log->nrings)
 		return;
-	free(log->rings[i]);
+	ring_free(log->rings[i]);
 	log->rings[i] = log->rings[--log->nrings];
 }
 
 void event_log_free(struct event_log *log)
 {
 	for (size_t i = 0; i < log->nrings; i++)
-		free(log->rings[i]);
+		ring_free(log->rings[i]);
 	free(log->rings);
 	log->rings = NULL;
 	log->nrings = 0;

@@ -30,7 +30,13 @@ struct event_ring {
 	char target[PE_NAME_MAX];
 	char prefix[PE_NAME_MAX];
 	size_t head, count;		/* oldest at (head - count) mod size */
-	struct event_record records[EVENT_LOG_PER_TARGET];
+	/*
+	 * Grown on demand up to EVENT_LOG_PER_TARGET: most prefixes have a
+	 * few events, and a full ring for each of 100,000 would take 1.7 GB.
+	 * It only wraps once full, so head == count until then.
+	 */
+	size_t cap;
+	struct event_record *records;
 };
 
 struct event_log {

@@ -479,14 +479,10 @@ static void announce_family(struct bgp_session *s, int family, const struct conf
  */
 static void announce_all(struct bgp_session *s)
 {
-	struct config_addr local;
-
-	if (!conn_local_addr(s->conn, &local))
-		return;
-	if (local.family == AF_INET && s->peer.cap_mp_ipv4)
-		announce_family(s, AF_INET, &local);
-	if (local.family == AF_INET6 && s->peer.cap_mp_ipv6)
-		announce_family(s, AF_INET6, &local);
+	if (s->local.family == AF_INET && s->peer.cap_mp_ipv4)
+		announce_family(s, AF_INET, &s->local);
+	if (s->local.family == AF_INET6 && s->peer.cap_mp_ipv6)
+		announce_family(s, AF_INET6, &s->local);
 }
 
 /* ---- receiving ---- */
@@ -528,6 +524,9 @@ static void enter_established(struct bgp_session *s)
 	s->prefix_limited = false;
 	s->last_error[0] = '\0';
 	s->eor_pending = (s->peer.cap_mp_ipv4 ? FAMILY_V4 : 0) | (s->peer.cap_mp_ipv6 ? FAMILY_V6 : 0);
+	/* Asked once: every UPDATE checks NEXT_HOP against it. */
+	if (!conn_local_addr(s->conn, &s->local))
+		s->local.family = 0;
 	set_state(s, BGP_STATE_ESTABLISHED, "KeepAliveMsg", NULL);
 	/* RFC 4724 4.2: back without graceful restart, stale routes go now. */
 	if (s->stale_until && !peer_does_gr(s)) {
@@ -649,11 +648,10 @@ static void handle_update(struct bgp_session *s, const uint8_t *msg, size_t len)
 		.ebgp = s->cfg->remote_as != s->d->cfg.local_as,
 		.peer_as = s->cfg->enforce_first_as ? s->cfg->remote_as : 0,
 	};
-	struct config_addr local;
 	const uint8_t *mp_nh = u->attrs.mp_nexthop;
 
-	if (conn_local_addr(s->conn, &local) && local.family == AF_INET)
-		ctx.local_v4 = local.a.v4;
+	if (s->local.family == AF_INET)
+		ctx.local_v4 = s->local.a.v4;
 	s->updates_in++;
 	bgp_update_decode(msg, len, &ctx, u);
 	if (u->verdict == BGP_UPDATE_SESSION_RESET) {
@@ -767,6 +765,7 @@ static void conn_readable(struct bgp_conn *c)
 {
 	struct bgp_session *s = c->s;
 	struct bgp_error err;
+	size_t off;
 	ssize_t n;
 	int len;
 
@@ -784,14 +783,16 @@ static void conn_readable(struct bgp_conn *c)
 			return;
 		}
 		c->rlen += (size_t)n;
-		while ((len = bgp_header_check(c->rbuf, c->rlen, &err)) > 0) {
+		/* Every whole message in the buffer, then one move of the rest. */
+		for (off = 0; (len = bgp_header_check(c->rbuf + off, c->rlen - off, &err)) > 0;
+		     off += (size_t)len) {
 			s->messages_in++;
-			handle_message(c, c->rbuf, (size_t)len);
+			handle_message(c, c->rbuf + off, (size_t)len);
 			if (c->dead)
 				return;
-			c->rlen -= (size_t)len;
-			memmove(c->rbuf, c->rbuf + len, c->rlen);
 		}
+		c->rlen -= off;
+		memmove(c->rbuf, c->rbuf + off, c->rlen);
 		if (len < 0) {
 			send_notification(c, err.code, err.subcode, err.data, err.data_len);
 			if (c == s->conn)

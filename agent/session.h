@@ -60,7 +60,7 @@ struct bgp_conn {
 	struct bgp_open open;		/* peer's OPEN on this connection */
 	uint32_t events;		/* current epoll interest */
 	size_t rlen;
-	uint8_t rbuf[2 * BGP_MSG_MAX];
+	uint8_t rbuf[16 * BGP_MSG_MAX];	/* a table dump arrives in few reads */
 	uint8_t *wbuf;
 	size_t wlen, wcap;
 };
@@ -77,6 +77,7 @@ struct bgp_session {
 	uint64_t connect_retry_at, hold_at, keepalive_at, stale_until;
 	uint16_t hold_time;		/* negotiated, seconds */
 	struct bgp_open peer;		/* OPEN of the established connection */
+	struct config_addr local;	/* our end of it; family 0: unknown */
 	bool as4;
 	bool admin_down;		/* neighbor shutdown */
 	bool bfd_down;			/* held down until BFD reports Up */
