@@ -320,7 +320,12 @@ static uint32_t static_failures(const struct target *t)
 	       (t->key_mismatch ? VCHECK_BIT(VCHECK_KEY_MISMATCH) : 0);
 }
 
-/* Which sessions the target needs, with the location checks. */
+/*
+ * Which sessions the target needs, with the location checks. Every
+ * connection at its locations is a session that must advertise it, up or
+ * not: one that is down is named as missing. Only Active ones count
+ * towards the number of sessions a location has.
+ */
 static int collect_sessions(const struct target *t, struct vresult *r)
 {
 	const struct peering *p = t->peering;
@@ -336,12 +341,14 @@ static int collect_sessions(const struct target *t, struct vresult *r)
 		bool backup = t->backup && strcmp(c->location, t->backup) == 0;
 		struct vsession *s = &r->sessions[r->nsessions];
 
-		if (c->state != CONN_ACTIVE ||
-		    (t->primary && !backup && strcmp(c->location, t->primary) != 0))
+		if (t->primary && !backup && strcmp(c->location, t->primary) != 0)
 			continue;
 		memcpy(s->ip, c->neighbor, sizeof(s->ip));
 		s->backup = backup;
+		s->active = c->state == CONN_ACTIVE;
 		r->nsessions++;
+		if (!s->active)
+			continue;
 		if (backup) {
 			nbackup++;
 			continue;
@@ -377,7 +384,8 @@ static bool check_routes(const struct validator *v, const struct target *t,
 
 	for (size_t i = 0; i < r->nsessions; i++) {
 		struct vsession *s = &r->sessions[i];
-		const struct rx_route *route =
+		/* A connection that is not Active carries nothing that counts. */
+		const struct rx_route *route = !s->active ? NULL :
 			v->rx.lookup(v->rx.ctx, session_connection(t->peering, s), t->pfx);
 		uint32_t origin;
 

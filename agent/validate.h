@@ -124,6 +124,7 @@ enum vcheck {
 struct vsession {
 	char ip[INET6_ADDRSTRLEN];
 	bool backup;		/* in the backup location */
+	bool active;		/* its connection is Active */
 	bool received;
 };
 
