@@ -1,0 +1,249 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bfd_cpu.sh [SESSIONS [WINDOW_S]]: CPU used by SESSIONS (default 1000)
+# single-hop BFD sessions at 10 ms x 3, kbfd against FRR bfdd and BIRD, in
+# one run on one machine (meant for the qemu guest: selftests/bench/vm.bench;
+# on the host, whose kernel takes no modules, the kbfd row is skipped).
+#
+# Method: two namespaces joined by one veth pair, SESSIONS addresses on each
+# side (static neighbour entries, so ARP plays no part), one session per
+# address pair, the same implementation at both ends. Each implementation in
+# turn: an idle baseline (nothing running, WINDOW_S seconds), then start,
+# wait until every session is Up on both sides (at most 90 s; how many and
+# how long is reported), then a measurement window of WINDOW_S seconds.
+# CPU is all non-idle time in /proc/stat (user, nice, system, irq, softirq,
+# steal) over the window minus the baseline, as a percentage of one core
+# (200 % is both vCPUs). Per side: utime + stime of each daemon process
+# (/proc/PID/stat, all threads); kbfd runs in softirq and timer context of
+# both sides at once, so it has no per-side figure. False Downs: sessions
+# that left Up during the window, from each implementation's own books
+# (kbfd: up_transitions and states from a dump; bfdd: its session-down
+# counters; BIRD: its "changed state from Up" trace lines).
+. "$(dirname "$0")/../kbfd/lib.sh"
+require_root
+require_cmd ip
+
+n=${1:-1000}
+win=${2:-10}
+[[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 60000)) || { echo "bfd_cpu.sh: SESSIONS must be 1..60000" >&2; exit 2; }
+[[ $win =~ ^[0-9]+$ ]] && ((win >= 1)) || { echo "bfd_cpu.sh: WINDOW_S must be a positive integer" >&2; exit 2; }
+up_timeout=90
+A=bcpu-a-$$
+B=bcpu-b-$$
+work=$(mktemp -d)
+chmod 755 "$work"	# bfdd runs as frr
+trap 'stop_all; netns_cleanup; rm -rf "$work"' EXIT
+ulimit -n 65536 2>/dev/null || ulimit -n 16384	# a socket per session in the daemons
+ncpu=$(grep -c '^cpu[0-9]' /proc/stat)
+hz=$(getconf CLK_TCK)
+
+# addr BASE I: the I-th address after BASE (10.100.0.1 + 300 = 10.100.1.45).
+addr() {
+	local o1 o2 o3 o4 v
+	IFS=. read -r o1 o2 o3 o4 <<<"$1"
+	v=$(((o1 << 24 | o2 << 16 | o3 << 8 | o4) + $2))
+	echo "$((v >> 24 & 255)).$((v >> 16 & 255)).$((v >> 8 & 255)).$((v & 255))"
+}
+ABASE=10.100.0.1
+BBASE=10.101.0.1
+
+topology() {
+	local i macA macB
+	netns_add "$A" && netns_add "$B" || return 1
+	ip link add va netns "$A" type veth peer name vb netns "$B" || return 1
+	ip -n "$A" link set va up && ip -n "$B" link set vb up || return 1
+	macA=$(ip netns exec "$A" cat /sys/class/net/va/address)
+	macB=$(ip netns exec "$B" cat /sys/class/net/vb/address)
+	for ((i = 0; i < n; i++)); do
+		echo "addr add $(addr $ABASE $i)/15 dev va" >&3
+		echo "neigh add $(addr $BBASE $i) lladdr $macB dev va nud permanent" >&3
+		echo "addr add $(addr $BBASE $i)/15 dev vb" >&4
+		echo "neigh add $(addr $ABASE $i) lladdr $macA dev vb nud permanent" >&4
+	done 3>"$work/a.batch" 4>"$work/b.batch"
+	ip -n "$A" -b "$work/a.batch" && ip -n "$B" -b "$work/b.batch"
+}
+
+# side NS: prints "dir my-base peer-base"
+side() { [ "$1" = "$A" ] && echo "$work/a $ABASE $BBASE" || echo "$work/b $BBASE $ABASE"; }
+
+pids=()
+stop_all() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	done
+	pids=()
+	kbfd_unload 2>/dev/null
+	sleep 0.2
+}
+
+# --- kbfd -------------------------------------------------------------------
+start_kbfd() {
+	local ns dir me peer
+	kbfd_load || return 1
+	for ns in "$A" "$B"; do
+		read -r dir me peer <<<"$(side "$ns")"
+		kctl "$ns" bulk "$n" "$peer" local-from "$me" dev "$([ "$ns" = "$A" ] && echo va || echo vb)" \
+			tx 10000 rx 10000 mult 3 || return 1
+	done
+}
+kbfd_dump() { kctl "$1" dump; }
+up_kbfd() { kbfd_dump "$1" | grep -c ' state up '; }
+# counters NS: "up-sessions up-transitions"
+counters_kbfd() {
+	kbfd_dump "$1" | awk '{ for (i = 1; i < NF; i++) { if ($i == "state" && $(i + 1) == "up") u++
+		if ($i == "up_transitions") t += $(i + 1) } } END { print u + 0, t + 0 }'
+}
+
+# --- FRR bfdd ---------------------------------------------------------------
+start_frr() {
+	local ns dir me peer i
+	for ns in "$A" "$B"; do
+		read -r dir me peer <<<"$(side "$ns")"
+		mkdir -p "$dir"
+		{
+			echo bfd
+			for ((i = 0; i < n; i++)); do
+				printf ' peer %s local-address %s\n  receive-interval 10\n  transmit-interval 10\n  detect-multiplier 3\n !\n' \
+					"$(addr "$peer" $i)" "$(addr "$me" $i)"
+			done
+			echo '!'
+		} >"$dir/bfdd.conf"
+		chown -R frr:frr "$dir"
+		ip netns exec "$ns" /usr/lib/frr/bfdd -d -u frr -g frr -A 127.0.0.1 \
+			-f "$dir/bfdd.conf" -i "$dir/bfdd.pid" -z "$dir/zserv" \
+			--vty_socket "$dir" --bfdctl "$dir/bfdd.sock" \
+			--log "file:$dir/bfdd.log" || return 1
+		wait_for 10 test -s "$dir/bfdd.pid" || return 1
+		pids+=("$(cat "$dir/bfdd.pid")")
+	done
+}
+frr_vty() { local dir; read -r dir _ <<<"$(side "$1")"; vtysh --vty_socket "$dir" -d bfdd -c "$2"; }
+up_frr() { frr_vty "$1" "show bfd peers json" | jq '[.[] | select(.status == "up")] | length'; }
+counters_frr() {
+	echo "$(up_frr "$1") $(frr_vty "$1" "show bfd peers counters json" |
+		jq '[.[]."session-down"] | add // 0')"
+}
+
+# --- BIRD -------------------------------------------------------------------
+start_bird() {
+	local ns dir me peer i dev
+	for ns in "$A" "$B"; do
+		read -r dir me peer <<<"$(side "$ns")"
+		dev=$([ "$ns" = "$A" ] && echo va || echo vb)
+		mkdir -p "$dir"
+		{
+			printf 'router id %s;\nlog "%s" all;\nprotocol device {}\n' "$me" "$dir/bird.log"
+			printf 'protocol bfd {\n debug { events };\n'
+			printf ' interface "%s" { min rx interval 10 ms; min tx interval 10 ms; multiplier 3; };\n' "$dev"
+			for ((i = 0; i < n; i++)); do
+				printf ' neighbor %s dev "%s" local %s;\n' "$(addr "$peer" $i)" "$dev" "$(addr "$me" $i)"
+			done
+			echo '}'
+		} >"$dir/bird.conf"
+		ip netns exec "$ns" bird -c "$dir/bird.conf" -s "$dir/bird.ctl" -P "$dir/bird.pid" || return 1
+		wait_for 10 test -s "$dir/bird.pid" || return 1
+		pids+=("$(cat "$dir/bird.pid")")
+	done
+}
+up_bird() {
+	local dir
+	read -r dir _ <<<"$(side "$1")"
+	birdc -s "$dir/bird.ctl" show bfd sessions | awk '$3 == "Up"' | wc -l
+}
+# BIRD keeps no per-session counters: Downs are counted in its trace.
+counters_bird() {
+	local dir
+	read -r dir _ <<<"$(side "$1")"
+	echo "$(up_bird "$1") $(grep -c 'changed state from Up' "$dir/bird.log")"
+}
+
+# --- measurement ------------------------------------------------------------
+# cpu_ticks: "non-idle total" jiffies summed over all CPUs.
+cpu_ticks() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+proc_ticks() { [ -n "$1" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# window [PID_A PID_B]: sleeps WINDOW_S; prints "cpu% a% b%" (one core = 100).
+window() {
+	local b0 t0 b1 t1 pa0 pb0 pa1 pb1
+	read -r b0 t0 <<<"$(cpu_ticks)"
+	pa0=$(proc_ticks "${1:-}") pb0=$(proc_ticks "${2:-}")
+	sleep "$win"
+	read -r b1 t1 <<<"$(cpu_ticks)"
+	pa1=$(proc_ticks "${1:-}") pb1=$(proc_ticks "${2:-}")
+	awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v a=$((pa1 - pa0)) -v p=$((pb1 - pb0)) -v c="$ncpu" \
+		'BEGIN { w = t / c; printf "%.1f %.1f %.1f\n", 100 * b / w, 100 * a / w, 100 * p / w }'
+}
+
+all_up() { [ "$(up_$1 "$A")" -ge "$n" ] && [ "$(up_$1 "$B")" -ge "$n" ]; }
+
+rows=()
+measure() { # LABEL KIND (kbfd|frr|bird)
+	local label=$1 kind=$2 base cpu pa pb t0 took upa upb ua0 da0 ub0 db0 ua1 da1 ub1 db1 downs per_a per_b
+	stop_all
+	read -r base _ <<<"$(window)"
+	diag "$label: idle baseline $base % of one core"
+	t0=$SECONDS
+	if ! "start_$kind"; then
+		tap_not_ok "$label: could not start $n sessions per side"
+		stop_all
+		return
+	fi
+	while ! all_up "$kind" 2>/dev/null && ((SECONDS - t0 < up_timeout)); do sleep 1; done
+	took=$((SECONDS - t0))
+	read -r ua0 da0 <<<"$(counters_$kind "$A")"
+	read -r ub0 db0 <<<"$(counters_$kind "$B")"
+	diag "$label: $ua0 / $ub0 of $n sessions Up after $took s"
+	read -r cpu pa pb <<<"$(window "${pids[0]:-}" "${pids[1]:-}")"
+	read -r ua1 da1 <<<"$(counters_$kind "$A")"
+	read -r ub1 db1 <<<"$(counters_$kind "$B")"
+	stop_all
+	if [ "$kind" = kbfd ]; then
+		# A session's Downs: its new Up transitions plus 1 if it ended not Up.
+		downs=$(((da1 - da0) + (ua0 - ua1) + (db1 - db0) + (ub0 - ub1)))
+		per_a=- per_b=-
+	else
+		downs=$(((da1 - da0) + (db1 - db0)))
+		per_a=$pa per_b=$pb
+	fi
+	cpu=$(awk -v c="$cpu" -v b="$base" 'BEGIN { printf "%.1f", c - b }')
+	upa=$((ua0 < ub0 ? ua0 : ub0))
+	rows+=("$(printf '| %-10s | %5s / %-5s | %4s s | %6s | %6s | %6s | %6s | %5s / %-5s |' \
+		"$label" "$upa" "$n" "$took" "$cpu" "$per_a" "$per_b" "$downs" \
+		"$((ua1 < ub1 ? ua1 : ub1))" "$n")")
+	if ((upa == n)); then
+		tap_ok "$label: $n sessions Up in $took s, $cpu % of one core, $downs false Downs in $win s"
+	else
+		tap_ok "$label: only $upa of $n sessions Up after $took s, $cpu % of one core, $downs Downs in $win s"
+	fi
+}
+
+topology || skip_all "cannot build the topology"
+diag "$n sessions per side at 10 ms x 3, $ncpu CPUs, window $win s"
+if [ -f "$KBFD_KO" ] && [ -x "$KBFDCTL" ] && [ -f /proc/modules ] &&
+	[ "$(modinfo -F vermagic "$KBFD_KO" 2>/dev/null | cut -d' ' -f1)" = "$(uname -r)" ]; then
+	measure kbfd kbfd
+else
+	tap_skip "kbfd" "kbfd.ko does not load on this kernel (run in the guest)"
+fi
+if [ -x /usr/lib/frr/bfdd ] && command -v vtysh jq >/dev/null; then
+	measure "FRR bfdd" frr
+else
+	tap_skip "FRR bfdd" "FRR (bfdd, vtysh) or jq is not installed"
+fi
+if command -v bird birdc >/dev/null; then
+	measure BIRD bird
+else
+	tap_skip "BIRD" "BIRD 2 is not installed"
+fi
+
+echo "# CPU of $n BFD sessions at 10 ms x 3 per side, two namespaces over veth, $win s window"
+echo "# | impl       | Up (start)    | to Up  | CPU %  | side A | side B | Downs  | Up (end)      |"
+printf '# %s\n' "${rows[@]}"
+echo "# CPU %: non-idle /proc/stat time minus the idle baseline, % of one core ($ncpu CPUs = $((ncpu * 100)) %);"
+echo "# side A/B: the daemon's utime+stime (kbfd: in-kernel, not split by side)"
+done_testing
