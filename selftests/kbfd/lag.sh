@@ -46,12 +46,6 @@ topology() {
 }
 topology || skip_all "cannot build the bond topology"
 
-lagdir() {
-	local ns=$1 bond=${2:-bond0} inum idx
-	inum=$(ip netns exec "$ns" stat -L -c %i /proc/self/ns/net)
-	idx=$(ip netns exec "$ns" cat /sys/class/net/"$bond"/ifindex)
-	echo "$KBFD_SYSFS/lag-$inum-$idx"
-}
 LA=$(lagdir "$A")
 LB=$(lagdir "$B")
 mstate() { cat "$1/member-$2/state" 2>/dev/null; }

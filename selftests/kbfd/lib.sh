@@ -83,6 +83,14 @@ bfd_unblock() {
 	ip netns exec "$1" nft delete table inet kbfdtest
 }
 
+# lagdir NS [BOND]: sysfs directory of the LAG on BOND (bond0) in NS.
+lagdir() {
+	local ns=$1 bond=${2:-bond0} inum idx
+	inum=$(ip netns exec "$ns" stat -L -c %i /proc/self/ns/net)
+	idx=$(ip netns exec "$ns" cat /sys/class/net/"$bond"/ifindex)
+	echo "$KBFD_SYSFS/lag-$inum-$idx"
+}
+
 # Sysfs directory of a session by discriminator.
 sysfs_of() {
 	echo "$KBFD_SYSFS/$1"
