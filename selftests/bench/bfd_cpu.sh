@@ -10,7 +10,7 @@
 # side (static neighbour entries, so ARP plays no part), one session per
 # address pair, the same implementation at both ends. Each implementation in
 # turn: an idle baseline (nothing running, WINDOW_S seconds), then start,
-# wait until every session is Up on both sides (at most 90 s; how many and
+# wait until every session is Up on both sides (at most 60 s; how many and
 # how long is reported), then a measurement window of WINDOW_S seconds.
 # CPU is all non-idle time in /proc/stat (user, nice, system, irq, softirq,
 # steal) over the window minus the baseline, as a percentage of one core
@@ -28,7 +28,7 @@ n=${1:-1000}
 win=${2:-10}
 [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 60000)) || { echo "bfd_cpu.sh: SESSIONS must be 1..60000" >&2; exit 2; }
 [[ $win =~ ^[0-9]+$ ]] && ((win >= 1)) || { echo "bfd_cpu.sh: WINDOW_S must be a positive integer" >&2; exit 2; }
-up_timeout=90
+up_timeout=60
 A=bcpu-a-$$
 B=bcpu-b-$$
 work=$(mktemp -d)
@@ -38,29 +38,30 @@ ulimit -n 65536 2>/dev/null || ulimit -n 16384	# a socket per session in the dae
 ncpu=$(grep -c '^cpu[0-9]' /proc/stat)
 hz=$(getconf CLK_TCK)
 
-# addr BASE I: the I-th address after BASE (10.100.0.1 + 300 = 10.100.1.45).
-addr() {
-	local o1 o2 o3 o4 v
-	IFS=. read -r o1 o2 o3 o4 <<<"$1"
-	v=$(((o1 << 24 | o2 << 16 | o3 << 8 | o4) + $2))
-	echo "$((v >> 24 & 255)).$((v >> 16 & 255)).$((v >> 8 & 255)).$((v & 255))"
+# addrs BASE N: N consecutive IPv4 addresses from BASE, one a line.
+addrs() {
+	awk -v b="$1" -v n="$2" 'BEGIN { split(b, o, ".")
+		v = ((o[1] * 256 + o[2]) * 256 + o[3]) * 256 + o[4]
+		for (i = 0; i < n; i++) { x = v + i
+			printf "%d.%d.%d.%d\n", int(x / 16777216) % 256, int(x / 65536) % 256, int(x / 256) % 256, x % 256 } }'
 }
+# pairs ME PEER: "my-address peer-address", one line per session.
+pairs() { paste -d' ' <(addrs "$1" "$n") <(addrs "$2" "$n"); }
 ABASE=10.100.0.1
 BBASE=10.101.0.1
 
+# The addresses, with static neighbour entries.
 topology() {
-	local i macA macB
+	local macA macB
 	netns_add "$A" && netns_add "$B" || return 1
 	ip link add va netns "$A" type veth peer name vb netns "$B" || return 1
 	ip -n "$A" link set va up && ip -n "$B" link set vb up || return 1
 	macA=$(ip netns exec "$A" cat /sys/class/net/va/address)
 	macB=$(ip netns exec "$B" cat /sys/class/net/vb/address)
-	for ((i = 0; i < n; i++)); do
-		echo "addr add $(addr $ABASE $i)/15 dev va" >&3
-		echo "neigh add $(addr $BBASE $i) lladdr $macB dev va nud permanent" >&3
-		echo "addr add $(addr $BBASE $i)/15 dev vb" >&4
-		echo "neigh add $(addr $ABASE $i) lladdr $macA dev vb nud permanent" >&4
-	done 3>"$work/a.batch" 4>"$work/b.batch"
+	pairs $ABASE $BBASE | awk -v m="$macB" '{ print "addr add " $1 "/15 dev va"
+		print "neigh add " $2 " lladdr " m " dev va nud permanent" }' >"$work/a.batch"
+	pairs $BBASE $ABASE | awk -v m="$macA" '{ print "addr add " $1 "/15 dev vb"
+		print "neigh add " $2 " lladdr " m " dev vb nud permanent" }' >"$work/b.batch"
 	ip -n "$A" -b "$work/a.batch" && ip -n "$B" -b "$work/b.batch"
 }
 
@@ -99,18 +100,13 @@ counters_kbfd() {
 
 # --- FRR bfdd ---------------------------------------------------------------
 start_frr() {
-	local ns dir me peer i
+	local ns dir me peer
 	for ns in "$A" "$B"; do
 		read -r dir me peer <<<"$(side "$ns")"
 		mkdir -p "$dir"
-		{
-			echo bfd
-			for ((i = 0; i < n; i++)); do
-				printf ' peer %s local-address %s\n  receive-interval 10\n  transmit-interval 10\n  detect-multiplier 3\n !\n' \
-					"$(addr "$peer" $i)" "$(addr "$me" $i)"
-			done
-			echo '!'
-		} >"$dir/bfdd.conf"
+		pairs "$me" "$peer" | awk 'BEGIN { print "bfd" }
+			{ printf " peer %s local-address %s\n  receive-interval 10\n  transmit-interval 10\n  detect-multiplier 3\n !\n", $2, $1 }
+			END { print "!" }' >"$dir/bfdd.conf"
 		chown -R frr:frr "$dir"
 		ip netns exec "$ns" /usr/lib/frr/bfdd -d -u frr -g frr -A 127.0.0.1 \
 			-f "$dir/bfdd.conf" -i "$dir/bfdd.pid" -z "$dir/zserv" \
@@ -129,7 +125,7 @@ counters_frr() {
 
 # --- BIRD -------------------------------------------------------------------
 start_bird() {
-	local ns dir me peer i dev
+	local ns dir me peer dev
 	for ns in "$A" "$B"; do
 		read -r dir me peer <<<"$(side "$ns")"
 		dev=$([ "$ns" = "$A" ] && echo va || echo vb)
@@ -138,9 +134,7 @@ start_bird() {
 			printf 'router id %s;\nlog "%s" all;\nprotocol device {}\n' "$me" "$dir/bird.log"
 			printf 'protocol bfd {\n debug { events };\n'
 			printf ' interface "%s" { min rx interval 10 ms; min tx interval 10 ms; multiplier 3; };\n' "$dev"
-			for ((i = 0; i < n; i++)); do
-				printf ' neighbor %s dev "%s" local %s;\n' "$(addr "$peer" $i)" "$dev" "$(addr "$me" $i)"
-			done
+			pairs "$me" "$peer" | awk -v d="$dev" '{ printf " neighbor %s dev \"%s\" local %s;\n", $2, d, $1 }'
 			echo '}'
 		} >"$dir/bird.conf"
 		ip netns exec "$ns" bird -c "$dir/bird.conf" -s "$dir/bird.ctl" -P "$dir/bird.pid" || return 1
@@ -197,7 +191,7 @@ measure() { # LABEL KIND (kbfd|frr|bird)
 	took=$((SECONDS - t0))
 	read -r ua0 da0 <<<"$(counters_$kind "$A")"
 	read -r ub0 db0 <<<"$(counters_$kind "$B")"
-	diag "$label: $ua0 / $ub0 of $n sessions Up after $took s"
+	diag "$label: $ua0 (A) / $ub0 (B) of $n sessions Up after $took s"
 	read -r cpu pa pb <<<"$(window "${pids[0]:-}" "${pids[1]:-}")"
 	read -r ua1 da1 <<<"$(counters_$kind "$A")"
 	read -r ub1 db1 <<<"$(counters_$kind "$B")"
@@ -212,9 +206,9 @@ measure() { # LABEL KIND (kbfd|frr|bird)
 	fi
 	cpu=$(awk -v c="$cpu" -v b="$base" 'BEGIN { printf "%.1f", c - b }')
 	upa=$((ua0 < ub0 ? ua0 : ub0))
-	rows+=("$(printf '| %-10s | %5s / %-5s | %4s s | %6s | %6s | %6s | %6s | %5s / %-5s |' \
-		"$label" "$upa" "$n" "$took" "$cpu" "$per_a" "$per_b" "$downs" \
-		"$((ua1 < ub1 ? ua1 : ub1))" "$n")")
+	rows+=("$(printf '| %-10s | %8s | %10s | %3s s | %5s | %6s | %6s | %5s | %8s |' \
+		"$label" "$n" "$upa" "$took" "$cpu" "$per_a" "$per_b" "$downs" \
+		"$((ua1 < ub1 ? ua1 : ub1))")")
 	if ((upa == n)); then
 		tap_ok "$label: $n sessions Up in $took s, $cpu % of one core, $downs false Downs in $win s"
 	else
@@ -223,14 +217,18 @@ measure() { # LABEL KIND (kbfd|frr|bird)
 }
 
 topology || skip_all "cannot build the topology"
+kbfd_ok=
+[ -f "$KBFD_KO" ] && [ -x "$KBFDCTL" ] && [ -f /proc/modules ] &&
+	[ "$(modinfo -F vermagic "$KBFD_KO" 2>/dev/null | cut -d' ' -f1)" = "$(uname -r)" ] && kbfd_ok=1
+frr_ok=
+[ -x /usr/lib/frr/bfdd ] && command -v vtysh jq >/dev/null && frr_ok=1
 diag "$n sessions per side at 10 ms x 3, $ncpu CPUs, window $win s"
-if [ -f "$KBFD_KO" ] && [ -x "$KBFDCTL" ] && [ -f /proc/modules ] &&
-	[ "$(modinfo -F vermagic "$KBFD_KO" 2>/dev/null | cut -d' ' -f1)" = "$(uname -r)" ]; then
+if [ -n "$kbfd_ok" ]; then
 	measure kbfd kbfd
 else
 	tap_skip "kbfd" "kbfd.ko does not load on this kernel (run in the guest)"
 fi
-if [ -x /usr/lib/frr/bfdd ] && command -v vtysh jq >/dev/null; then
+if [ -n "$frr_ok" ]; then
 	measure "FRR bfdd" frr
 else
 	tap_skip "FRR bfdd" "FRR (bfdd, vtysh) or jq is not installed"
@@ -241,8 +239,8 @@ else
 	tap_skip "BIRD" "BIRD 2 is not installed"
 fi
 
-echo "# CPU of $n BFD sessions at 10 ms x 3 per side, two namespaces over veth, $win s window"
-echo "# | impl       | Up (start)    | to Up  | CPU %  | side A | side B | Downs  | Up (end)      |"
+echo "# CPU of BFD sessions at 10 ms x 3, two namespaces over veth, $win s window"
+echo "# | impl       | sessions | Up (start) | to Up | CPU % | side A | side B | Downs | Up (end) |"
 printf '# %s\n' "${rows[@]}"
 echo "# CPU %: non-idle /proc/stat time minus the idle baseline, % of one core ($ncpu CPUs = $((ncpu * 100)) %);"
 echo "# side A/B: the daemon's utime+stime (kbfd: in-kernel, not split by side)"

@@ -41,7 +41,8 @@ A=lagb-a-$$
 B=lagb-b-$$
 netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
 streampid=
-trap '[ -n "$streampid" ] && kill "$streampid" 2>/dev/null; netns_cleanup; kbfd_unload 2>/dev/null' EXIT
+work=$(mktemp -d)
+trap 'kill $streampid $monitors 2>/dev/null; wait 2>/dev/null; netns_cleanup; kbfd_unload 2>/dev/null; rm -rf "$work"' EXIT
 
 topology() {
 	local ns i
@@ -84,9 +85,27 @@ run() { # LABEL KEY TRIALS TIMEOUT_MS MODE
 	local n p50_us p99_us min_us max_us missed gap_us
 	eval "$summary"
 	p50[$key-$mode]=$p50_us
+	[ -n "$monitors" ] && explain_slow "$out"
 	rows+=("$(printf '| %-18s | %-5s | %3s | %6s | %10s | %10s | %10s | %6s |' \
 		"$label" "$mode" "$n" "$missed" "$min_us" "$p50_us" "$max_us" "$gap_us")")
 	tap_ok "$label, fault $mode: median $p50_us us ($n trials, $missed missed)"
+}
+
+# For micro-BFD trials slower than 100 ms: what m1's sessions did in the 4 s
+# after the fault (kbfd events, CLOCK_MONOTONIC like the fault time).
+monitors=
+explain_slow() {
+	local t us side idx
+	while read -r t us; do
+		diag "m1 events within 4 s of the fault at $t ns ($us us):"
+		for side in A B; do
+			idx=$(ip netns exec "${!side}" cat /sys/class/net/m1/ifindex)
+			awk -v t="$t" -v i="$idx" -v n="$side" '
+				{ for (k = 1; k < NF; k++) { if ($k == "ts") ts = $(k + 1); if ($k == "ifindex") x = $(k + 1) } }
+				x == i && ts >= t && ts <= t + 4e9 { printf "#   %s +%.3f ms: %s\n", n, (ts - t) / 1e6, $0 }' "$work/mon-$side"
+		done
+	done < <(sed -n 's/^# trial [0-9]*: last data frame \([0-9]*\) us after the fault at \([0-9]*\) ns$/\2 \1/p' <<<"$1" |
+		awk '$2 > 100000')
 }
 
 lacp_rows() {
@@ -123,6 +142,10 @@ kbfd_unload
 lacp_rows
 if [ -n "$kbfd_ok" ]; then
 	kbfd_load
+	for side in A B; do
+		ip netns exec "${!side}" "$KBFDCTL" monitor >"$work/mon-$side" 2>&1 &
+		monitors+=" $!"
+	done
 	bfd_rows 1000 "micro-BFD 1 ms x 3"
 	bfd_rows 300 "micro-BFD 300 us x 3"
 else

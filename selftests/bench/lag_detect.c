@@ -220,8 +220,8 @@ static int measure(struct rig *r, uint64_t fault, int trials, int timeout_ms, in
 			missed++;
 		} else {
 			us[n] = (last - t0) / 1000;
-			printf("# trial %d: last data frame %lld us after the fault\n", i + 1,
-			       (long long)us[n]);
+			printf("# trial %d: last data frame %lld us after the fault at %lld ns\n",
+			       i + 1, (long long)us[n], (long long)t0);
 			n++;
 		}
 		fflush(stdout);
