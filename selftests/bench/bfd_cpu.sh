@@ -38,15 +38,14 @@ ulimit -n 65536 2>/dev/null || ulimit -n 16384	# a socket per session in the dae
 ncpu=$(grep -c '^cpu[0-9]' /proc/stat)
 hz=$(getconf CLK_TCK)
 
-# addrs BASE N: N consecutive IPv4 addresses from BASE, one a line.
-addrs() {
-	awk -v b="$1" -v n="$2" 'BEGIN { split(b, o, ".")
-		v = ((o[1] * 256 + o[2]) * 256 + o[3]) * 256 + o[4]
-		for (i = 0; i < n; i++) { x = v + i
-			printf "%d.%d.%d.%d\n", int(x / 16777216) % 256, int(x / 65536) % 256, int(x / 256) % 256, x % 256 } }'
+# pairs ME PEER: "my-address peer-address", one line per session: the
+# consecutive IPv4 addresses from ME and from PEER.
+pairs() {
+	awk -v a="$1" -v b="$2" -v n="$n" '
+		function num(s, o) { split(s, o, "."); return ((o[1] * 256 + o[2]) * 256 + o[3]) * 256 + o[4] }
+		function dot(x) { return sprintf("%d.%d.%d.%d", int(x / 16777216) % 256, int(x / 65536) % 256, int(x / 256) % 256, x % 256) }
+		BEGIN { x = num(a); y = num(b); for (i = 0; i < n; i++) print dot(x + i), dot(y + i) }'
 }
-# pairs ME PEER: "my-address peer-address", one line per session.
-pairs() { paste -d' ' <(addrs "$1" "$n") <(addrs "$2" "$n"); }
 ABASE=10.100.0.1
 BBASE=10.101.0.1
 
@@ -62,7 +61,8 @@ topology() {
 		print "neigh add " $2 " lladdr " m " dev va nud permanent" }' >"$work/a.batch"
 	pairs $BBASE $ABASE | awk -v m="$macA" '{ print "addr add " $1 "/15 dev vb"
 		print "neigh add " $2 " lladdr " m " dev vb nud permanent" }' >"$work/b.batch"
-	ip -n "$A" -b "$work/a.batch" && ip -n "$B" -b "$work/b.batch"
+	ip -n "$A" -b "$work/a.batch" && ip -n "$B" -b "$work/b.batch" &&
+		[ "$(ip -n "$B" -4 -o addr show dev vb | wc -l)" = "$n" ]
 }
 
 # side NS: prints "dir my-base peer-base"
@@ -209,7 +209,9 @@ measure() { # LABEL KIND (kbfd|frr|bird)
 	rows+=("$(printf '| %-10s | %8s | %10s | %3s s | %5s | %6s | %6s | %5s | %8s |' \
 		"$label" "$n" "$upa" "$took" "$cpu" "$per_a" "$per_b" "$downs" \
 		"$((ua1 < ub1 ? ua1 : ub1))")")
-	if ((upa == n)); then
+	if ((upa == 0)); then
+		tap_not_ok "$label: no session came Up in $took s"
+	elif ((upa == n)); then
 		tap_ok "$label: $n sessions Up in $took s, $cpu % of one core, $downs false Downs in $win s"
 	else
 		tap_ok "$label: only $upa of $n sessions Up after $took s, $cpu % of one core, $downs Downs in $win s"

@@ -27,20 +27,7 @@ netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
 pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
 
 topology() {
-	local ns i
-	for i in 1 2 3; do
-		ip -n "$A" link add m$i type veth peer name m$i netns "$B" || return 1
-	done
-	for ns in "$A" "$B"; do
-		ip -n "$ns" link add bond0 type bond mode 802.3ad miimon 100 \
-			lacp_rate slow xmit_hash_policy layer2 || return 1
-		for i in 1 2 3; do
-			ip -n "$ns" link set m$i down
-			ip -n "$ns" link set m$i master bond0 || return 1
-			ip -n "$ns" link set m$i up
-		done
-		ip -n "$ns" link set bond0 up
-	done
+	bond_pair "$A" "$B" 3 lacp_rate slow xmit_hash_policy layer2 || return 1
 	ip -n "$A" addr add 10.9.0.1/24 dev bond0
 	ip -n "$B" addr add 10.9.0.2/24 dev bond0
 }
