@@ -55,7 +55,9 @@ check "a non-bond device is refused" test $? != 0
 check "... with the kernel's reason" grep -q "not a bonding device" <<<"$out"
 out=$(pe "$A" bfd lag del dev bond0 2>&1)
 check "deleting a LAG that does not exist is refused" grep -q "no LAG" <<<"$out"
-check_fails "an IPv6 peer is refused" pe "$A" bfd lag add dev bond0 peer fd00::2
+out=$(pe "$A" bfd lag add dev bond0 peer fd00::2 2>&1)
+check "an IPv6 peer is refused when the bond has no IPv6 address" \
+	grep -q "no global IPv6 address" <<<"$out"
 check_fails "a bad min-links is refused" pe "$A" bfd lag add dev bond0 peer 10.9.0.2 min-links 0
 check_fails "an unknown interface is refused" pe "$A" bfd lag add dev nosuch0 peer 10.9.0.2
 check "no LAG left behind" test "$(count_lag_dirs)" = 0
