@@ -35,6 +35,8 @@ B=bcpu-b-$$
 work=$(mktemp -d)
 chmod 755 "$work"	# bfdd runs as frr
 trap 'stop_all; netns_cleanup; rm -rf "$work"' EXIT
+# The runner's time limit sends TERM: the daemons must not outlive us.
+trap 'exit 1' TERM INT
 ulimit -n 65536 2>/dev/null || ulimit -n 16384	# a socket per session in the daemons
 ncpu=$(grep -c '^cpu[0-9]' /proc/stat)
 hz=$(getconf CLK_TCK)

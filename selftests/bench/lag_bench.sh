@@ -43,6 +43,7 @@ netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
 streampid=
 work=$(mktemp -d)
 trap 'kill $streampid $monitors 2>/dev/null; wait 2>/dev/null; netns_cleanup; kbfd_unload 2>/dev/null; rm -rf "$work"' EXIT
+trap 'exit 1' TERM INT
 
 topology() {
 	bond_pair "$A" "$B" 3 lacp_rate fast xmit_hash_policy layer3+4 || return 1
