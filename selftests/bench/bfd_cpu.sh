@@ -77,6 +77,8 @@ stop_all() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do
 		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		# A saturated daemon can take minutes over a graceful exit.
+		kill -KILL "$p" 2>/dev/null
 	done
 	pids=()
 	kbfd_unload 2>/dev/null
@@ -124,7 +126,8 @@ up_frr() { frr_vty "$1" "show bfd peers json" | jq -e '[.[] | select(.status == 
 counters_frr() {
 	local up down
 	up=$(up_frr "$1") && down=$(frr_vty "$1" "show bfd peers counters json" |
-		jq -e '[.[]."session-down"] | add // 0') && echo "$up $down" || echo "? ?"
+		jq -e '[.[]."session-down"] | add // 0') && [ -n "$up" ] && [ -n "$down" ] &&
+		echo "$up $down" || echo "? ?"
 }
 
 # --- BIRD -------------------------------------------------------------------
@@ -168,15 +171,19 @@ cpu_ticks() {
 proc_ticks() { [ -n "$1" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 # window [PID_A PID_B]: sleeps WINDOW_S; prints "cpu% a% b%" (one core = 100).
+# /proc/stat counts ticks, which an emulated guest loses under load: the
+# total is its non-idle share; a process's time is in real seconds (from the
+# scheduler's clock), so it is divided by the wall-clock window.
 window() {
-	local b0 t0 b1 t1 pa0 pb0 pa1 pb1
+	local b0 t0 b1 t1 pa0 pb0 pa1 pb1 w0 w1
 	read -r b0 t0 <<<"$(cpu_ticks)"
-	pa0=$(proc_ticks "${1:-}") pb0=$(proc_ticks "${2:-}")
+	pa0=$(proc_ticks "${1:-}") pb0=$(proc_ticks "${2:-}") w0=$(date +%s%N)
 	sleep "$win"
 	read -r b1 t1 <<<"$(cpu_ticks)"
-	pa1=$(proc_ticks "${1:-}") pb1=$(proc_ticks "${2:-}")
+	pa1=$(proc_ticks "${1:-}") pb1=$(proc_ticks "${2:-}") w1=$(date +%s%N)
 	awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v a=$((pa1 - pa0)) -v p=$((pb1 - pb0)) -v c="$ncpu" \
-		'BEGIN { w = t / c; printf "%.1f %.1f %.1f\n", 100 * b / w, 100 * a / w, 100 * p / w }'
+		-v s=$(((w1 - w0) / 1000000)) -v hz="$hz" \
+		'BEGIN { w = s / 1000 * hz; printf "%.1f %.1f %.1f\n", 100 * c * b / t, 100 * a / w, 100 * p / w }'
 }
 
 all_up() { [ "$(up_$1 "$A")" -ge "$n" ] && [ "$(up_$1 "$B")" -ge "$n" ]; }
