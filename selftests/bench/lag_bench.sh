@@ -70,7 +70,7 @@ run() { # LABEL KEY TRIALS TIMEOUT_MS MODE
 			"$label" "$mode" 0 "$trials" - - - -)")
 		return
 	fi
-	local n p50_us p99_us min_us max_us missed gap_us
+	local n p50_us p99_us min_us max_us missed skipped gap_us
 	eval "$summary"
 	p50[$key-$mode]=$p50_us
 	if [ -n "$monitors" ]; then
@@ -79,7 +79,7 @@ run() { # LABEL KEY TRIALS TIMEOUT_MS MODE
 	fi
 	rows+=("$(printf '| %-18s | %-5s | %3s | %6s | %10s | %10s | %10s | %6s |' \
 		"$label" "$mode" "$n" "$missed" "$min_us" "$p50_us" "$max_us" "$gap_us")")
-	tap_ok "$label, fault $mode: median $p50_us us ($n trials, $missed missed)"
+	tap_ok "$label, fault $mode: median $p50_us us ($n trials, $missed missed, $skipped left out)"
 }
 
 # For micro-BFD trials slower than 100 ms: what m1's sessions did in the 4 s
@@ -102,17 +102,19 @@ explain_slow() {
 
 # member_out OUT: per trial of OUT, microseconds from the fault to A's m1
 # session leaving Up (its kbfd event): from then on kbfd's hooks keep data
-# off m1, whatever the stream's resolution.
+# off m1, whatever the stream's resolution. Only trials where the session
+# was Up at the fault (its last event before it was to Up) count.
 member_out() {
 	local idx
 	idx=$(ip netns exec "$A" cat /sys/class/net/m1/ifindex)
 	sed -n 's/^# trial [0-9]*: last data frame [0-9]* us after the fault at \([0-9]*\) ns$/\1/p' <<<"$1" |
 		awk -v i="$idx" -v f="$work/mon-A" '
-		BEGIN { while ((getline l < f) > 0) { n = split(l, w, " "); ts = x = o = ""
-				for (k = 1; k < n; k++) { if (w[k] == "ts") ts = w[k + 1]
+		BEGIN { while ((getline l < f) > 0) { n = split(l, w, " "); ts = x = o = st = ""
+				for (k = 1; k < n; k++) { if (w[k] == "ts") ts = w[k + 1]; if (w[k] == "state") st = w[k + 1]
 					if (w[k] == "ifindex") x = w[k + 1]; if (w[k] == "old_state") o = w[k + 1] }
-				if (x == i && o == "up") ev[++m] = ts + 0 } }
-		{ for (k = 1; k <= m; k++) if (ev[k] >= $1 + 0) { printf "%d\n", (ev[k] - $1) / 1000; break } }'
+				if (x == i) { ev[++m] = ts + 0; old[m] = o; new[m] = st } } }
+		{ up = 0; for (k = 1; k <= m && ev[k] < $1 + 0; k++) up = new[k] == "up"
+			for (; up && k <= m; k++) if (old[k] == "up") { printf "%d\n", (ev[k] - $1) / 1000; break } }'
 }
 
 declare -A ev50
@@ -181,9 +183,10 @@ for mode in both in; do
 	for k in bfd1000 bfd300; do
 		[ -n "${p50[lacp-$mode]:-}" ] && [ -n "${p50[$k-$mode]:-}" ] || continue
 		awk -v l="${p50[lacp-$mode]}" -v b="${p50[$k-$mode]}" -v e="${ev50[$k-$mode]:-}" -v k="$k" -v m="$mode" \
-			'BEGIN { printf "# fault %s: LACP median / %s median: last data frame %s, session event %s\n", m, k,
-				b > 0 ? sprintf("%.0fx", l / b) : "n/a (no data frame after the fault)",
-				e > 0 ? sprintf("%.0fx", l / e) : "n/a" }'
+			'BEGIN { r1 = "n/a (median: no data frame after the fault)"; r2 = "n/a"
+				if (b > 0) r1 = sprintf("%.0fx", l / b)
+				if (e > 0) r2 = sprintf("%.0fx", l / e)
+				printf "# fault %s: LACP median / %s median: last data frame %s, session event %s\n", m, k, r1, r2 }'
 	done
 done
 echo "# fault in: frames A->B on m1 dropped at B; both: B->A as well. gap: mean interval between"
