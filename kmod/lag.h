@@ -19,6 +19,7 @@
 #include <linux/atomic.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
@@ -29,7 +30,8 @@
 #include "session.h"
 
 #define KBFD_PORT_MICRO		6784
-#define KBFD_MEMBER_HDR_LEN	(ETH_HLEN + sizeof(struct iphdr) + \
+/* The longest link, network and UDP headers of a frame: over IPv6. */
+#define KBFD_MEMBER_HDR_MAX	(ETH_HLEN + sizeof(struct ipv6hdr) + \
 				 sizeof(struct udphdr))
 
 struct kbfd_lag;
@@ -46,8 +48,9 @@ struct kbfd_member {
 	bool mc_added;
 	bool linked;			/* sysfs link in the LAG directory */
 	char link_name[IFNAMSIZ + 8];
-	/* Ethernet, IPv4 and UDP headers, built once (member.c). */
-	u8 hdr[KBFD_MEMBER_HDR_LEN];
+	/* Ethernet, IP and UDP headers, built once (member.c). */
+	u8 hdr[KBFD_MEMBER_HDR_MAX];
+	u8 hdr_len;
 	struct rcu_head rcu;
 };
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The transport of RFC 7130 sessions: each LAG member sends its control
- * packets as frames of its own (UDP 6784 to 01-00-5E-90-00-01, TTL 255,
- * DSCP CS6) with dev_queue_xmit() at TC_PRIO_CONTROL, whatever the bond
+ * packets as frames of its own (UDP 6784 to 01-00-5E-90-00-01 over IPv4 or
+ * IPv6, as the LAG's addresses are; TTL / hop limit 255, DSCP CS6) with
+ * dev_queue_xmit() at TC_PRIO_CONTROL, whatever the bond
  * thinks of the member, and receives them in a netfilter netdev ingress
  * hook on the member, which runs before the bond's rx_handler: the frame is
  * consumed there (NF_STOLEN), so the bond's stack never sees it.
@@ -30,6 +31,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_netdev.h>
 #include <linux/percpu.h>
@@ -39,6 +41,8 @@
 #include <net/bonding.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/pkt_sched.h>
 #include <uapi/linux/kbfd.h>
 
@@ -77,22 +81,34 @@ int kbfd_member_lag_ifindex(const struct kbfd_member *m)
 static enum kbfd_frame kbfd_classify(struct sk_buff *skb, unsigned int l3,
 				     const u8 *dst_mac)
 {
+	struct ipv6hdr _ip6h;
+	const struct ipv6hdr *ip6h;
 	struct udphdr _uh;
 	const struct udphdr *uh;
 	struct iphdr _iph;
 	const struct iphdr *iph;
+	unsigned int l4;
 
 	if (skb->protocol == htons(ETH_P_SLOW) ||
 	    (dst_mac && is_link_local_ether_addr(dst_mac)))
 		return KBFD_FRAME_CONTROL;
-	if (skb->protocol != htons(ETH_P_IP))
+	if (skb->protocol == htons(ETH_P_IP)) {
+		iph = skb_header_pointer(skb, l3, sizeof(_iph), &_iph);
+		if (!iph || iph->version != 4 || iph->ihl < 5 ||
+		    iph->protocol != IPPROTO_UDP ||
+		    (iph->frag_off & htons(IP_MF | IP_OFFSET)))
+			return KBFD_FRAME_DATA;
+		l4 = l3 + iph->ihl * 4;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		/* RFC 7130 frames carry no extension headers. */
+		ip6h = skb_header_pointer(skb, l3, sizeof(_ip6h), &_ip6h);
+		if (!ip6h || ip6h->version != 6 || ip6h->nexthdr != IPPROTO_UDP)
+			return KBFD_FRAME_DATA;
+		l4 = l3 + sizeof(*ip6h);
+	} else {
 		return KBFD_FRAME_DATA;
-	iph = skb_header_pointer(skb, l3, sizeof(_iph), &_iph);
-	if (!iph || iph->version != 4 || iph->ihl < 5 ||
-	    iph->protocol != IPPROTO_UDP ||
-	    (iph->frag_off & htons(IP_MF | IP_OFFSET)))
-		return KBFD_FRAME_DATA;
-	uh = skb_header_pointer(skb, l3 + iph->ihl * 4, sizeof(_uh), &_uh);
+	}
+	uh = skb_header_pointer(skb, l4, sizeof(_uh), &_uh);
 	if (!uh || uh->dest != htons(KBFD_PORT_MICRO))
 		return KBFD_FRAME_DATA;
 	return KBFD_FRAME_BFD;
@@ -110,12 +126,32 @@ static bool kbfd_is_lacpdu(struct sk_buff *skb)
 	return subtype && *subtype == 1;
 }
 
-/* Ingress, softirq: a micro-BFD frame for @m's session. */
-static void kbfd_member_rx(struct kbfd_member *m, struct sk_buff *skb)
+/*
+ * Ingress, softirq: the control packet in the UDP datagram at @l4 (@ulen
+ * bytes, checked against the IP header) goes to @m's session.
+ */
+static void kbfd_member_rx_ctrl(struct kbfd_member *m, struct sk_buff *skb,
+				struct kbfd_key *pk, u8 ttl, unsigned int l4,
+				unsigned int ulen)
 {
 	u8 buf[KBFD_PKT_MAX] __aligned(4);
+	unsigned int plen = ulen - sizeof(struct udphdr);
+
+	pk->has_local = true;
+	pk->ifindex = m->dev->ifindex;
+	pk->micro = true;
+	if (plen >= KBFD_CTRL_LEN &&
+	    skb_copy_bits(skb, l4 + sizeof(struct udphdr), buf,
+			  min_t(unsigned int, plen, KBFD_PKT_MAX)))
+		plen = 0;
+	kbfd_rx_ctrl(dev_net(m->dev), pk, ttl, buf, plen, m->s);
+}
+
+/* Ingress, softirq: a micro-BFD frame over IPv4 for @m's session. */
+static void kbfd_member_rx4(struct kbfd_member *m, struct sk_buff *skb)
+{
 	const struct iphdr *iph;
-	unsigned int ihl, ulen, plen;
+	unsigned int ihl, ulen;
 	const struct udphdr *uh;
 	struct kbfd_key pk;
 	__wsum csum;
@@ -145,16 +181,41 @@ static void kbfd_member_rx(struct kbfd_member *m, struct sk_buff *skb)
 	pk.family = AF_INET;
 	pk.peer.v4 = iph->saddr;
 	pk.local.v4 = iph->daddr;
-	pk.has_local = true;
-	pk.ifindex = m->dev->ifindex;
-	pk.micro = true;
+	kbfd_member_rx_ctrl(m, skb, &pk, iph->ttl, ihl, ulen);
+}
 
-	plen = ulen - sizeof(*uh);
-	if (plen >= KBFD_CTRL_LEN &&
-	    skb_copy_bits(skb, ihl + sizeof(*uh), buf,
-			  min_t(unsigned int, plen, KBFD_PKT_MAX)))
-		plen = 0;
-	kbfd_rx_ctrl(dev_net(m->dev), &pk, iph->ttl, buf, plen, m->s);
+/* Ingress, softirq: a micro-BFD frame over IPv6 for @m's session. */
+static void kbfd_member_rx6(struct kbfd_member *m, struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h;
+	unsigned int ulen, paylen;
+	const struct udphdr *uh;
+	struct kbfd_key pk;
+	__wsum csum;
+
+	if (!pskb_may_pull(skb, sizeof(*ip6h) + sizeof(*uh)))
+		return;
+	ip6h = ipv6_hdr(skb);
+	paylen = ntohs(ip6h->payload_len);
+	if (paylen < sizeof(*uh) || sizeof(*ip6h) + paylen > skb->len)
+		return;
+	uh = (const struct udphdr *)(skb->data + sizeof(*ip6h));
+	ulen = ntohs(uh->len);
+	/* Over IPv6 the UDP checksum is mandatory (RFC 8200 section 8.1). */
+	if (ulen < sizeof(*uh) || ulen > paylen || !uh->check)
+		return;
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY) {
+		csum = skb_checksum(skb, sizeof(*ip6h), ulen, 0);
+		if (csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+				    IPPROTO_UDP, csum))
+			return;
+	}
+
+	memset(&pk, 0, sizeof(pk));
+	pk.family = AF_INET6;
+	pk.peer.v6 = ip6h->saddr;
+	pk.local.v6 = ip6h->daddr;
+	kbfd_member_rx_ctrl(m, skb, &pk, ip6h->hop_limit, sizeof(*ip6h), ulen);
 }
 
 static unsigned int kbfd_member_ingress(void *priv, struct sk_buff *skb,
@@ -166,7 +227,10 @@ static unsigned int kbfd_member_ingress(void *priv, struct sk_buff *skb,
 
 	switch (kbfd_classify(skb, 0, dst)) {
 	case KBFD_FRAME_BFD:
-		kbfd_member_rx(m, skb);
+		if (skb->protocol == htons(ETH_P_IPV6))
+			kbfd_member_rx6(m, skb);
+		else
+			kbfd_member_rx4(m, skb);
 		consume_skb(skb);
 		return NF_STOLEN;
 	case KBFD_FRAME_CONTROL:
@@ -247,20 +311,35 @@ static void kbfd_member_build_hdr(struct kbfd_member *m,
 				  const struct kbfd_key *key)
 {
 	struct ethhdr *eth = (struct ethhdr *)m->hdr;
-	struct iphdr *iph = (struct iphdr *)(eth + 1);
-	struct udphdr *uh = (struct udphdr *)(iph + 1);
+	struct ipv6hdr *ip6h;
+	struct udphdr *uh;
+	struct iphdr *iph;
 
 	ether_addr_copy(eth->h_dest, kbfd_micro_mac);
-	eth->h_proto = htons(ETH_P_IP);
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->tos = KBFD_DSCP_CS6;
-	iph->frag_off = htons(IP_DF);
-	iph->ttl = KBFD_TTL;
-	iph->protocol = IPPROTO_UDP;
-	iph->saddr = key->local.v4;
-	iph->daddr = key->peer.v4;
+	if (key->family == AF_INET6) {
+		eth->h_proto = htons(ETH_P_IPV6);
+		ip6h = (struct ipv6hdr *)(eth + 1);
+		ip6_flow_hdr(ip6h, KBFD_DSCP_CS6, 0);
+		ip6h->nexthdr = IPPROTO_UDP;
+		ip6h->hop_limit = KBFD_TTL;
+		ip6h->saddr = key->local.v6;
+		ip6h->daddr = key->peer.v6;
+		uh = (struct udphdr *)(ip6h + 1);
+	} else {
+		eth->h_proto = htons(ETH_P_IP);
+		iph = (struct iphdr *)(eth + 1);
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = KBFD_DSCP_CS6;
+		iph->frag_off = htons(IP_DF);
+		iph->ttl = KBFD_TTL;
+		iph->protocol = IPPROTO_UDP;
+		iph->saddr = key->local.v4;
+		iph->daddr = key->peer.v4;
+		uh = (struct udphdr *)(iph + 1);
+	}
 	uh->dest = htons(KBFD_PORT_MICRO);
+	m->hdr_len = (u8 *)(uh + 1) - m->hdr;
 }
 
 /* Any context, unlocked; the member outlives its session's transmissions. */
@@ -270,6 +349,7 @@ int kbfd_member_xmit(struct kbfd_member *m, struct kbfd_session *s,
 	struct net_device *dev = m->dev;
 	unsigned int ulen = sizeof(struct udphdr) + len;
 	unsigned int hr = LL_RESERVED_SPACE(dev);
+	struct ipv6hdr *ip6h;
 	struct sk_buff *skb;
 	struct udphdr *uh;
 	struct iphdr *iph;
@@ -278,34 +358,41 @@ int kbfd_member_xmit(struct kbfd_member *m, struct kbfd_session *s,
 
 	if (!netif_running(dev))
 		return -ENETDOWN;
-	skb = alloc_skb(hr + KBFD_MEMBER_HDR_LEN + len + dev->needed_tailroom,
+	skb = alloc_skb(hr + m->hdr_len + len + dev->needed_tailroom,
 			GFP_ATOMIC);
 	if (!skb)
 		return -ENOMEM;
 	skb_reserve(skb, hr);
-	eth = skb_put_data(skb, m->hdr, KBFD_MEMBER_HDR_LEN);
+	eth = skb_put_data(skb, m->hdr, m->hdr_len);
 	skb_put_data(skb, buf, len);
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, ETH_HLEN);
-	skb_set_transport_header(skb, ETH_HLEN + sizeof(*iph));
+	skb_set_transport_header(skb, m->hdr_len - sizeof(*uh));
 
 	ether_addr_copy(eth->h_source, dev->dev_addr);
-	iph = ip_hdr(skb);
-	iph->tot_len = htons(sizeof(*iph) + ulen);
-	iph->check = 0;
-	iph->check = ip_fast_csum(iph, iph->ihl);
 	uh = udp_hdr(skb);
 	uh->source = s->sport;
 	uh->len = htons(ulen);
 	uh->check = 0;
 	csum = csum_partial(uh, ulen, 0);
-	uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
-				      IPPROTO_UDP, csum);
+	if (eth->h_proto == htons(ETH_P_IPV6)) {
+		ip6h = ipv6_hdr(skb);
+		ip6h->payload_len = htons(ulen);
+		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+					    IPPROTO_UDP, csum);
+	} else {
+		iph = ip_hdr(skb);
+		iph->tot_len = htons(sizeof(*iph) + ulen);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+					      IPPROTO_UDP, csum);
+	}
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
 
 	skb->ip_summed = CHECKSUM_NONE;
-	skb->protocol = htons(ETH_P_IP);
+	skb->protocol = eth->h_proto;
 	skb->priority = TC_PRIO_CONTROL;
 	skb->dev = dev;
 	return dev_queue_xmit(skb);

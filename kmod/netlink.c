@@ -9,6 +9,7 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/addrconf.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <uapi/linux/kbfd.h>
@@ -692,13 +693,23 @@ static int kbfd_nl_lag_check(struct net *net, struct genl_info *info,
 		NL_SET_ERR_MSG_ATTR(extack, a, "not a bonding device");
 		return -EINVAL;
 	}
-	if (!key->has_local) {
+	if (!key->has_local && key->family == AF_INET) {
 		idev = __in_dev_get_rtnl(dev);
 		key->local.v4 = idev ? inet_select_addr(dev, key->peer.v4,
 							RT_SCOPE_UNIVERSE) : 0;
 		if (!key->local.v4) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "the bond has no IPv4 address: give KBFD_A_LOCAL_ADDR");
+			return -EADDRNOTAVAIL;
+		}
+		key->has_local = true;
+	} else if (!key->has_local) {
+		/* The peer cannot be link-local (no KBFD_A_IFINDEX): nor may we. */
+		if (ipv6_dev_get_saddr(net, dev, &key->peer.v6, 0,
+				       &key->local.v6) ||
+		    (ipv6_addr_type(&key->local.v6) & IPV6_ADDR_LINKLOCAL)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "the bond has no global IPv6 address: give KBFD_A_LOCAL_ADDR");
 			return -EADDRNOTAVAIL;
 		}
 		key->has_local = true;
@@ -738,11 +749,6 @@ static int kbfd_nl_lag_add(struct sk_buff *skb, struct genl_info *info)
 	err = kbfd_nl_parse_key(info, &key);
 	if (err)
 		return err;
-	if (key.family != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KBFD_A_PEER_ADDR],
-				    "micro-BFD supports IPv4 addresses only");
-		return -EAFNOSUPPORT;
-	}
 	err = kbfd_nl_parse_config(info, &cfg);
 	if (err)
 		goto out_cfg;

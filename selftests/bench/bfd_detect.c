@@ -47,23 +47,18 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bench_util.h"
+
 #define BFD_PORT_SINGLEHOP 3784
 #define BFD_PORT_MULTIHOP 4784
 #define BFD_STATE_UP 3
 
 static int64_t now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	return clock_ns(CLOCK_REALTIME);
 }
 
-static void die(const char *what)
-{
-	fprintf(stderr, "bfd_detect: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
+#define die(what) bench_die("bfd_detect", what)
 
 struct probe {
 	int sock;		/* AF_PACKET on IFNAME */
@@ -193,21 +188,6 @@ static bool wait_up(struct probe *p, int timeout_ms, int settle_ms)
 			return true;
 	}
 	return false;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v[0..n-1]. */
-static int64_t percentile(const int64_t *v, int n, int pct)
-{
-	int rank = (pct * n + 99) / 100;
-
-	return v[rank > 0 ? rank - 1 : 0];
 }
 
 static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)

@@ -6,7 +6,9 @@
  *   kbfdctl add|set|del|get KEY... [OPTION...]
  *   kbfdctl dump
  *   kbfdctl monitor [SECONDS]        print events until SECONDS passed
- *   kbfdctl bulk N BASE [OPTION...]  add N IPv4 sessions to BASE, BASE+1...
+ *   kbfdctl bulk N BASE [local-from LBASE] [OPTION...]
+ *                                    add N IPv4 sessions to BASE, BASE+1...,
+ *                                    from LBASE, LBASE+1... when given
  *
  * KEY:    peer ADDR | local ADDR | dev IFNAME | ifindex N | multihop |
  *         discr N
@@ -189,21 +191,31 @@ static int monitor(struct kbfd_nl *nl, double secs)
 
 static int bulk(struct kbfd_nl *nl, int argc, char **argv)
 {
-	uint8_t base[16];
-	uint32_t a;
-	int i, n, err;
+	uint8_t base[16], lbase[16];
+	uint32_t a, l = 0;
+	int i, n, err, opt = 4;
 
 	if (argc < 4 || kbfd_parse_addr(argv[3], base) != 4)
 		usage();
 	n = atoi(argv[2]);
 	memcpy(&a, base, 4);
 	a = ntohl(a);
+	/* One session per address pair: 1000 sessions need not share a source. */
+	if (argc > 5 && !strcmp(argv[4], "local-from")) {
+		if (kbfd_parse_addr(argv[5], lbase) != 4)
+			usage();
+		memcpy(&l, lbase, 4);
+		l = ntohl(l);
+		opt = 6;
+	}
 	for (i = 0; i < n; i++) {
 		struct nl_msg *msg = kbfd_nl_msg(nl, KBFD_CMD_SESSION_ADD, 0);
-		uint32_t p = htonl(a + i);
+		uint32_t p = htonl(a + i), s = htonl(l + i);
 
 		nla_put(msg, KBFD_A_PEER_ADDR, 4, &p);
-		put_args(msg, argc - 4, argv + 4);
+		if (l)
+			nla_put(msg, KBFD_A_LOCAL_ADDR, 4, &s);
+		put_args(msg, argc - opt, argv + opt);
 		err = kbfd_nl_call(nl, msg, NULL, 0, NULL);
 		if (err) {
 			fprintf(stderr, "bulk add %d: %s: %s\n", i, strerror(-err),

@@ -29,31 +29,12 @@ netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
 pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
 
 topology() {
-	local ns i
-	for i in 1 2 3; do
-		ip -n "$A" link add m$i type veth peer name m$i netns "$B" || return 1
-	done
-	for ns in "$A" "$B"; do
-		ip -n "$ns" link add bond0 type bond mode 802.3ad miimon 100 \
-			lacp_rate fast xmit_hash_policy layer2 || return 1
-		for i in 1 2 3; do
-			ip -n "$ns" link set m$i down
-			ip -n "$ns" link set m$i master bond0 || return 1
-			ip -n "$ns" link set m$i up
-		done
-		ip -n "$ns" link set bond0 up
-	done
+	bond_pair "$A" "$B" 3 lacp_rate fast xmit_hash_policy layer2 || return 1
 	ip -n "$A" addr add 10.9.0.1/24 dev bond0
 	ip -n "$B" addr add 10.9.0.2/24 dev bond0
 }
 topology || skip_all "cannot build the bond topology"
 
-lagdir() {
-	local ns=$1 bond=${2:-bond0} inum idx
-	inum=$(ip netns exec "$ns" stat -L -c %i /proc/self/ns/net)
-	idx=$(ip netns exec "$ns" cat /sys/class/net/"$bond"/ifindex)
-	echo "$KBFD_SYSFS/lag-$inum-$idx"
-}
 LA=$(lagdir "$A")
 LB=$(lagdir "$B")
 mstate() { cat "$1/member-$2/state" 2>/dev/null; }
@@ -76,7 +57,9 @@ check "a non-bond device is refused" test $? != 0
 check "... with the kernel's reason" grep -q "not a bonding device" <<<"$out"
 out=$(pe "$A" bfd lag del dev bond0 2>&1)
 check "deleting a LAG that does not exist is refused" grep -q "no LAG" <<<"$out"
-check_fails "an IPv6 peer is refused" pe "$A" bfd lag add dev bond0 peer fd00::2
+out=$(pe "$A" bfd lag add dev bond0 peer fd00::2 2>&1)
+check "an IPv6 peer is refused when the bond has no IPv6 address" \
+	grep -q "no global IPv6 address" <<<"$out"
 check_fails "a bad min-links is refused" pe "$A" bfd lag add dev bond0 peer 10.9.0.2 min-links 0
 check_fails "an unknown interface is refused" pe "$A" bfd lag add dev nosuch0 peer 10.9.0.2
 check "no LAG left behind" test "$(count_lag_dirs)" = 0

@@ -83,6 +83,34 @@ bfd_unblock() {
 	ip netns exec "$1" nft delete table inet kbfdtest
 }
 
+# bond_pair NS1 NS2 N [OPTION...]: N veth pairs m1..mN between NS1 and NS2,
+# enslaved on each side to an 802.3ad bond0 (miimon 100 and the bond
+# OPTIONs, e.g. lacp_rate fast), everything up.
+bond_pair() {
+	local a=$1 b=$2 n=$3 ns i
+	shift 3
+	for ((i = 1; i <= n; i++)); do
+		ip -n "$a" link add m$i type veth peer name m$i netns "$b" || return 1
+	done
+	for ns in "$a" "$b"; do
+		ip -n "$ns" link add bond0 type bond mode 802.3ad miimon 100 "$@" || return 1
+		for ((i = 1; i <= n; i++)); do
+			ip -n "$ns" link set m$i down
+			ip -n "$ns" link set m$i master bond0 || return 1
+			ip -n "$ns" link set m$i up
+		done
+		ip -n "$ns" link set bond0 up
+	done
+}
+
+# lagdir NS [BOND]: sysfs directory of the LAG on BOND (bond0) in NS.
+lagdir() {
+	local ns=$1 bond=${2:-bond0} inum idx
+	inum=$(ip netns exec "$ns" stat -L -c %i /proc/self/ns/net)
+	idx=$(ip netns exec "$ns" cat /sys/class/net/"$bond"/ifindex)
+	echo "$KBFD_SYSFS/lag-$inum-$idx"
+}
+
 # Sysfs directory of a session by discriminator.
 sysfs_of() {
 	echo "$KBFD_SYSFS/$1"

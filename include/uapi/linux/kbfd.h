@@ -72,8 +72,9 @@
  * -----------------------------------
  * A LAG is a bonding device (identified by KBFD_A_LAG_IFINDEX) on whose
  * every member (enslaved port) kbfd runs one RFC 7130 session: UDP port
- * 6784, destination MAC 01-00-5E-90-00-01, TTL 255, sent and received on
- * the member itself, never through the bond's IP stack. Members are
+ * 6784, destination MAC 01-00-5E-90-00-01, TTL / hop limit 255, over IPv4
+ * or IPv6 as KBFD_A_PEER_ADDR is, sent and received on the member itself,
+ * never through the bond's IP stack. Members are
  * tracked: a port enslaved later gets a session, a released one loses it.
  * A member whose session is not Up carries no data in either direction
  * (BFD and link-local control frames such as LACPDUs still flow): frames
@@ -83,13 +84,12 @@
  * Member sessions are ordinary sessions for KBFD_CMD_SESSION_GET (they carry
  * KBFD_A_LAG_IFINDEX, and KBFD_A_IFINDEX names the member) but belong to
  * their LAG: KBFD_CMD_SESSION_SET and _DEL refuse them with -EBUSY.
- * IPv4 addresses only (-EAFNOSUPPORT for IPv6).
  *
  * KBFD_CMD_LAG_ADD
  *   Required: KBFD_A_LAG_IFINDEX (a bonding device of this namespace;
  *             anything else: -ENODEV / -EINVAL), KBFD_A_PEER_ADDR.
- *   Optional: KBFD_A_LOCAL_ADDR (default: the bond's primary address
- *             towards the peer), KBFD_A_DESIRED_MIN_TX_US,
+ *   Optional: KBFD_A_LOCAL_ADDR (default: the bond's source address
+ *             towards the peer, of the peer's family), KBFD_A_DESIRED_MIN_TX_US,
  *             KBFD_A_REQUIRED_MIN_RX_US, KBFD_A_DETECT_MULT,
  *             KBFD_A_AUTH_TYPE, KBFD_A_AUTH_KEY_ID, KBFD_A_AUTH_KEY,
  *             KBFD_A_LAG_MIN_LINKS (default 1): the configuration of every

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# RFC 7130 micro-BFD over IPv6: a LAG's sessions take the family of its
+# peer's address. Two namespaces, each with an 802.3ad bond of two veth
+# members and IPv6 addresses on the bonds, micro-BFD at 50 ms x 3:
+#  - mixed families, and a bond without a global IPv6 address when no local
+#    address is given, are refused and leave nothing behind;
+#  - the local address is the bond's own; both members come Up on both
+#    sides, their frames on the wire are IPv6, hop limit 255, UDP 6784 to
+#    01-00-5E-90-00-01 (tc flower counters on the far member);
+#  - a silent fault on the member carrying the traffic (every frame dropped
+#    on one side, carrier up) takes it Down on both sides and ping6 goes on
+#    over the other; removing the fault brings it back.
+. "$(dirname "$0")/lib.sh"
+
+kbfd_require
+require_cmd tc ping jq
+PEEREDGE=$TOP/build/agent/peeredge
+[ -x "$PEEREDGE" ] || skip_all "peeredge is not built (make agent)"
+modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
+
+A=kbfd-lag6-a-$$
+B=kbfd-lag6-b-$$
+netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
+pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
+bond_pair "$A" "$B" 2 lacp_rate slow xmit_hash_policy layer2 ||
+	skip_all "cannot build the bond topology"
+ip -n "$A" addr add fd00:9::1/64 dev bond0 nodad
+ip -n "$A" addr add 10.9.0.1/24 dev bond0
+LA=$(lagdir "$A")
+LB=$(lagdir "$B")
+count_lag_dirs() { find "$KBFD_SYSFS" -maxdepth 1 -name 'lag-*' | wc -l; }
+
+# Refused: nothing created.
+out=$(pe "$A" bfd lag add dev bond0 peer fd00:9::2 local 10.9.0.1 2>&1)
+check "an IPv6 peer with an IPv4 local address is refused" grep -q "same family" <<<"$out"
+out=$(pe "$B" bfd lag add dev bond0 peer fd00:9::1 2>&1)
+check "a bond with only a link-local IPv6 address is refused" \
+	grep -q "no global IPv6 address" <<<"$out"
+check "no LAG left behind" test "$(count_lag_dirs)" = 0
+check "no session left behind" test "$(ip netns exec "$B" "$KBFDCTL" dump | wc -l)" = 0
+ip -n "$B" addr add fd00:9::2/64 dev bond0 nodad
+
+# B counts what arrives on m1 before kbfd's hook takes it: micro-BFD over
+# IPv6 as RFC 7130 has it, and the same port over IPv4 (never expected).
+ip netns exec "$B" tc qdisc add dev m1 clsact
+ip netns exec "$B" tc filter add dev m1 ingress pref 1 protocol ipv6 flower \
+	dst_mac 01:00:5e:90:00:01 ip_proto udp dst_port 6784 ip_ttl 255 action pass
+ip netns exec "$B" tc filter add dev m1 ingress pref 2 protocol ip flower \
+	ip_proto udp dst_port 6784 action pass
+hits() {
+	ip netns exec "$B" tc -s -j filter show dev m1 ingress pref "$1" |
+		jq '[.[] | .options.actions[0].stats.packets // empty] | add // 0'
+}
+
+T="interval 50000 multiplier 3 min-links 1"
+check "LAG over IPv6 added in A (local address from the bond)" \
+	pe "$A" bfd lag add dev bond0 peer fd00:9::2 $T
+check "LAG over IPv6 added in B" pe "$B" bfd lag add dev bond0 peer fd00:9::1 local fd00:9::2 $T
+check "A's local address is the bond's global one" grep -qx fd00:9::1 "$LA/local_addr"
+check "member sessions have the IPv6 peer" grep -qx fd00:9::2 "$LA/member-m1/peer_addr"
+both_up() { grep -qx 2 "$LA/members_up" && grep -qx 2 "$LB/members_up"; }
+check "both members Up on both sides" wait_for 20 both_up
+check "LAG Up on both sides" sh -c "grep -qx up $LA/state && grep -qx up $LB/state"
+diag "on B's m1: $(hits 1) micro-BFD frames over IPv6, $(hits 2) over IPv4"
+check "the frames on the wire: IPv6, hop limit 255, UDP 6784, 01-00-5E-90-00-01" \
+	test "$(hits 1)" -gt 0
+check "... and none over IPv4" test "$(hits 2)" = 0
+ip netns exec "$B" tc qdisc del dev m1 clsact
+
+check "ping6 across the bond" wait_for 30 sh -c \
+	"ip netns exec $A ping -6 -q -c 1 -W 1 fd00:9::2 >/dev/null"
+txp() { ip netns exec "$A" cat /sys/class/net/"$1"/statistics/tx_packets; }
+t1=$(txp m1) t2=$(txp m2)
+ip netns exec "$A" ping -6 -q -c 50 -i 0.01 fd00:9::2 >/dev/null 2>&1
+busy=m1
+(($(txp m2) - t2 > $(txp m1) - t1)) && busy=m2
+diag "A sends the ping over $busy"
+
+ip netns exec "$B" tc qdisc add dev "$busy" clsact
+check "silent fault on $busy (carrier stays up)" ip netns exec "$B" tc filter add dev "$busy" \
+	ingress matchall action drop
+not_up() { grep -qx down "$LB/member-$busy/state" && ! grep -qx up "$LA/member-$busy/state"; }
+check "$busy goes Down in B, not Up in A" wait_for 10 not_up
+check "B's $busy diagnostic is 1 (detection time expired)" grep -qx 1 "$LB/member-$busy/diag"
+check "LAG stays Up (1 >= min-links)" sh -c "grep -qx up $LA/state && grep -qx up $LB/state"
+got=$(ip netns exec "$A" ping -6 -q -n -c 100 -i 0.01 -W 1 fd00:9::2 2>/dev/null |
+	awk '/received/ { print $4 }')
+diag "with $busy faulted: ${got:-0} of 100 pings came back"
+check "ping6 goes on over the other member (>= 99 of 100)" test "${got:-0}" -ge 99
+check "A re-sent the bond's frames on the healthy member" test "$(cat "$LA/tx_redirects")" -gt 0
+ip netns exec "$B" tc qdisc del dev "$busy" clsact
+check "fault removed: $busy Up again on both sides" wait_for 20 both_up
+
+check "LAG deleted in A" pe "$A" bfd lag del dev bond0
+check "LAG deleted in B" pe "$B" bfd lag del dev bond0
+check "no LAG left" test "$(count_lag_dirs)" = 0
+done_testing
