@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "event_log.h"
+#include "name_tree.h"
 
 static void ring_free(struct event_ring *ring)
 {
@@ -13,30 +14,17 @@ static void ring_free(struct event_ring *ring)
 	free(ring);
 }
 
-static size_t ring_index(const struct event_log *log, const char *target)
-{
-	size_t i;
-
-	for (i = 0; i < log->nrings; i++)
-		if (!strcmp(log->rings[i]->target, target))
-			break;
-	return i;
-}
-
 const struct event_ring *event_log_find(const struct event_log *log, const char *target)
 {
-	size_t i = ring_index(log, target);
-
-	return i < log->nrings ? log->rings[i] : NULL;
+	return name_tree_find(&log->by_target, target);
 }
 
 int event_log_add(struct event_log *log, const struct vevent *ev)
 {
-	size_t i = ring_index(log, ev->target);
-	struct event_ring *ring, **grown;
+	struct event_ring *ring = name_tree_find(&log->by_target, ev->target), **grown;
 	struct event_record *rec;
 
-	if (i == log->nrings) {
+	if (!ring) {
 		grown = realloc(log->rings, (log->nrings + 1) * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
@@ -45,9 +33,13 @@ int event_log_add(struct event_log *log, const struct vevent *ev)
 		if (!ring)
 			return -ENOMEM;
 		snprintf(ring->target, sizeof(ring->target), "%s", ev->target);
+		if (name_tree_add(&log->by_target, ring) < 0) {
+			free(ring);
+			return -ENOMEM;
+		}
+		ring->slot = log->nrings;
 		log->rings[log->nrings++] = ring;
 	}
-	ring = log->rings[i];
 	if (ring->count == ring->cap && ring->cap < EVENT_LOG_PER_TARGET) {
 		size_t cap = ring->cap ? 2 * ring->cap : 2;
 		struct event_record *more;
@@ -89,12 +81,14 @@ const struct event_record *event_ring_at(const struct event_ring *ring, size_t i
 
 void event_log_forget(struct event_log *log, const char *target)
 {
-	size_t i = ring_index(log, target);
+	struct event_ring *ring = name_tree_find(&log->by_target, target);
 
-	if (i == log->nrings)
+	if (!ring)
 		return;
-	ring_free(log->rings[i]);
-	log->rings[i] = log->rings[--log->nrings];
+	name_tree_del(&log->by_target, target);
+	log->rings[ring->slot] = log->rings[--log->nrings];
+	log->rings[ring->slot]->slot = ring->slot;
+	ring_free(ring);
 }
 
 void event_log_free(struct event_log *log)
@@ -104,4 +98,5 @@ void event_log_free(struct event_log *log)
 	free(log->rings);
 	log->rings = NULL;
 	log->nrings = 0;
+	name_tree_clear(&log->by_target);
 }

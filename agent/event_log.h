@@ -27,7 +27,7 @@ struct event_record {
 };
 
 struct event_ring {
-	char target[PE_NAME_MAX];
+	char target[PE_NAME_MAX];	/* first: see name_tree.h */
 	char prefix[PE_NAME_MAX];
 	size_t head, count;		/* oldest at (head - count) mod size */
 	/*
@@ -37,11 +37,14 @@ struct event_ring {
 	 */
 	size_t cap;
 	struct event_record *records;
+	size_t slot;			/* in event_log.rings */
 };
 
+/* Rings in order of creation, and indexed by target for O(log n) lookups. */
 struct event_log {
 	struct event_ring **rings;
 	size_t nrings;
+	void *by_target;
 };
 
 /* 0 or -ENOMEM (the event is then only in the daemon's log). */

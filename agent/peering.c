@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <search.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "asn.h"
+#include "name_tree.h"
 #include "peering.h"
 
 /* ---- names ---- */
@@ -180,6 +183,7 @@ static void peering_free(struct peering *p)
 	free(p->conns);
 	free(p->prefixes);
 	free(p->asns);
+	name_tree_clear(&p->registration_names);
 	free(p);
 }
 
@@ -199,17 +203,87 @@ void pdb_free(struct peering_db *db)
 		service_prefix_free(db->services[i]);
 	free(db->peerings);
 	free(db->services);
+	name_tree_clear(&db->peering_names);
+	name_tree_clear(&db->service_names);
+	name_tree_clear(&db->prefix_ranges);
 	free(db);
+}
+
+/* ---- registered prefixes by address range ---- */
+
+static uint32_t range_first(const struct prefix *p)
+{
+	return ntohl(p->addr.v4.s_addr);
+}
+
+static uint32_t range_last(const struct prefix *p)
+{
+	return p->len >= 32 ? range_first(p) : range_first(p) | (UINT32_MAX >> p->len);
+}
+
+/*
+ * IPv4 prefixes as address ranges, in address order; overlapping ones
+ * compare equal. Registrations never overlap, so in their tree this is a
+ * total order; and a search for any probe finds a registration overlapping
+ * it when there is one: a registration not overlapping the probe lies
+ * wholly before or after it, and so does every overlapping one relative to
+ * that registration, so the search never leaves their side.
+ */
+static int range_order(const void *a, const void *b)
+{
+	if (range_last(a) < range_first(b))
+		return -1;
+	return range_first(a) > range_last(b) ? 1 : 0;
+}
+
+/* A registration overlapping the IPv4 prefix pfx, or NULL. */
+static struct registered_prefix *registration_overlapping(const struct peering_db *db,
+							  const struct prefix *pfx)
+{
+	void **node = tfind(pfx, &db->prefix_ranges, range_order);
+
+	return node ? (struct registered_prefix *)((char *)*node -
+						   offsetof(struct registered_prefix, pfx))
+		    : NULL;
+}
+
+struct registered_prefix *pdb_registration_containing(const struct peering_db *db,
+						      const struct prefix *pfx)
+{
+	struct registered_prefix *rp;
+
+	if (pfx->family != AF_INET)
+		return NULL;	/* registrations are IPv4 */
+	rp = registration_overlapping(db, pfx);
+	/* Any other overlapping one would overlap rp too: there is none. */
+	return rp && prefix_contains(&rp->pfx, pfx) ? rp : NULL;
+}
+
+static int prefix_range_add(struct peering_db *db, struct registered_prefix *rp)
+{
+	return tsearch(&rp->pfx, &db->prefix_ranges, range_order) ? 0 : -ENOMEM;
+}
+
+static void prefix_range_del(struct peering_db *db, struct registered_prefix *rp)
+{
+	tdelete(&rp->pfx, &db->prefix_ranges, range_order);
+}
+
+static const struct registered_asn *registration_of_asn(const struct peering_db *db,
+							uint32_t asn)
+{
+	for (size_t i = 0; i < db->npeerings; i++)
+		for (size_t j = 0; j < db->peerings[i]->nasns; j++)
+			if (db->peerings[i]->asns[j]->asn == asn)
+				return db->peerings[i]->asns[j];
+	return NULL;
 }
 
 /* ---- peerings ---- */
 
 struct peering *pdb_peering(const struct peering_db *db, const char *name)
 {
-	for (size_t i = 0; i < db->npeerings; i++)
-		if (strcmp(db->peerings[i]->name, name) == 0)
-			return db->peerings[i];
-	return NULL;
+	return name_tree_find(&db->peering_names, name);
 }
 
 int pdb_add_peering(struct peering_db *db, const char *name, uint32_t asn,
@@ -233,6 +307,10 @@ int pdb_add_peering(struct peering_db *db, const char *name, uint32_t asn,
 	copy_name(p->name, name);
 	p->asn = asn;
 	p->kind = kind;
+	if (name_tree_add(&db->peering_names, p) < 0) {
+		free(p);
+		return *why = "out of memory", -ENOMEM;
+	}
 	db->peerings[db->npeerings++] = p;
 	db->generation++;
 	if (out)
@@ -243,9 +321,14 @@ int pdb_add_peering(struct peering_db *db, const char *name, uint32_t asn,
 int pdb_del_peering(struct peering_db *db, const char *name)
 {
 	for (size_t i = 0; i < db->npeerings; i++) {
-		if (strcmp(db->peerings[i]->name, name) != 0)
+		struct peering *p = db->peerings[i];
+
+		if (strcmp(p->name, name) != 0)
 			continue;
-		peering_free(db->peerings[i]);
+		for (size_t j = 0; j < p->nprefixes; j++)
+			prefix_range_del(db, p->prefixes[j]);
+		name_tree_del(&db->peering_names, name);
+		peering_free(p);
 		array_remove(db->peerings, &db->npeerings, i, sizeof(*db->peerings));
 		db->generation++;
 		return 0;
@@ -343,39 +426,9 @@ static bool peering_has_active_connection(const struct peering *p)
 	return false;
 }
 
-static const struct registered_prefix *registration_overlapping(const struct peering_db *db,
-								const struct prefix *pfx)
-{
-	for (size_t i = 0; i < db->npeerings; i++) {
-		const struct peering *p = db->peerings[i];
-
-		for (size_t j = 0; j < p->nprefixes; j++)
-			if (prefix_contains(&p->prefixes[j]->pfx, pfx) ||
-			    prefix_contains(pfx, &p->prefixes[j]->pfx))
-				return p->prefixes[j];
-	}
-	return NULL;
-}
-
-static const struct registered_asn *registration_of_asn(const struct peering_db *db,
-							uint32_t asn)
-{
-	for (size_t i = 0; i < db->npeerings; i++)
-		for (size_t j = 0; j < db->peerings[i]->nasns; j++)
-			if (db->peerings[i]->asns[j]->asn == asn)
-				return db->peerings[i]->asns[j];
-	return NULL;
-}
-
 static bool peering_has_registration(const struct peering *p, const char *name)
 {
-	for (size_t i = 0; i < p->nprefixes; i++)
-		if (strcmp(p->prefixes[i]->name, name) == 0)
-			return true;
-	for (size_t i = 0; i < p->nasns; i++)
-		if (strcmp(p->asns[i]->name, name) == 0)
-			return true;
-	return false;
+	return name_tree_find(&p->registration_names, name) != NULL;
 }
 
 int pdb_restore_prefix(struct peering_db *db, struct peering *p, const char *name,
@@ -407,6 +460,15 @@ int pdb_restore_prefix(struct peering_db *db, struct peering *p, const char *nam
 	rp->key = *key;
 	rp->peering = p;
 	rp->created_ms = created_ms;
+	if (prefix_range_add(db, rp) < 0) {
+		free(rp);
+		return *why = "out of memory", -ENOMEM;
+	}
+	if (name_tree_add(&p->registration_names, rp) < 0) {
+		prefix_range_del(db, rp);
+		free(rp);
+		return *why = "out of memory", -ENOMEM;
+	}
 	p->prefixes[p->nprefixes++] = rp;
 	db->generation++;
 	if (out)
@@ -441,6 +503,10 @@ int pdb_restore_asn(struct peering_db *db, struct peering *p, const char *name,
 	ra->asn = asn;
 	ra->key = *key;
 	ra->peering = p;
+	if (name_tree_add(&p->registration_names, ra) < 0) {
+		free(ra);
+		return *why = "out of memory", -ENOMEM;
+	}
 	p->asns[p->nasns++] = ra;
 	db->generation++;
 	if (out)
@@ -496,6 +562,8 @@ int pdb_del_registered_prefix(struct peering_db *db, struct peering *p, const ch
 	for (size_t i = 0; i < p->nprefixes; i++) {
 		if (strcmp(p->prefixes[i]->name, name) != 0)
 			continue;
+		prefix_range_del(db, p->prefixes[i]);
+		name_tree_del(&p->registration_names, name);
 		registered_prefix_free(p->prefixes[i]);
 		return del_registration(db, p->prefixes, &p->nprefixes, i, sizeof(*p->prefixes));
 	}
@@ -507,6 +575,7 @@ int pdb_del_registered_asn(struct peering_db *db, struct peering *p, const char 
 	for (size_t i = 0; i < p->nasns; i++) {
 		if (strcmp(p->asns[i]->name, name) != 0)
 			continue;
+		name_tree_del(&p->registration_names, name);
 		free(p->asns[i]);
 		return del_registration(db, p->asns, &p->nasns, i, sizeof(*p->asns));
 	}
@@ -525,10 +594,7 @@ static bool printable_word(const char *s)
 
 struct service_prefix *pdb_service_prefix(const struct peering_db *db, const char *name)
 {
-	for (size_t i = 0; i < db->nservices; i++)
-		if (strcmp(db->services[i]->name, name) == 0)
-			return db->services[i];
-	return NULL;
+	return name_tree_find(&db->service_names, name);
 }
 
 int pdb_add_service_prefix(struct peering_db *db, const char *name,
@@ -569,6 +635,10 @@ int pdb_add_service_prefix(struct peering_db *db, const char *name,
 	copy_name(sp->primary, primary);
 	copy_name(sp->backup, backup);
 	sp->created_ms = now_ms;
+	if (name_tree_add(&db->service_names, sp) < 0) {
+		free(sp);
+		return *why = "out of memory", -ENOMEM;
+	}
 	db->services[db->nservices++] = sp;
 	db->generation++;
 	if (out)
@@ -581,6 +651,7 @@ int pdb_del_service_prefix(struct peering_db *db, const char *name)
 	for (size_t i = 0; i < db->nservices; i++) {
 		if (strcmp(db->services[i]->name, name) != 0)
 			continue;
+		name_tree_del(&db->service_names, name);
 		service_prefix_free(db->services[i]);
 		array_remove(db->services, &db->nservices, i, sizeof(*db->services));
 		db->generation++;

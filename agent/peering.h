@@ -24,8 +24,11 @@
  * and store without quoting.
  * Objects are allocated one by one: pointers stay valid until the object is
  * deleted. Every add/delete bumps db->generation (the validator's index
- * watches it). Functions returning int give 0 or -errno, and on failure point
- * *why at a sentence for the operator.
+ * watches it). Peerings, registrations and service prefixes are indexed by
+ * name, registered prefixes by address range, kept in step by every add and
+ * delete here: finding one is O(log n), so a restore is O(n log n). Functions
+ * returning int give 0 or -errno, and on failure point *why at a sentence for
+ * the operator.
  */
 #ifndef PEEREDGE_PEERING_H
 #define PEEREDGE_PEERING_H
@@ -85,6 +88,7 @@ struct registered_asn {
 	struct peering *peering;
 };
 
+/* The name is first in every named object: see name_tree.h. */
 struct peering {
 	char name[PE_NAME_MAX];
 	uint32_t asn;
@@ -95,6 +99,7 @@ struct peering {
 	size_t nprefixes;
 	struct registered_asn **asns;
 	size_t nasns;
+	void *registration_names;	/* prefixes and ASNs share the names */
 };
 
 struct service_prefix {
@@ -115,6 +120,8 @@ struct peering_db {
 	struct service_prefix **services;
 	size_t nservices;
 	uint64_t generation;
+	void *peering_names, *service_names;
+	void *prefix_ranges;	/* every registered prefix, by address range */
 };
 
 bool peering_name_valid(const char *name);
@@ -163,6 +170,9 @@ int pdb_restore_prefix(struct peering_db *db, struct peering *p, const char *nam
 int pdb_restore_asn(struct peering_db *db, struct peering *p, const char *name,
 		    uint32_t asn, const struct prefix_key *key,
 		    struct registered_asn **out, const char **why);
+/* The registered prefix containing pfx (registrations never overlap), or NULL. */
+struct registered_prefix *pdb_registration_containing(const struct peering_db *db,
+						      const struct prefix *pfx);
 int pdb_del_registered_prefix(struct peering_db *db, struct peering *p, const char *name);
 int pdb_del_registered_asn(struct peering_db *db, struct peering *p, const char *name);
 

@@ -242,23 +242,16 @@ void validator_set_pending_grace(struct validator *v, int64_t grace_ms)
 static void resolve_service_key(const struct peering_db *db, const struct service_prefix *sp,
 				struct target *t)
 {
+	const struct registered_prefix *rp = pdb_registration_containing(db, &sp->pfx);
+
 	t->key_mismatch = true;
-	for (size_t i = 0; i < db->npeerings; i++) {
-		const struct peering *p = db->peerings[i];
-
-		for (size_t j = 0; j < p->nprefixes; j++) {
-			const struct registered_prefix *rp = p->prefixes[j];
-
-			/* Registrations never overlap: this is the one. */
-			if (prefix_contains(&rp->pfx, &sp->pfx)) {
-				t->key_mismatch = !prefix_key_equal(&rp->key, &sp->key);
-				t->peering = p;
-				t->match = rp->pfx.len < sp->pfx.len ? REGISTRY_COVERING
-								     : REGISTRY_EXACT;
-				return;
-			}
-		}
+	if (rp) {
+		t->key_mismatch = !prefix_key_equal(&rp->key, &sp->key);
+		t->peering = rp->peering;
+		t->match = rp->pfx.len < sp->pfx.len ? REGISTRY_COVERING : REGISTRY_EXACT;
+		return;
 	}
+	/* Route servers register ASNs: few of them, a scan is enough. */
 	for (size_t i = 0; i < db->npeerings; i++) {
 		for (size_t j = 0; j < db->peerings[i]->nasns; j++) {
 			if (prefix_key_equal(&db->peerings[i]->asns[j]->key, &sp->key)) {

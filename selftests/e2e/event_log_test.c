@@ -67,12 +67,19 @@ TEST(forget_drops_a_deleted_target)
 
 	ASSERT_EQ(0, add(&log, "a", 1));
 	ASSERT_EQ(0, add(&log, "b", 2));
+	ASSERT_EQ(0, add(&log, "c", 3));
 	event_log_forget(&log, "a");
 	event_log_forget(&log, "nosuch");
 	EXPECT_EQ(NULL, event_log_find(&log, "a"));
 	EXPECT_EQ(1, event_log_find(&log, "b")->count);
-	ASSERT_EQ(0, add(&log, "a", 3));
+	/* "c" took the place of "a": forgetting it must still find it. */
+	event_log_forget(&log, "c");
+	EXPECT_EQ(NULL, event_log_find(&log, "c"));
+	EXPECT_EQ(1, log.nrings);
+	EXPECT_EQ(event_log_find(&log, "b"), log.rings[0]);
+	ASSERT_EQ(0, add(&log, "a", 4));
 	EXPECT_EQ(1, event_log_find(&log, "a")->count);
+	EXPECT_EQ(4, event_ring_at(event_log_find(&log, "a"), 0)->time_ms);
 	event_log_free(&log);
 }
 

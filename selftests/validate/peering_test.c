@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The Peering Service model: registrations, keys, the rules on input. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -253,6 +256,95 @@ TEST_F(model, generation_moves_on_every_change)
 	EXPECT_LT(g, self->db->generation);
 	EXPECT_EQ(NULL, pdb_peering(self->db, "contoso"));
 	EXPECT_EQ(-ENOENT, pdb_del_peering(self->db, "contoso"));
+}
+
+/* Registrations whose prefix overlaps pfx, by a plain scan. */
+static size_t scan_overlapping(const struct peering_db *db, const struct prefix *pfx,
+			       const struct registered_prefix **found)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < db->npeerings; i++)
+		for (size_t j = 0; j < db->peerings[i]->nprefixes; j++) {
+			const struct registered_prefix *rp = db->peerings[i]->prefixes[j];
+
+			if (prefix_contains(&rp->pfx, pfx) || prefix_contains(pfx, &rp->pfx)) {
+				*found = rp;
+				n++;
+			}
+		}
+	return n;
+}
+
+static struct prefix random_v4(unsigned int len)
+{
+	uint32_t addr = (uint32_t)random() << 1 ^ (uint32_t)random();
+	struct prefix p = { .family = AF_INET, .len = (uint8_t)len };
+
+	p.addr.v4.s_addr = htonl(len ? addr & (UINT32_MAX << (32 - len)) : 0);
+	return p;
+}
+
+/* The indexes behind restore and key resolution agree with a scan. */
+TEST_F(model, registration_index_matches_a_scan)
+{
+	struct registered_prefix *rp;
+	size_t accepted = 0;
+	char name[PE_NAME_MAX];
+
+	srandom(7);
+	self->c1->state = CONN_ACTIVE;
+	for (int i = 0; i < 3000; i++) {
+		/* Within 10.0.0.0/8 so that many collide. */
+		struct prefix pfx = random_v4(12 + (unsigned int)random() % 13);
+		const struct registered_prefix *other = NULL;
+		size_t overlaps;
+
+		pfx.addr.bytes[0] = 10;
+		overlaps = scan_overlapping(self->db, &pfx, &other);
+		snprintf(name, sizeof(name), "r%d", i);
+		EXPECT_EQ(overlaps ? -EEXIST : 0,
+			  pdb_restore_prefix(self->db, self->voice, name, &pfx,
+					     &(struct prefix_key){ 0 }, 0, &rp, &self->why));
+		accepted += !overlaps;
+	}
+	EXPECT_LT(100, accepted);
+	/* Deletes keep the index in step: a third of them go. */
+	for (size_t j = 0; j < self->voice->nprefixes; j += 2)
+		ASSERT_EQ(0, pdb_del_registered_prefix(self->db, self->voice,
+						       self->voice->prefixes[j]->name));
+	for (int i = 0; i < 20000; i++) {
+		struct prefix probe = random_v4(8 + (unsigned int)random() % 25);
+		const struct registered_prefix *want = NULL;
+
+		probe.addr.bytes[0] = 10;
+		if (scan_overlapping(self->db, &probe, &want) != 1 ||
+		    !prefix_contains(&want->pfx, &probe))
+			want = NULL;
+		ASSERT_EQ(want, pdb_registration_containing(self->db, &probe));
+	}
+	/* A name freed by a delete can be used again, a kept one cannot. */
+	rp = self->voice->prefixes[0];
+	snprintf(name, sizeof(name), "%s", rp->name);
+	EXPECT_EQ(-EEXIST, pdb_restore_prefix(self->db, self->voice, name,
+					      &(struct prefix){ .family = AF_INET, .len = 24,
+								.addr.bytes = { 11 } },
+					      &(struct prefix_key){ 0 }, 0, NULL, &self->why));
+	EXPECT_STREQ("the peering has a registration with that name", self->why);
+	/* Deleting the peering frees its prefixes for another one. */
+	ASSERT_EQ(0, pdb_del_peering(self->db, "contoso"));
+	for (int i = 0; i < 1000; i++) {
+		struct prefix probe = random_v4(8 + (unsigned int)random() % 25);
+
+		probe.addr.bytes[0] = 10;
+		ASSERT_EQ(NULL, pdb_registration_containing(self->db, &probe));
+	}
+	ASSERT_EQ(0, pdb_add_peering(self->db, "contoso", 13335, PEERING_VOICE, &self->voice,
+				     &self->why));
+	EXPECT_EQ(0, pdb_restore_prefix(self->db, self->voice, name,
+					&(struct prefix){ .family = AF_INET, .len = 8,
+							  .addr.bytes = { 10 } },
+					&(struct prefix_key){ 0 }, 0, NULL, &self->why));
 }
 
 TEST_HARNESS_MAIN
