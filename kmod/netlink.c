@@ -886,10 +886,14 @@ static struct genl_family kbfd_family __ro_after_init = {
 	.module = THIS_MODULE,
 };
 
-/* Any context: a state change, to the namespace's "events" listeners. */
-void kbfd_genl_notify(struct kbfd_session *s, const struct kbfd_event *ev)
+/* Puts the attributes of event @ev about @obj in @msg; non-zero when full. */
+typedef int (*kbfd_nl_event_fill_t)(struct sk_buff *msg, const void *obj,
+				    const void *ev);
+
+/* Any context: event @cmd, stamped @ts, to @net's "events" listeners. */
+static void kbfd_nl_notify(struct net *net, u8 cmd, kbfd_nl_event_fill_t fill,
+			   const void *obj, const void *ev, ktime_t ts)
 {
-	struct net *net = kbfd_session_net(s);
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -898,57 +902,58 @@ void kbfd_genl_notify(struct kbfd_session *s, const struct kbfd_event *ev)
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &kbfd_family, 0, KBFD_CMD_SESSION_EVENT);
-	if (!hdr)
-		goto err;
-	if (kbfd_nl_put_key(msg, s) ||
-	    nla_put_u8(msg, KBFD_A_OLD_STATE, ev->old_state) ||
-	    nla_put_u8(msg, KBFD_A_STATE, ev->new_state) ||
-	    nla_put_u8(msg, KBFD_A_DIAG, ev->diag) ||
-	    nla_put_u64_64bit(msg, KBFD_A_TIMESTAMP_NS, ktime_to_ns(ev->ts),
-			      KBFD_A_PAD))
-		goto err;
+	hdr = genlmsg_put(msg, 0, 0, &kbfd_family, 0, cmd);
+	if (!hdr || fill(msg, obj, ev) ||
+	    nla_put_u64_64bit(msg, KBFD_A_TIMESTAMP_NS, ktime_to_ns(ts),
+			      KBFD_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&kbfd_family, net, msg, 0, KBFD_MCGRP_EVENTS,
 				GFP_ATOMIC);
-	return;
-err:
-	nlmsg_free(msg);
+}
+
+static int kbfd_nl_session_event(struct sk_buff *msg, const void *obj,
+				 const void *arg)
+{
+	const struct kbfd_event *ev = arg;
+
+	return kbfd_nl_put_key(msg, obj) ||
+	       nla_put_u8(msg, KBFD_A_OLD_STATE, ev->old_state) ||
+	       nla_put_u8(msg, KBFD_A_STATE, ev->new_state) ||
+	       nla_put_u8(msg, KBFD_A_DIAG, ev->diag);
+}
+
+/* Any context: a state change, to the namespace's "events" listeners. */
+void kbfd_genl_notify(struct kbfd_session *s, const struct kbfd_event *ev)
+{
+	kbfd_nl_notify(kbfd_session_net(s), KBFD_CMD_SESSION_EVENT,
+		       kbfd_nl_session_event, s, ev, ev->ts);
+}
+
+static int kbfd_nl_lag_event(struct sk_buff *msg, const void *obj,
+			     const void *arg)
+{
+	const struct kbfd_lag *lag = obj;
+	const struct kbfd_lag_event *ev = arg;
+
+	return nla_put_u32(msg, KBFD_A_LAG_IFINDEX, lag->ifindex) ||
+	       nla_put_u8(msg, KBFD_A_LAG_CHANGE, ev->change) ||
+	       (ev->member_ifindex &&
+		nla_put_u32(msg, KBFD_A_IFINDEX, ev->member_ifindex)) ||
+	       nla_put_u8(msg, KBFD_A_LAG_OLD_STATE, ev->old_state) ||
+	       nla_put_u8(msg, KBFD_A_LAG_STATE, ev->new_state) ||
+	       nla_put_u32(msg, KBFD_A_LAG_MEMBERS_UP, ev->n_up) ||
+	       nla_put_u32(msg, KBFD_A_LAG_MIN_LINKS, ev->min_links);
 }
 
 /* Any context: a LAG event, to the namespace's "events" listeners. */
 void kbfd_genl_lag_notify(struct kbfd_lag *lag,
 			  const struct kbfd_lag_event *ev)
 {
-	struct net *net = lag->kn->net;
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!genl_has_listeners(&kbfd_family, net, KBFD_MCGRP_EVENTS))
-		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &kbfd_family, 0, KBFD_CMD_LAG_EVENT);
-	if (!hdr)
-		goto err;
-	if (nla_put_u32(msg, KBFD_A_LAG_IFINDEX, lag->ifindex) ||
-	    nla_put_u8(msg, KBFD_A_LAG_CHANGE, ev->change) ||
-	    (ev->member_ifindex &&
-	     nla_put_u32(msg, KBFD_A_IFINDEX, ev->member_ifindex)) ||
-	    nla_put_u8(msg, KBFD_A_LAG_OLD_STATE, ev->old_state) ||
-	    nla_put_u8(msg, KBFD_A_LAG_STATE, ev->new_state) ||
-	    nla_put_u32(msg, KBFD_A_LAG_MEMBERS_UP, ev->n_up) ||
-	    nla_put_u32(msg, KBFD_A_LAG_MIN_LINKS, ev->min_links) ||
-	    nla_put_u64_64bit(msg, KBFD_A_TIMESTAMP_NS, ktime_to_ns(ev->ts),
-			      KBFD_A_PAD))
-		goto err;
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&kbfd_family, net, msg, 0, KBFD_MCGRP_EVENTS,
-				GFP_ATOMIC);
-	return;
-err:
-	nlmsg_free(msg);
+	kbfd_nl_notify(lag->kn->net, KBFD_CMD_LAG_EVENT, kbfd_nl_lag_event,
+		       lag, ev, ev->ts);
 }
 
 int __init kbfd_genl_init(void)
