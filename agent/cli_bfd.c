@@ -944,6 +944,15 @@ static int parse_lag_args(enum lag_verb verb, int argc, char **argv,
 	return check_combination(BFD_VERB_ADD, seen, s, err);
 }
 
+/* The index of word in names[n], or -1. */
+static int find_word(const char *const *names, size_t n, const char *word)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(word, names[i]))
+			return (int)i;
+	return -1;
+}
+
 static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
 {
 	static const char *const names[] = { "add", "del", "show" };
@@ -955,10 +964,8 @@ static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
 	int ret, i;
 
 	if (argc > 0) {
-		for (i = 0; i < 3; i++)
-			if (!strcmp(argv[0], names[i]))
-				break;
-		if (i == 3) {
+		i = find_word(names, sizeof(names) / sizeof(names[0]), argv[0]);
+		if (i < 0) {
 			cli_print_error("bfd lag", "unknown command '%s' (see 'peeredge bfd help')",
 					argv[0]);
 			return CLI_EXIT_USAGE;
@@ -1003,16 +1010,6 @@ static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
 	return ret;
 }
 
-static int find_verb(const char *word)
-{
-	size_t verb;
-
-	for (verb = 0; verb < sizeof(verb_names) / sizeof(verb_names[0]); verb++)
-		if (!strcmp(word, verb_names[verb]))
-			return verb;
-	return -1;
-}
-
 int cli_bfd(const struct cli_options *opts, int argc, char **argv)
 {
 	char context[SESSION_NAME_LEN + 16], name[SESSION_NAME_LEN];
@@ -1028,7 +1025,7 @@ int cli_bfd(const struct cli_options *opts, int argc, char **argv)
 	if (argc > 0 && !strcmp(argv[0], "lag"))
 		return cli_bfd_lag(opts, argc - 1, argv + 1);
 	if (argc > 0) {
-		verb = find_verb(argv[0]);
+		verb = find_word(verb_names, sizeof(verb_names) / sizeof(verb_names[0]), argv[0]);
 		if (verb < 0) {
 			cli_print_error("bfd", "unknown command '%s' (see 'peeredge bfd help')",
 					argv[0]);
