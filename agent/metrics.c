@@ -321,11 +321,29 @@ static void section_bfd(FILE *out, const struct metrics_source *src)
 
 /* ---- XDP allowlist ---- */
 
+/* One interface's counters, read once per scrape. */
+struct xdp_snapshot {
+	bool read;
+	struct pe_cnt cnt[PE_R_MAX];
+};
+
+static void xdp_counter_family(FILE *out, const struct xdp_sync *xs,
+			       const struct xdp_snapshot *snap, const char *name,
+			       const char *help, bool bytes)
+{
+	prom_family(out, name, "counter", help);
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		for (unsigned int r = 0; snap[i].read && r < PE_R_MAX; r++)
+			prom_sample(out, name, (double)(bytes ? snap[i].cnt[r].bytes :
+							snap[i].cnt[r].packets),
+				    "interface", xs->ifaces[i].name, "reason", pe_reason_name(r),
+				    NULL);
+}
+
 static void section_xdp(FILE *out, const struct metrics_source *src)
 {
 	const struct xdp_sync *xs = &src->edge->xdp;
-	struct pe_cnt (*cnt)[PE_R_MAX] = calloc(xs->n_ifaces ? xs->n_ifaces : 1, sizeof(*cnt));
-	bool *have = calloc(xs->n_ifaces ? xs->n_ifaces : 1, sizeof(*have));
+	struct xdp_snapshot *snap = calloc(xs->n_ifaces ? xs->n_ifaces : 1, sizeof(*snap));
 
 	prom_family(out, "peeredge_xdp_attached", "gauge",
 		    "1 when the allowlist program runs on the interface (label attach: how).");
@@ -335,29 +353,17 @@ static void section_xdp(FILE *out, const struct metrics_source *src)
 		prom_sample(out, "peeredge_xdp_attached", ifc->error ? 0 : 1, "interface",
 			    ifc->name, "peering", ifc->peering, "mode", xdp_mode_name(ifc->mode),
 			    "attach", xdp_iface_attach_mode(ifc), NULL);
-		if (cnt && have)
-			have[i] = !xdp_iface_counters(xs, ifc, cnt[i]);
+		if (snap)
+			snap[i].read = !xdp_iface_counters(xs, ifc, snap[i].cnt);
 	}
-	if (!cnt || !have)
-		goto out;
-	prom_family(out, "peeredge_xdp_packets_total", "counter",
-		    "Frames seen by the allowlist, by verdict and reason (pass_*, drop_*, "
-		    "monitor_*: would have been dropped).");
-	for (size_t i = 0; i < xs->n_ifaces; i++)
-		for (unsigned int r = 0; have[i] && r < PE_R_MAX; r++)
-			prom_sample(out, "peeredge_xdp_packets_total", (double)cnt[i][r].packets,
-				    "interface", xs->ifaces[i].name, "reason", pe_reason_name(r),
-				    NULL);
-	prom_family(out, "peeredge_xdp_bytes_total", "counter",
-		    "Bytes of those frames, by verdict and reason.");
-	for (size_t i = 0; i < xs->n_ifaces; i++)
-		for (unsigned int r = 0; have[i] && r < PE_R_MAX; r++)
-			prom_sample(out, "peeredge_xdp_bytes_total", (double)cnt[i][r].bytes,
-				    "interface", xs->ifaces[i].name, "reason", pe_reason_name(r),
-				    NULL);
-out:
-	free(cnt);
-	free(have);
+	if (!snap)
+		return;
+	xdp_counter_family(out, xs, snap, "peeredge_xdp_packets_total",
+			   "Frames seen by the allowlist, by verdict and reason (pass_*, drop_*, "
+			   "monitor_*: would have been dropped).", false);
+	xdp_counter_family(out, xs, snap, "peeredge_xdp_bytes_total",
+			   "Bytes of those frames, by verdict and reason.", true);
+	free(snap);
 }
 
 /* ---- the exposition ---- */
