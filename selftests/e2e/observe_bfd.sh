@@ -8,7 +8,7 @@
 # and exits 3. The far side is kbfd in another namespace (peeredge bfd add).
 # Then a micro-BFD LAG on a bond of two members: its state and members in
 # the scrape, one member cut shows there and in status.
-. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../kbfd/lib.sh"	# lib.sh, and bond_pair
 require_root
 require_cmd ip curl
 PY=/usr/bin/python3
@@ -87,19 +87,7 @@ check "status -j: bfd.sessions.down[0].peer" eval \
 # A micro-BFD LAG: bond0 of two veth members on each side.
 if modprobe -q bonding max_bonds=0 2>/dev/null; then
 	lag_topology() {
-		local ns i
-		for i in 1 2; do
-			ip -n "$A" link add m$i type veth peer name m$i netns "$B" || return 1
-		done
-		for ns in "$A" "$B"; do
-			ip -n "$ns" link add bond0 type bond mode 802.3ad miimon 100 lacp_rate slow || return 1
-			for i in 1 2; do
-				ip -n "$ns" link set m$i down
-				ip -n "$ns" link set m$i master bond0 || return 1
-				ip -n "$ns" link set m$i up
-			done
-			ip -n "$ns" link set bond0 up
-		done
+		bond_pair "$A" "$B" 2 lacp_rate slow || return 1
 		ip -n "$A" addr add 10.99.52.1/24 dev bond0
 		ip -n "$B" addr add 10.99.52.2/24 dev bond0
 	}
