@@ -297,19 +297,21 @@ nft_drop() { # DEVICE...
 	echo "}"
 }
 nft_drop "$busy" >"$W/fault1.nft"
-# event_ms AFTER_NS LAG MEMBER STATE: ms from AFTER_NS (CLOCK_MONOTONIC) to
-# the first such member session event after it.
+# event_ms AFTER_NS KEY=VALUE...: ms from AFTER_NS (CLOCK_MONOTONIC) to the
+# first kbfd session event after it whose fields match ("lag=" matches a
+# session that is not a LAG member).
 event_ms() {
 	python3 - "$W/bfd-events" "$@" <<'EOF'
 import json, sys
-path, after, lag, member, state = sys.argv[1], int(sys.argv[2]), *sys.argv[3:6]
-for line in open(path):
+after = int(sys.argv[2])
+want = dict(kv.split("=", 1) for kv in sys.argv[3:])
+for line in open(sys.argv[1]):
     try:
         e = json.loads(line)
     except ValueError:
         continue
-    if (e.get("lag") == lag and e.get("dev") == member and e.get("state") == state
-            and e["timestamp_ns"] > after):
+    if (e.get("timestamp_ns", 0) > after and "change" not in e and
+            all(str(e.get(k) or "") == v for k, v in want.items())):
         print('%.1f' % ((e["timestamp_ns"] - after) / 1e6)); break
 EOF
 }
@@ -322,7 +324,7 @@ read -r tf _ nft_ms < <(fault "$W/fault1.nft")
 check "silent fault on $busy (carrier up, every frame lost): member Down on the edge" wait_for 10 member_is Down
 wait "$pingpid"
 lost=$((300 - $(awk '/received/ { print $4 }' "$W/ping-fault")))
-det=$(event_ms "$tf" "$bond" "$busy" Down)
+det=$(event_ms "$tf" lag="$bond" dev="$busy" state=Down)
 check "micro-BFD: Down ${det:-?} ms after nft began the fault (nft took $nft_ms ms)" \
 	python3 -c "import sys; sys.exit(not (0 < ${det:-0} < 500 + $nft_ms))"
 check "the traffic went on over the other members (${lost} of 300 lost at 10 ms spacing)" test "$lost" -le 30
@@ -354,18 +356,7 @@ sp_field voice-a messages | sed "s/^/#   /"
 check "routes moved: the group has two connections" wait_for 10 test "$(group_size)" = 2
 wait "$pingpid"
 lost=$((200 - $(awk '/received/ { print $4 }' "$W/ping-cut")))
-bfd_down=$(python3 - "$W/bfd-events" "$tf" <<'EOF'
-import json, sys
-for line in open(sys.argv[1]):
-    try:
-        e = json.loads(line)
-    except ValueError:
-        continue
-    if (e.get("peer") == "10.20.2.2" and not e.get("lag") and e.get("state") == "Down"
-            and e["timestamp_ns"] > int(sys.argv[2])):
-        print('%.0f' % ((e["timestamp_ns"] - int(sys.argv[2])) / 1e6)); break
-EOF
-)
+bfd_down=$(event_ms "$tf" peer=10.20.2.2 lag= state=Down)
 nh_move=$(python3 - "$W/nh-events" "$trt" "$(route_nhid)" <<'EOF'
 import datetime, re, sys
 path, t0, gid = sys.argv[1], int(sys.argv[2]) / 1e9, sys.argv[3]
