@@ -124,6 +124,7 @@ struct kbfd_session {
 	u8 remote_mult;
 	bool poll;		/* a Poll Sequence of ours is running */
 	ktime_t last_rx;
+	ktime_t rechecked_deadline;	/* expired once, looked at again (timers.c) */
 
 	/* Counters. */
 	u64 rx_packets;

@@ -11,6 +11,14 @@
  * is later than the new one, and on expiry it re-arms itself when a packet
  * arrived in the meantime.
  *
+ * When the detection timer expires, the packets that would have kept the
+ * session Up may already be queued: the peer's TX timer ran in the same
+ * timer softirq (both ends on one host, or both late after a stall), or the
+ * network softirq was deferred to ksoftirqd along with this one. The
+ * network softirq runs before the next timer softirq, so the session is
+ * looked at once more KBFD_DETECT_RECHECK_US later before it goes Down:
+ * input before timeouts, for a few microseconds of detection time.
+ *
  * Both callbacks re-arm with hrtimer_start() under the session lock and
  * return HRTIMER_NORESTART, so a concurrent re-arm from the receive path
  * never races with hrtimer_forward().
@@ -26,6 +34,7 @@
 
 #define KBFD_HRTIMER_MODE	HRTIMER_MODE_REL_PINNED_SOFT
 #define KBFD_HRTIMER_MODE_ABS	HRTIMER_MODE_ABS_PINNED_SOFT
+#define KBFD_DETECT_RECHECK_US	10
 
 static u64 kbfd_jittered_ns(const struct kbfd_session *s)
 {
@@ -79,10 +88,15 @@ static enum hrtimer_restart kbfd_detect_timer_fn(struct hrtimer *t)
 	}
 	now = ktime_get();
 	deadline = ktime_add_us(s->last_rx, detect);
-	if (ktime_before(now, deadline))
+	if (ktime_before(now, deadline)) {
 		hrtimer_start(t, deadline, KBFD_HRTIMER_MODE_ABS);
-	else
+	} else if (s->rechecked_deadline != deadline) {
+		s->rechecked_deadline = deadline;
+		hrtimer_start(t, ktime_add_us(now, KBFD_DETECT_RECHECK_US),
+			      KBFD_HRTIMER_MODE_ABS);
+	} else {
 		act = kbfd_fsm_detect_expired(s, now, &ev);
+	}
 	spin_unlock_bh(&s->lock);
 
 	kbfd_session_act(s, act, &ev);
