@@ -230,8 +230,8 @@ FIXTURE(xdp) {
 
 FIXTURE_SETUP(xdp)
 {
-	struct pe_allowlist_opts o = { .v4_chunks = 1024, .v6_slots = 65536,
-				       .prefixes = 4096 };
+	struct pe_allowlist_opts o = { .v4_chunks = 1024, .v6_chunks = 256,
+				       .v6_ranges = 1 << 16, .prefixes = 4096 };
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
@@ -934,37 +934,41 @@ static int rnd_len6(void)
 	return l[rand() % (sizeof(l) / sizeof(l[0]))];
 }
 
-TEST_F(xdp, random_updates_match_model)
+/*
+ * steps random adds (2/3) and removes (1/3) of at most maxn live prefixes;
+ * v6_dense: IPv6 only, lengths /25../128 inside two /24s, so that slices
+ * grow to hundreds of ranges and bisect deep.
+ */
+static void random_ops(struct __test_metadata *_metadata,
+		       struct pe_allowlist *al, int steps, int maxn,
+		       bool v6_dense)
 {
-	struct mpfx *m = calloc(512, sizeof(*m));
-	struct pe_allowlist *al = self->al;
+	struct mpfx *m = calloc(maxn, sizeof(*m));
 	int n = 0, step, k;
 
 	ASSERT_NE(NULL, m);
-	srand(7);
-	ASSERT_EQ(0, del4(al, "192.0.2.0", 24, P1));
-	ASSERT_EQ(0, del6(al, "2001:db8:1::", 48, P1));
-	ASSERT_EQ(0, del4(al, "203.0.113.0", 24, P2));
-	ASSERT_EQ(0, del6(al, "2001:db8:2::", 48, P2));
-	for (step = 0; step < 600; step++) {
+	for (step = 0; step < steps; step++) {
 		struct mpfx x = {};
 		int i, bytes;
 
-		if (n && (rand() % 3 == 0 || n == 512)) {
+		if (n && (rand() % 3 == 0 || n == maxn)) {
 			i = rand() % n;
 			ASSERT_EQ(0, pe_allowlist_del(al, m[i].family, m[i].a,
 						      m[i].len, m[i].peering));
 			m[i] = m[--n];
 		} else {
-			x.family = rand() % 2 ? AF_INET : AF_INET6;
+			x.family = v6_dense || rand() % 2 ? AF_INET6 : AF_INET;
 			bytes = x.family == AF_INET ? 4 : 16;
-			x.len = x.family == AF_INET ? rnd_len4() : rnd_len6();
+			x.len = x.family == AF_INET ? rnd_len4() :
+				v6_dense ? 25 + rand() % 104 : rnd_len6();
 			x.peering = P1 + rand() % 2;
 			/* Cluster addresses so that prefixes nest. */
 			x.a[0] = x.family == AF_INET ? 10 : 0x20;
 			x.a[1] = rand() % 2;
 			for (i = 2; i < bytes; i++)
 				x.a[i] = rand() % 4 ? rand() % 4 : rand();
+			if (v6_dense)
+				x.a[2] = 0;
 			for (i = 0; i < bytes; i++) {
 				int keep = x.len - i * 8;
 
@@ -1034,10 +1038,35 @@ TEST_F(xdp, random_updates_match_model)
 		pe_allowlist_stats(al, &st);
 		EXPECT_EQ(0, st.prefixes);
 		EXPECT_EQ(0, st.v4_chunks_used);
-		EXPECT_EQ(0, st.v6_slots_used);
+		EXPECT_EQ(0, st.v6_chunks_used);
+		EXPECT_EQ(0, st.v6_ranges_used);
 	}
 	EXPECT_EQ(0, ok4(al, "10.0.0.1", P1));
+	EXPECT_EQ(0, ok6(al, "2000::1", P1));
 	free(m);
+}
+
+static void drop_fixture_prefixes(struct __test_metadata *_metadata,
+				  struct pe_allowlist *al)
+{
+	ASSERT_EQ(0, del4(al, "192.0.2.0", 24, P1));
+	ASSERT_EQ(0, del6(al, "2001:db8:1::", 48, P1));
+	ASSERT_EQ(0, del4(al, "203.0.113.0", 24, P2));
+	ASSERT_EQ(0, del6(al, "2001:db8:2::", 48, P2));
+}
+
+TEST_F(xdp, random_updates_match_model)
+{
+	srand(7);
+	drop_fixture_prefixes(_metadata, self->al);
+	random_ops(_metadata, self->al, 600, 512, false);
+}
+
+TEST_F(xdp, random_dense_v6_slices_match_model)
+{
+	srand(11);
+	drop_fixture_prefixes(_metadata, self->al);
+	random_ops(_metadata, self->al, 2000, 400, true);
 }
 
 /* Pinned maps survive the handle; a new load reuses them and replaces the
@@ -1106,10 +1135,27 @@ TEST_F(xdp, foreach_reports_prefixes_and_interfaces)
 	EXPECT_STREQ(want, got);
 }
 
+/* A bpffs of our own: nothing outside the test is touched. */
+static int own_bpffs(char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/pe-allowlist-test.XXXXXX");
+	if (!mkdtemp(dir) || mount("bpf", dir, "bpf", 0, NULL))
+		return -errno;
+	strncat(dir, "/peeredge", len - strlen(dir) - 1);
+	return 0;
+}
+
+static void own_bpffs_release(char *dir)
+{
+	*strrchr(dir, '/') = 0;
+	umount(dir);
+	rmdir(dir);
+}
+
 TEST(pinned_reuse_and_replace)
 {
-	struct pe_allowlist_opts o = { .v4_chunks = 32, .v6_slots = 1024,
-				       .prefixes = 1024 };
+	struct pe_allowlist_opts o = { .v4_chunks = 32, .v6_chunks = 16,
+				       .v6_ranges = 1024, .prefixes = 1024 };
 	struct pe_allowlist *a1, *a2;
 	char dir[64], cmd[160];
 	__u32 id1 = 0, id2 = 0;
@@ -1118,11 +1164,7 @@ TEST(pinned_reuse_and_replace)
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
-	/* A bpffs of our own: nothing outside the test is touched. */
-	snprintf(dir, sizeof(dir), "/tmp/pe-allowlist-test.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_EQ(0, mount("bpf", dir, "bpf", 0, NULL));
-	strcat(dir, "/peeredge");
+	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
 	o.pin_dir = dir;
 
 	ASSERT_EQ(0, pe_allowlist_open(&o, &a1));
@@ -1157,12 +1199,21 @@ TEST(pinned_reuse_and_replace)
 		pe_allowlist_stats(a2, &st);
 		EXPECT_EQ(0, st.v4_chunks_used);
 		EXPECT_EQ(2, st.prefixes);
-		EXPECT_EQ(17, st.v6_slots_used);	/* 16 /48s and their /32 node */
+		/* The /44 cuts its /24 in 3 ranges: a slice of 4. */
+		EXPECT_EQ(1, st.v6_chunks_used);
+		EXPECT_EQ(4, st.v6_ranges_used);
 	}
 	EXPECT_EQ(0, ok4(a2, "192.0.2.200", P2));
 	EXPECT_EQ(-ENOENT, del4(a2, "192.0.2.128", 25, P2));
 	ASSERT_EQ(0, del6(a2, "2001:db8:10::", 44, P1));
 	EXPECT_EQ(0, ok6(a2, "2001:db8:1f::1", P1));
+	{
+		struct pe_allowlist_stats st;
+
+		pe_allowlist_stats(a2, &st);
+		EXPECT_EQ(0, st.v6_chunks_used);
+		EXPECT_EQ(0, st.v6_ranges_used);
+	}
 
 	/* Replace: same link, new program. */
 	ASSERT_EQ(0, pe_allowlist_attach(a2, if_a, XDP_FLAGS_SKB_MODE));
@@ -1187,9 +1238,166 @@ TEST(pinned_reuse_and_replace)
 	EXPECT_NE(id1, id2);
 	ASSERT_EQ(0, pe_allowlist_detach(a2, if_a));
 	pe_allowlist_close(a2);
-	*strrchr(dir, '/') = 0;
-	umount(dir);
-	rmdir(dir);
+	own_bpffs_release(dir);
+}
+
+/* Pins a map of the given shape at dir/name, as an older peeredge left it. */
+static int pin_map(const char *dir, const char *name, enum bpf_map_type type,
+		   __u32 key, __u32 value, __u32 entries)
+{
+	char path[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+	fd = bpf_map_create(type, name, key, value, entries, NULL);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_pin(fd, path) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static __u32 pinned_value_size(const char *dir, const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.value_size = 0;
+	close(fd);
+	return info.value_size;
+}
+
+/*
+ * Pins of an older IPv6 layout (the /16 + hash maps, a pe_v6_dir of another
+ * shape): replaced at open, the new tables rebuilt from the registry.
+ */
+TEST(older_v6_layout_replaced_at_open)
+{
+	struct pe_allowlist_opts o = { .v6_chunks = 16, .v6_ranges = 1024,
+				       .prefixes = 1024 };
+	struct pe_allowlist_stats st;
+	struct pe_allowlist *a;
+	char dir[64], path[128];
+	int round;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
+	o.pin_dir = dir;
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, add6(a, "2001:db8::", 32, P2));
+	ASSERT_EQ(0, add6(a, "2001:db8:10::", 44, P1));
+	ASSERT_EQ(0, add6(a, "2a00::", 12, P1));
+	ASSERT_EQ(0, add4(a, "192.0.2.0", 24, P1));
+	pe_allowlist_close(a);
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_top", BPF_MAP_TYPE_ARRAY, 4, 16, 65536));
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_hash", BPF_MAP_TYPE_HASH, 24, 8, 1024));
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_dir", BPF_MAP_TYPE_ARRAY, 4, 8, 65536));
+
+	/* Round 0 replaces the tables, round 1 reuses what round 0 built. */
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+		snprintf(path, sizeof(path), "%s/pe_v6_top", dir);
+		EXPECT_NE(0, access(path, F_OK));
+		snprintf(path, sizeof(path), "%s/pe_v6_hash", dir);
+		EXPECT_NE(0, access(path, F_OK));
+		EXPECT_EQ(sizeof(struct pe_group), pinned_value_size(dir, "pe_v6_dir"));
+		EXPECT_EQ(1, prog_allows(a, if_a, "2001:db8:1f::1", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "2001:db8:20::1", P1));
+		EXPECT_EQ(1, ok6(a, "2001:db8:20::1", P2));
+		EXPECT_EQ(1, prog_allows(a, if_a, "2a0f:1::1", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "2a10::1", P1));
+		EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
+		pe_allowlist_stats(a, &st);
+		EXPECT_EQ(4, st.prefixes);
+		EXPECT_EQ(1, st.v6_chunks_used);
+		/* start, the /32, the /44 in it, the rest of the /32, after */
+		EXPECT_EQ(8, st.v6_ranges_used);
+		pe_allowlist_close(a);
+	}
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, del6(a, "2001:db8:10::", 44, P1));
+	ASSERT_EQ(0, del6(a, "2001:db8::", 32, P2));
+	EXPECT_EQ(0, ok6(a, "2001:db8:1f::1", P1));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(0, st.v6_chunks_used);
+	EXPECT_EQ(0, st.v6_ranges_used);
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
+/* What foreach lists, as text. */
+static void listed(struct pe_allowlist *al, char *out)
+{
+	out[0] = '\0';
+	pe_allowlist_foreach(al, collect_prefix, out);
+}
+
+/* A full table refuses the prefix with -ENOSPC and changes nothing. */
+TEST(v6_capacity_exhausted_changes_nothing)
+{
+	struct pe_allowlist_opts o = { .v6_chunks = 2, .v6_ranges = 16,
+				       .prefixes = 64 };
+	static const char *const fill[] = { "2001:d00:1::", "2001:e00:1::",
+					    "2001:f00:1::", "2001:1000:1::" };
+	struct pe_allowlist_stats before, after;
+	char l1[512], l2[512];
+	struct pe_allowlist *a;
+	unsigned int i;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	/* Four /24s cut in 3 ranges each: 4 slices of 4, all 16 ranges. */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, add6(a, fill[i], 48, P1));
+	ASSERT_EQ(0, add6(a, "2a00::", 24, P1));	/* second chunk */
+	pe_allowlist_stats(a, &before);
+	EXPECT_EQ(16, before.v6_ranges_used);
+	EXPECT_EQ(2, before.v6_chunks_used);
+	listed(a, l1);
+
+	/* A fifth slice; a wider one in a full /24; a third chunk. */
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:1100:1::", 48, P1));
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:d00:5::", 48, P1));
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:d00:1:1::", 64, P2));
+	EXPECT_EQ(-ENOSPC, add6(a, "2c00:1::", 32, P1));
+	EXPECT_EQ(-ENOSPC, add6(a, "2c00::", 20, P1));
+	pe_allowlist_stats(a, &after);
+	EXPECT_EQ(before.prefixes, after.prefixes);
+	EXPECT_EQ(before.v6_ranges_used, after.v6_ranges_used);
+	EXPECT_EQ(before.v6_chunks_used, after.v6_chunks_used);
+	listed(a, l2);
+	EXPECT_STREQ(l1, l2);
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1100:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:d00:5::1", P1));
+	EXPECT_EQ(0, ok6(a, "2001:d00:1:1::1", P2));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2c00:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2c00:0:1::1", P1));
+	for (i = 0; i < 4; i++) {
+		char src[64];
+
+		snprintf(src, sizeof(src), "%s1", fill[i]);
+		EXPECT_EQ(1, prog_allows(a, if_a, src, P1));
+	}
+	EXPECT_EQ(-ENOENT, del6(a, "2001:1100:1::", 48, P1));
+
+	/* Space freed (after readers are gone) is used again. */
+	ASSERT_EQ(0, del6(a, fill[0], 48, P1));
+	ASSERT_EQ(0, add6(a, "2001:1100:1::", 48, P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:1100:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:d00:1::1", P1));
+	pe_allowlist_close(a);
 }
 
 TEST_HARNESS_MAIN
