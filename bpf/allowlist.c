@@ -1497,6 +1497,15 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
+static __u32 log2_up(__u32 n)
+{
+	__u32 o = 0;
+
+	while ((1ULL << o) < n)
+		o++;
+	return o;
+}
+
 /* Pins of maps of earlier layouts that no program reads any more. */
 static const char *const retired_maps[] = { "pe_v6_top", "pe_v6_hash" };
 
@@ -1629,7 +1638,7 @@ static int ranges_in_use(__u32 off, __u32 order, void *ctx)
 }
 
 /* IPv6 state of tables found pinned: counts, lists, free space. */
-static int v6_rebuild_reused(struct pe_allowlist *al)
+static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 {
 	struct range_bitmap bm;
 	size_t i;
@@ -1653,7 +1662,7 @@ static int v6_rebuild_reused(struct pe_allowlist *al)
 			   PE_V6_CHUNK_MASK);
 	if (err)
 		return err;
-	bm.w = calloc(((size_t)1 << al->ranges.order_max) / 64 + 1, 8);
+	bm.w = calloc(((size_t)1 << order_max) / 64 + 1, 8);
 	if (!bm.w)
 		return -ENOMEM;
 	for (c = 0; c < PE_V6_DIR_SIZE; c++) {
@@ -1666,23 +1675,28 @@ static int v6_rebuild_reused(struct pe_allowlist *al)
 			__u32 off = s & PE_V6_SLICE_OFF_MASK, k;
 			__u32 order = (s & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
 
-			if (!(s & PE_V6_SLICE) || order > al->ranges.order_max ||
-			    off + (1ULL << order) > (1ULL << al->ranges.order_max))
+			if (!(s & PE_V6_SLICE) || order > order_max ||
+			    off + (1ULL << order) > (1ULL << order_max))
 				continue;
 			for (k = off; k < off + (1u << order); k++)
 				bm.w[k / 64] |= 1ULL << (k % 64);
 		}
 	}
-	range_pool_rebuild(&al->ranges, ranges_in_use, &bm);
+	err = range_pool_init(&al->ranges, al->v6rng, order_max, ranges_in_use,
+			      &bm);
 	free(bm.w);
-	return 0;
+	return err;
 }
 
 /* New IPv6 tables (first start, or an older layout replaced). */
-static int v6_fill(struct pe_allowlist *al)
+static int v6_fill(struct pe_allowlist *al, __u32 order_max)
 {
 	size_t i;
 	int err;
+
+	err = range_pool_init(&al->ranges, al->v6rng, order_max, NULL, NULL);
+	if (err)
+		return err;
 
 	for (i = 0; i < al->v6pool.n; i++)
 		chunk_free(&al->v6pool, i);
@@ -1701,7 +1715,7 @@ static int v6_fill(struct pe_allowlist *al)
 static int rebuild(struct pe_allowlist *al)
 {
 	struct pe_prefix_key k, next, *prev = NULL;
-	__u32 idx;
+	__u32 idx, order_max;
 	__u64 own;
 	int err;
 
@@ -1734,7 +1748,9 @@ static int rebuild(struct pe_allowlist *al)
 			   PE_V4_CHUNK_MASK);
 	if (err)
 		return err;
-	return al->v6_reused ? v6_rebuild_reused(al) : v6_fill(al);
+	order_max = log2_up(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
+	return al->v6_reused ? v6_rebuild_reused(al, order_max) :
+			       v6_fill(al, order_max);
 }
 
 void pe_allowlist_close(struct pe_allowlist *al)
@@ -1770,15 +1786,6 @@ void pe_allowlist_close(struct pe_allowlist *al)
 	free(al->cuts);
 	free(al->pin_dir);
 	free(al);
-}
-
-static __u32 log2_up(__u32 n)
-{
-	__u32 o = 0;
-
-	while ((1ULL << o) < n)
-		o++;
-	return o;
 }
 
 int pe_allowlist_open(const struct pe_allowlist_opts *opts,
@@ -1856,10 +1863,6 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	al->blks.ent = calloc(al->blks.cap, sizeof(*al->blks.ent));
 	if (!al->set_tab || !al->v4pool.fifo || !al->v6pool.fifo ||
 	    !al->v6deep || !al->blks.ent || shadow_init(&al->shadow, 1024))
-		goto fail;
-	err = range_pool_init(&al->ranges, al->v6rng,
-			      log2_up(bpf_map__max_entries(m->pe_v6_ranges)));
-	if (err)
 		goto fail;
 	al->reg_fd = bpf_map__fd(m->pe_prefixes);
 	al->ifcfg_fd = bpf_map__fd(m->pe_ifcfg);

@@ -61,8 +61,36 @@ static void release(struct range_pool *p, __u32 off, __u32 order)
 	list_push(p, off, order);
 }
 
-static int pool_setup(struct range_pool *p, struct pe_v6_range *mem,
-		      __u32 order_max)
+static void rebuild_block(struct range_pool *p, __u32 off, __u32 order,
+			  int (*in_use)(__u32, __u32, void *), void *ctx)
+{
+	int u = in_use(off, order, ctx);
+
+	if (u == 0) {
+		list_push(p, off, order);
+	} else if (u > 0) {
+		p->used += 1ULL << order;
+	} else if (order) {
+		rebuild_block(p, off, order - 1, in_use, ctx);
+		rebuild_block(p, off + (1u << (order - 1)), order - 1, in_use,
+			      ctx);
+	}
+}
+
+static void grace_wait(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		/*
+		 * nohz_full kernels refuse it: a pause far longer than any
+		 * program run (bounded loops, tens of nanoseconds).
+		 */
+		usleep(50000);
+}
+
+int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
+		    __u32 order_max,
+		    int (*in_use)(__u32 off, __u32 order, void *ctx),
+		    void *ctx)
 {
 	__u32 o;
 
@@ -74,46 +102,15 @@ static int pool_setup(struct range_pool *p, struct pe_v6_range *mem,
 	for (o = 0; o <= PE_V6_SLICE_SHIFT; o++)
 		p->head[o] = NIL;
 	p->free_order = calloc((size_t)1 << order_max, 1);
-	return p->free_order ? 0 : -ENOMEM;
-}
-
-int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
-		    __u32 order_max)
-{
-	int err = pool_setup(p, mem, order_max);
-
-	if (!err)
+	if (!p->free_order)
+		return -ENOMEM;
+	if (!in_use) {
 		list_push(p, 0, order_max);
-	return err;
-}
-
-static void rebuild_block(struct range_pool *p, __u32 off, __u32 order,
-			  int (*in_use)(__u32, __u32, void *), void *ctx)
-{
-	int u = in_use(off, order, ctx);
-
-	if (u == 0) {
-		list_push(p, off, order);
-	} else if (u > 0) {
-		p->used += 1ull << order;
-	} else if (order) {
-		rebuild_block(p, off, order - 1, in_use, ctx);
-		rebuild_block(p, off + (1u << (order - 1)), order - 1, in_use,
-			      ctx);
+		return 0;
 	}
-}
-
-void range_pool_rebuild(struct range_pool *p,
-			int (*in_use)(__u32 off, __u32 order, void *ctx),
-			void *ctx)
-{
-	__u32 o;
-
-	for (o = 0; o <= PE_V6_SLICE_SHIFT; o++)
-		p->head[o] = NIL;
-	memset(p->free_order, 0, (size_t)1 << p->order_max);
-	p->used = 0;
-	rebuild_block(p, 0, p->order_max, in_use, ctx);
+	grace_wait();
+	rebuild_block(p, 0, order_max, in_use, ctx);
+	return 0;
 }
 
 void range_pool_fini(struct range_pool *p)
@@ -129,12 +126,7 @@ static void grace_period(struct range_pool *p)
 {
 	size_t i;
 
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
-		/*
-		 * nohz_full kernels refuse it: a pause far longer than any
-		 * program run (bounded loops, tens of nanoseconds).
-		 */
-		usleep(50000);
+	grace_wait();
 	for (i = 0; i < p->nquar; i++)
 		release(p, p->quar[i].off, p->quar[i].order);
 	p->used -= p->quarantined;

@@ -30,17 +30,17 @@ struct range_pool {
 	__u64 quarantined;
 };
 
-/* Everything free. order_max <= PE_V6_SLICE_SHIFT. */
-int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
-		    __u32 order_max);
 /*
- * Everything free but the blocks for which in_use(off, order, ctx) says so
- * (after a reopen: the slices the tables point to). in_use is asked about
- * aligned blocks, largest first; it returns 1 used, 0 free, -1 mixed.
+ * order_max <= PE_V6_SLICE_SHIFT. in_use NULL: everything free (new
+ * tables). Otherwise (tables found pinned) the blocks in_use(off, order,
+ * ctx) says are live are kept, asked about aligned blocks largest first:
+ * 1 used, 0 free, -1 mixed; the free ones only after a grace period, as a
+ * process before us may have retired them just now.
  */
-void range_pool_rebuild(struct range_pool *p,
-			int (*in_use)(__u32 off, __u32 order, void *ctx),
-			void *ctx);
+int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
+		    __u32 order_max,
+		    int (*in_use)(__u32 off, __u32 order, void *ctx),
+		    void *ctx);
 void range_pool_fini(struct range_pool *p);
 
 /* A block of 2^order ranges: 0, -ENOSPC, -ENOMEM. May wait for readers. */

@@ -1275,6 +1275,62 @@ static __u32 pinned_value_size(const char *dir, const char *name)
 	return info.value_size;
 }
 
+static int pinned_fd(const char *dir, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return bpf_obj_get(path);
+}
+
+/*
+ * A digest of every slice the pinned IPv6 tables point to (where, and
+ * what), read through the maps: a reopen must leave live slices alone.
+ */
+static __u64 live_slices_digest(const char *dir, int *nslices)
+{
+	int fdir = pinned_fd(dir, "pe_v6_dir"), ftbl = pinned_fd(dir, "pe_v6_tbl");
+	int frng = pinned_fd(dir, "pe_v6_ranges");
+	__u64 h = 14695981039346656037ULL;
+	struct pe_group g;
+	struct pe_chunk c;
+	__u32 i, j, e, k;
+
+	*nslices = 0;
+	for (i = 0; i < PE_V6_DIR_SIZE / PE_GROUP; i++) {
+		if (bpf_map_lookup_elem(fdir, &i, &g)) {
+			h = 0;
+			break;
+		}
+		for (j = 0; j < PE_GROUP; j++) {
+			__u32 ci = g.v[j] & PE_V6_CHUNK_MASK;
+
+			if (!(g.v[j] & PE_V6_CHUNK) ||
+			    bpf_map_lookup_elem(ftbl, &ci, &c))
+				continue;
+			for (e = 0; e < 256; e++) {
+				__u32 off = c.v[e] & PE_V6_SLICE_OFF_MASK;
+				__u32 order = (c.v[e] & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
+
+				if (!(c.v[e] & PE_V6_SLICE))
+					continue;
+				++*nslices;
+				for (k = off; k < off + (1u << order); k++) {
+					struct pe_v6_range r;
+
+					if (bpf_map_lookup_elem(frng, &k, &r))
+						h = 0;
+					h = (h ^ k ^ r.mid ^ (r.low << 1)) * 1099511628211ULL;
+				}
+			}
+		}
+	}
+	close(fdir);
+	close(ftbl);
+	close(frng);
+	return h;
+}
+
 /*
  * Pins of an older IPv6 layout (the /16 + hash maps, a pe_v6_dir of another
  * shape): replaced at open, the new tables rebuilt from the registry.
@@ -1286,7 +1342,7 @@ TEST(older_v6_layout_replaced_at_open)
 	struct pe_allowlist_stats st;
 	struct pe_allowlist *a;
 	char dir[64], path[128];
-	int round;
+	int round, nslices;
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
@@ -1297,6 +1353,8 @@ TEST(older_v6_layout_replaced_at_open)
 	ASSERT_EQ(0, add6(a, "2001:db8::", 32, P2));
 	ASSERT_EQ(0, add6(a, "2001:db8:10::", 44, P1));
 	ASSERT_EQ(0, add6(a, "2a00::", 12, P1));
+	/* Under every range of the slice, its first one included. */
+	ASSERT_EQ(0, add6(a, "2001::", 16, P2 + 1));
 	ASSERT_EQ(0, add4(a, "192.0.2.0", 24, P1));
 	pe_allowlist_close(a);
 	ASSERT_EQ(0, pin_map(dir, "pe_v6_top", BPF_MAP_TYPE_ARRAY, 4, 16, 65536));
@@ -1305,7 +1363,13 @@ TEST(older_v6_layout_replaced_at_open)
 
 	/* Round 0 replaces the tables, round 1 reuses what round 0 built. */
 	for (round = 0; round < 2; round++) {
+		__u64 digest = live_slices_digest(dir, &nslices);
+
 		ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+		if (round == 1) {
+			EXPECT_EQ(digest, live_slices_digest(dir, &nslices));
+			EXPECT_EQ(1, nslices);
+		}
 		snprintf(path, sizeof(path), "%s/pe_v6_top", dir);
 		EXPECT_NE(0, access(path, F_OK));
 		snprintf(path, sizeof(path), "%s/pe_v6_hash", dir);
@@ -1317,8 +1381,11 @@ TEST(older_v6_layout_replaced_at_open)
 		EXPECT_EQ(1, prog_allows(a, if_a, "2a0f:1::1", P1));
 		EXPECT_EQ(0, prog_allows(a, if_a, "2a10::1", P1));
 		EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
+		EXPECT_EQ(1, ok6(a, "2001:d00::1", P2 + 1));
+		EXPECT_EQ(1, ok6(a, "2001:db8:1f::1", P2 + 1));
+		EXPECT_EQ(1, ok6(a, "2001:dff:ffff::1", P2 + 1));
 		pe_allowlist_stats(a, &st);
-		EXPECT_EQ(4, st.prefixes);
+		EXPECT_EQ(5, st.prefixes);
 		EXPECT_EQ(1, st.v6_chunks_used);
 		/* start, the /32, the /44 in it, the rest of the /32, after */
 		EXPECT_EQ(8, st.v6_ranges_used);
