@@ -815,6 +815,9 @@ static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u32 *ent)
 	} else {
 		while ((1u << order) < n)
 			order++;
+		/* The program bisects at most PE_V6_SLICE_MAX_ORDER steps. */
+		if (order > PE_V6_SLICE_MAX_ORDER)
+			return -ENOSPC;
 		err = range_pool_alloc(&al->ranges, order, &off);
 		if (err)
 			return err;
