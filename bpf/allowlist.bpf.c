@@ -95,7 +95,7 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 8192);	/* chunks, set at load */
 	__type(key, __u32);
-	__type(value, struct pe_chunk);
+	__type(value, struct pe_v6_chunk);
 } pe_v6_tbl SEC(".maps");
 
 struct {
@@ -153,10 +153,10 @@ static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
 __attribute__((noinline)) int pe_v6_lookup(__u64 hi, __u64 lo, __u64 bit)
 {
 	__u32 idx, v, off, order, base = 0, i;
+	struct pe_v6_chunk *c;
 	struct pe_v6_range *r;
-	struct pe_chunk *c;
 	struct pe_group *g;
-	__u64 qmid, qlow;
+	__u64 qmid, qlow, e;
 
 	hi = bpf_be64_to_cpu(hi);
 	lo = bpf_be64_to_cpu(lo);
@@ -171,7 +171,16 @@ __attribute__((noinline)) int pe_v6_lookup(__u64 hi, __u64 lo, __u64 bit)
 	c = bpf_map_lookup_elem(&pe_v6_tbl, &idx);
 	if (!c)
 		return 0;
-	v = c->v[(hi >> 40) & 0xff];
+	e = c->v[(hi >> 40) & 0xff];
+	if (e & PE_V6_ONE) {
+		__u32 shift = 48 - 25 - ((e >> 56) & 31);
+
+		/* Bits 24..47 of the source against those of the prefix. */
+		if (!((((hi >> 16) ^ (e >> 32)) & 0xffffff) >> (shift & 31)))
+			e >>= 16;
+		return set_has(e & PE_V6_SET_MASK, bit);
+	}
+	v = e;
 	if (!(v & PE_V6_SLICE))
 		return set_has(v, bit);
 	off = v & PE_V6_SLICE_OFF_MASK;

@@ -120,7 +120,8 @@ struct pe_allowlist {
 	__u32 *tbl24, *tbl8;	/* mmaps */
 	struct chunk_pool v4pool;
 
-	__u32 *v6dir, *v6tbl;	/* mmaps */
+	__u32 *v6dir;		/* mmap */
+	__u64 *v6tbl;		/* mmap */
 	struct pe_v6_range *v6rng;	/* mmap */
 	struct chunk_pool v6pool;
 	struct range_pool ranges;
@@ -759,6 +760,11 @@ static __u64 range_low(u128 start, __u32 id)
 	return ((__u64)start & ((1ULL << 40) - 1)) << 24 | id;
 }
 
+static bool is_slice(__u64 ent)
+{
+	return !(ent & PE_V6_ONE) && (ent & PE_V6_SLICE);
+}
+
 /* Does the published slice hold exactly the n ranges in al->cuts? */
 static bool slice_equal(const struct pe_allowlist *al, __u32 ent, size_t n)
 {
@@ -777,15 +783,25 @@ static bool slice_equal(const struct pe_allowlist *al, __u32 ent, size_t n)
 	return true;
 }
 
+/* The entry of a /24 whose one longer prefix p is at most /48. */
+static __u64 v6_one(const struct v6pfx *p, __u32 outside, __u32 inside)
+{
+	return PE_V6_ONE | (__u64)(p->len - 25) << 56 |
+	       (__u64)(p->start >> 80 & 0xffffff) << 32 |
+	       (__u64)inside << 16 | outside;
+}
+
 /*
- * Recomputes the chunk entry of a /24 from the shadow: a set id, or a new
+ * Recomputes the chunk entry of a /24 from the shadow: a set id, the one
+ * prefix inline, or a new
  * slice built aside and published with the one store of the entry; the
  * old slice is retired (reused only once no program can be reading it).
  */
-static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u32 *ent)
+static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u64 *ent)
 {
 	const struct v6blk *b = blk_find(&al->blks, k24);
-	__u32 old = *ent, nv, off = 0, order = 0, id;
+	__u32 off = 0, order = 0, id;
+	__u64 old = *ent, nv, base;
 	size_t n, i, j;
 	int err = 0;
 	__u8 a[16];
@@ -796,7 +812,8 @@ static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u32 *ent)
 		err = range_pool_reserve(&al->ranges);
 	if (err)
 		return err;
-	n = v6_sweep(al, k24, cover_bits(al, AF_INET6, a, 0, 24), b);
+	base = cover_bits(al, AF_INET6, a, 0, 24);
+	n = v6_sweep(al, k24, base, b);
 	/* Bitmaps to set ids; neighbours may merge when ids are equal. */
 	for (i = j = 0; i < n; i++) {
 		id = intern(al, al->cuts[i].bits, &err);
@@ -808,10 +825,15 @@ static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u32 *ent)
 		al->cuts[j++].id = id;
 	}
 	n = j;
-	if ((old & PE_V6_SLICE) && slice_equal(al, old, n))
+	if (is_slice(old) && slice_equal(al, old, n))
 		return 0;
 	if (n == 1) {
 		nv = al->cuts[0].id;
+	} else if (b->n == 1 && b->p[0].len <= PE_V6_ONE_MAX_LEN) {
+		nv = v6_one(&b->p[0], intern(al, base, &err),
+			    intern(al, base | b->p[0].own, &err));
+		if (err)
+			return err;
 	} else {
 		while ((1u << order) < n)
 			order++;
@@ -834,8 +856,8 @@ static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u32 *ent)
 		}
 		nv = PE_V6_SLICE | order << PE_V6_SLICE_SHIFT | off;
 	}
-	store32(ent, nv);
-	if (old & PE_V6_SLICE && old != nv)
+	store64(ent, nv);
+	if (is_slice(old) && old != nv)
 		range_pool_retire(&al->ranges,
 				  old & PE_V6_SLICE_OFF_MASK,
 				  (old & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT);
@@ -843,7 +865,7 @@ static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u32 *ent)
 }
 
 /* The 256 /24 entries of a /16, created from its directory entry. */
-static int v6_chunk_get(struct pe_allowlist *al, __u32 top, __u32 **ent)
+static int v6_chunk_get(struct pe_allowlist *al, __u32 top, __u64 **ent)
 {
 	__u32 v = al->v6dir[top], c, e;
 	int err;
@@ -853,7 +875,7 @@ static int v6_chunk_get(struct pe_allowlist *al, __u32 top, __u32 **ent)
 		if (err)
 			return err;
 		for (e = 0; e < 256; e++)
-			store32(&al->v6tbl[c * 256 + e], v);
+			store64(&al->v6tbl[c * 256 + e], v);
 		v = PE_V6_CHUNK | c;
 		store32(&al->v6dir[top], v);
 	}
@@ -878,18 +900,18 @@ static int v6_chunk_put(struct pe_allowlist *al, __u32 top)
 	return 0;
 }
 
-/* Adding bits to a /24: a plain entry only grows, a slice is rebuilt. */
-static int v6_entry_add(struct pe_allowlist *al, __u32 k24, __u32 *ent,
+/* Adding bits to a /24: a plain entry only grows, others are rebuilt. */
+static int v6_entry_add(struct pe_allowlist *al, __u32 k24, __u64 *ent,
 			__u64 bits)
 {
 	int err = 0;
 	__u32 id;
 
-	if (*ent & PE_V6_SLICE)
+	if (*ent & (PE_V6_ONE | PE_V6_SLICE))
 		return v6_entry_write(al, k24, ent);
 	id = set_or(al, *ent, bits, &err);
 	if (!err)
-		store32(ent, id);
+		store64(ent, id);
 	return err;
 }
 
@@ -900,9 +922,10 @@ static int v6_entry_add(struct pe_allowlist *al, __u32 k24, __u32 *ent,
 static int v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 		  __u64 bits, bool fresh)
 {
-	__u32 top = addr[0] << 8 | addr[1], idx, k24, end, *ent;
+	__u32 top = addr[0] << 8 | addr[1], idx, k24, end;
 	u128 start = a6_load(addr);
 	int err = 0;
+	__u64 *ent;
 
 	if (len <= 16) {
 		end = top + (1u << (16 - len));
@@ -948,9 +971,10 @@ static int v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 static int v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 		  bool gone)
 {
-	__u32 top = addr[0] << 8 | addr[1], idx, k24, end, *ent, id, i;
+	__u32 top = addr[0] << 8 | addr[1], idx, k24, end, id, i;
 	u128 start = a6_load(addr);
 	int err = 0;
+	__u64 *ent;
 
 	if (len <= 16) {
 		end = top + (1u << (16 - len));
@@ -1000,12 +1024,21 @@ static __u32 v6_lookup(struct pe_allowlist *al, const __u8 *b)
 	u128 a = a6_load(b);
 	__u32 v = __atomic_load_n(&al->v6dir[a >> 112], __ATOMIC_ACQUIRE);
 	__u32 off, order, base = 0, step;
-	__u64 qmid, qlow;
+	__u64 qmid, qlow, e;
 
-	if (v & PE_V6_CHUNK)
-		v = __atomic_load_n(&al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 +
-					       (__u32)(a >> 104 & 0xff)],
-				    __ATOMIC_ACQUIRE);
+	if (!(v & PE_V6_CHUNK))
+		return v;
+	e = __atomic_load_n(&al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 +
+				       (__u32)(a >> 104 & 0xff)],
+			    __ATOMIC_ACQUIRE);
+	if (e & PE_V6_ONE) {
+		unsigned int len = 25 + (e >> 56 & 31);
+
+		return (((__u32)(a >> 80) ^ (__u32)(e >> 32)) & 0xffffff) >>
+			       (48 - len) ?
+			       e & PE_V6_SET_MASK : e >> 16 & PE_V6_SET_MASK;
+	}
+	v = e;
 	if (!(v & PE_V6_SLICE))
 		return v;
 	off = v & PE_V6_SLICE_OFF_MASK;
@@ -1674,11 +1707,11 @@ static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 		if (!(v & PE_V6_CHUNK) || (v & PE_V6_CHUNK_MASK) >= al->v6pool.n)
 			continue;
 		for (e = 0; e < 256; e++) {
-			__u32 s = al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 + e];
+			__u64 s = al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 + e];
 			__u32 off = s & PE_V6_SLICE_OFF_MASK, k;
 			__u32 order = (s & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
 
-			if (!(s & PE_V6_SLICE) || order > order_max ||
+			if (!is_slice(s) || order > order_max ||
 			    off + (1ULL << order) > (1ULL << order_max))
 				continue;
 			for (k = off; k < off + (1u << order); k++)

@@ -27,9 +27,13 @@
  *                         length <= 16 covering it), or PE_V6_CHUNK | c when
  *                         a longer prefix lies inside it;
  *   pe_v6_tbl[c].v[(a >> 104) & 0xff]
- *                         u32: set id of that /24 (prefixes of length <= 24
- *                         covering it), or PE_V6_SLICE | order << 26 | off
- *                         when a longer prefix lies inside it;
+ *                         u64: in the low 32 bits, the set id of that /24
+ *                         (prefixes of length <= 24 covering it), or
+ *                         PE_V6_SLICE | order << 26 | off when longer
+ *                         prefixes lie inside it; or, bit 63 set, the one
+ *                         prefix of length 25..48 inside it (PE_V6_ONE:
+ *                         most /24s of a large table hold one prefix, and
+ *                         then no slice is read);
  *   pe_v6_ranges[off .. off + 2^order - 1]
  *                         the slice: the /24 cut into ranges, sorted by
  *                         start (address bits 24..127), each with the set id
@@ -38,8 +42,9 @@
  *                         with the largest start. The program bisects it
  *                         (order steps) for the last start <= the source.
  *   A source in a /16 without prefixes longer than /16 costs one array
- *   load, one in a /24 without longer prefixes two, otherwise two plus a
- *   bisect whose last two steps share a cache line.
+ *   load, one in a /24 without longer prefixes or with a single one up to
+ *   /48 two, otherwise two plus a bisect whose last two steps share a
+ *   cache line.
  *
  *  pe_prefixes: the registry of what was added (prefix -> own peering
  *  bitmap). The program never reads it; the library rebuilds its state from
@@ -127,8 +132,12 @@ struct pe_chunk {
 };
 
 /*
- * IPv6 tables. The directory and the chunks have the IPv4 element layouts
- * (pe_group, pe_chunk). A range is 16 bytes, four to a cache line:
+ * IPv6 tables. The directory has the IPv4 element layout (pe_group); a
+ * chunk is 256 u64 entries. An entry with PE_V6_ONE set:
+ *   bits 56..60: prefix length - 25 (lengths 25..48),
+ *   bits 32..55: prefix bits 24..47,
+ *   bits 16..31: set id inside the prefix, bits 0..15: elsewhere in the /24.
+ * A range is 16 bytes, four to a cache line:
  *   mid: address bits 24..87 (host order),
  *   low: address bits 88..127 << 24 | set id (ids fit in 16 bits: pe_sets
  *        has 65536 entries; bits 16..23 stay zero).
@@ -143,6 +152,12 @@ struct pe_chunk {
 #define PE_V6_SLICE_OFF_MASK	((1u << PE_V6_SLICE_SHIFT) - 1)
 #define PE_V6_SLICE_MAX_ORDER	24	/* bisect steps; ranges <= 2^26 */
 #define PE_V6_SET_MASK		0xffffu
+#define PE_V6_ONE		(1ULL << 63)
+#define PE_V6_ONE_MAX_LEN	48
+
+struct pe_v6_chunk {
+	__u64 v[256];
+};
 
 struct pe_v6_range {
 	__u64 mid;

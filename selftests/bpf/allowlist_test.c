@@ -934,14 +934,17 @@ static int rnd_len6(void)
 	return l[rand() % (sizeof(l) / sizeof(l[0]))];
 }
 
-/*
- * steps random adds (2/3) and removes (1/3) of at most maxn live prefixes;
- * v6_dense: IPv6 only, lengths /25../128 inside two /24s, so that slices
- * grow to hundreds of ranges and bisect deep.
- */
+enum mix {
+	MIX_BOTH,	/* IPv4 and IPv6, every length */
+	MIX_V6_DENSE,	/* /25../128 in two /24s: slices of hundreds of ranges */
+	MIX_V6_SPARSE,	/* /25../56 over 16 /24s, a few at a time: /24 entries
+			 * go between plain, one inline prefix and slice */
+};
+
+/* steps random adds (2/3) and removes (1/3) of at most maxn live prefixes */
 static void random_ops(struct __test_metadata *_metadata,
 		       struct pe_allowlist *al, int steps, int maxn,
-		       bool v6_dense)
+		       enum mix mix)
 {
 	struct mpfx *m = calloc(maxn, sizeof(*m));
 	int n = 0, step, k;
@@ -957,18 +960,22 @@ static void random_ops(struct __test_metadata *_metadata,
 						      m[i].len, m[i].peering));
 			m[i] = m[--n];
 		} else {
-			x.family = v6_dense || rand() % 2 ? AF_INET6 : AF_INET;
+			x.family = mix != MIX_BOTH || rand() % 2 ? AF_INET6 : AF_INET;
 			bytes = x.family == AF_INET ? 4 : 16;
 			x.len = x.family == AF_INET ? rnd_len4() :
-				v6_dense ? 25 + rand() % 104 : rnd_len6();
+				mix == MIX_V6_DENSE ? 25 + rand() % 104 :
+				mix == MIX_V6_SPARSE ? 25 + rand() % 32 :
+				rnd_len6();
 			x.peering = P1 + rand() % 2;
 			/* Cluster addresses so that prefixes nest. */
 			x.a[0] = x.family == AF_INET ? 10 : 0x20;
 			x.a[1] = rand() % 2;
 			for (i = 2; i < bytes; i++)
 				x.a[i] = rand() % 4 ? rand() % 4 : rand();
-			if (v6_dense)
+			if (mix == MIX_V6_DENSE)
 				x.a[2] = 0;
+			if (mix == MIX_V6_SPARSE)
+				x.a[2] = rand() % 16;
 			for (i = 0; i < bytes; i++) {
 				int keep = x.len - i * 8;
 
@@ -1059,14 +1066,14 @@ TEST_F(xdp, random_updates_match_model)
 {
 	srand(7);
 	drop_fixture_prefixes(_metadata, self->al);
-	random_ops(_metadata, self->al, 600, 512, false);
+	random_ops(_metadata, self->al, 600, 512, MIX_BOTH);
 }
 
 TEST_F(xdp, random_dense_v6_slices_match_model)
 {
 	srand(11);
 	drop_fixture_prefixes(_metadata, self->al);
-	random_ops(_metadata, self->al, 2000, 400, true);
+	random_ops(_metadata, self->al, 2000, 400, MIX_V6_DENSE);
 }
 
 /* Pinned maps survive the handle; a new load reuses them and replaces the
@@ -1098,6 +1105,13 @@ static int stop_at_first(int family, const void *addr, unsigned int len,
 {
 	++*(int *)ctx;
 	return -EINTR;
+}
+
+TEST_F(xdp, random_sparse_v6_entries_match_model)
+{
+	srand(13);
+	drop_fixture_prefixes(_metadata, self->al);
+	random_ops(_metadata, self->al, 3000, 24, MIX_V6_SPARSE);
 }
 
 TEST_F(xdp, foreach_reports_prefixes_and_interfaces)
@@ -1199,9 +1213,9 @@ TEST(pinned_reuse_and_replace)
 		pe_allowlist_stats(a2, &st);
 		EXPECT_EQ(0, st.v4_chunks_used);
 		EXPECT_EQ(2, st.prefixes);
-		/* The /44 cuts its /24 in 3 ranges: a slice of 4. */
+		/* The /44, alone in its /24, is inline: no slice. */
 		EXPECT_EQ(1, st.v6_chunks_used);
-		EXPECT_EQ(4, st.v6_ranges_used);
+		EXPECT_EQ(0, st.v6_ranges_used);
 	}
 	EXPECT_EQ(0, ok4(a2, "192.0.2.200", P2));
 	EXPECT_EQ(-ENOENT, del4(a2, "192.0.2.128", 25, P2));
@@ -1292,8 +1306,8 @@ static __u64 live_slices_digest(const char *dir, int *nslices)
 	int fdir = pinned_fd(dir, "pe_v6_dir"), ftbl = pinned_fd(dir, "pe_v6_tbl");
 	int frng = pinned_fd(dir, "pe_v6_ranges");
 	__u64 h = 14695981039346656037ULL;
+	struct pe_v6_chunk c;
 	struct pe_group g;
-	struct pe_chunk c;
 	__u32 i, j, e, k;
 
 	*nslices = 0;
@@ -1312,7 +1326,7 @@ static __u64 live_slices_digest(const char *dir, int *nslices)
 				__u32 off = c.v[e] & PE_V6_SLICE_OFF_MASK;
 				__u32 order = (c.v[e] & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
 
-				if (!(c.v[e] & PE_V6_SLICE))
+				if ((c.v[e] & PE_V6_ONE) || !(c.v[e] & PE_V6_SLICE))
 					continue;
 				++*nslices;
 				for (k = off; k < off + (1u << order); k++) {
@@ -1414,8 +1428,9 @@ TEST(v6_capacity_exhausted_changes_nothing)
 {
 	struct pe_allowlist_opts o = { .v6_chunks = 2, .v6_ranges = 16,
 				       .prefixes = 64 };
-	static const char *const fill[] = { "2001:d00:1::", "2001:e00:1::",
-					    "2001:f00:1::", "2001:1000:1::" };
+	/* Two /24s, two /48s each: 5 ranges, slices of 8: all 16 ranges. */
+	static const char *const fill[] = { "2001:d00:1::", "2001:d00:3::",
+					    "2001:e00:1::", "2001:e00:3::" };
 	struct pe_allowlist_stats before, after;
 	char l1[512], l2[512];
 	struct pe_allowlist *a;
@@ -1425,19 +1440,22 @@ TEST(v6_capacity_exhausted_changes_nothing)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
 	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
 	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
-	/* Four /24s cut in 3 ranges each: 4 slices of 4, all 16 ranges. */
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, add6(a, fill[i], 48, P1));
+	/* Alone in its /24 and at most /48: inline, no range needed. */
+	ASSERT_EQ(0, add6(a, "2001:1100:1::", 48, P1));
 	ASSERT_EQ(0, add6(a, "2a00::", 24, P1));	/* second chunk */
 	pe_allowlist_stats(a, &before);
 	EXPECT_EQ(16, before.v6_ranges_used);
 	EXPECT_EQ(2, before.v6_chunks_used);
 	listed(a, l1);
 
-	/* A fifth slice; a wider one in a full /24; a third chunk. */
-	EXPECT_EQ(-ENOSPC, add6(a, "2001:1100:1::", 48, P1));
+	/* A second prefix next to the inline one; one more in a full /24;
+	 * a nested one; a lone /64 (too long to inline); a third chunk. */
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:1100:3::", 48, P1));
 	EXPECT_EQ(-ENOSPC, add6(a, "2001:d00:5::", 48, P1));
 	EXPECT_EQ(-ENOSPC, add6(a, "2001:d00:1:1::", 64, P2));
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:1200:0:1::", 64, P1));
 	EXPECT_EQ(-ENOSPC, add6(a, "2c00:1::", 32, P1));
 	EXPECT_EQ(-ENOSPC, add6(a, "2c00::", 20, P1));
 	pe_allowlist_stats(a, &after);
@@ -1446,9 +1464,11 @@ TEST(v6_capacity_exhausted_changes_nothing)
 	EXPECT_EQ(before.v6_chunks_used, after.v6_chunks_used);
 	listed(a, l2);
 	EXPECT_STREQ(l1, l2);
-	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1100:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1100:3::1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:1100:1::1", P1));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2001:d00:5::1", P1));
 	EXPECT_EQ(0, ok6(a, "2001:d00:1:1::1", P2));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1200:0:1::1", P1));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2c00:1::1", P1));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2c00:0:1::1", P1));
 	for (i = 0; i < 4; i++) {
@@ -1457,13 +1477,19 @@ TEST(v6_capacity_exhausted_changes_nothing)
 		snprintf(src, sizeof(src), "%s1", fill[i]);
 		EXPECT_EQ(1, prog_allows(a, if_a, src, P1));
 	}
-	EXPECT_EQ(-ENOENT, del6(a, "2001:1100:1::", 48, P1));
+	EXPECT_EQ(-ENOENT, del6(a, "2001:1100:3::", 48, P1));
 
-	/* Space freed (after readers are gone) is used again. */
-	ASSERT_EQ(0, del6(a, fill[0], 48, P1));
-	ASSERT_EQ(0, add6(a, "2001:1100:1::", 48, P1));
+	/* Space freed (after readers are gone) is used again: the /24 left
+	 * with one /48 goes inline, its slice to the next one. */
+	ASSERT_EQ(0, del6(a, fill[3], 48, P1));
+	pe_allowlist_stats(a, &after);
+	EXPECT_EQ(8, after.v6_ranges_used);
+	ASSERT_EQ(0, add6(a, "2001:1100:3::", 48, P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:1100:3::1", P1));
 	EXPECT_EQ(1, prog_allows(a, if_a, "2001:1100:1::1", P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, "2001:d00:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1100:2::1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:e00:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:e00:3::1", P1));
 	pe_allowlist_close(a);
 }
 
