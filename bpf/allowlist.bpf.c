@@ -69,9 +69,9 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, PE_V4_TBL24_SIZE / PE_V4_GROUP);
+	__uint(max_entries, PE_V4_TBL24_SIZE / PE_GROUP);
 	__type(key, __u32);
-	__type(value, struct pe_v4_group);
+	__type(value, struct pe_group);
 } pe_v4_tbl24 SEC(".maps");
 
 struct {
@@ -79,24 +79,32 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 16384);	/* chunks, set at load */
 	__type(key, __u32);
-	__type(value, struct pe_v4_chunk);
+	__type(value, struct pe_chunk);
 } pe_v4_tbl8 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, PE_V6_TOP_SIZE);
+	__uint(max_entries, PE_V6_DIR_SIZE / PE_GROUP);
 	__type(key, __u32);
-	__type(value, struct pe_v6_dir);
-} pe_v6_top SEC(".maps");
+	__type(value, struct pe_group);
+} pe_v6_dir SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 262144);
-	__type(key, struct pe_v6_key);
-	__type(value, struct pe_v6_val);
-} pe_v6_hash SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 8192);	/* chunks, set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v6_chunk);
+} pe_v6_tbl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1 << 21);	/* ranges, set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v6_range);
+} pe_v6_ranges SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -119,13 +127,13 @@ static __always_inline int set_has(__u32 id, __u64 bit)
 static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
 {
 	__u32 a = bpf_ntohl(saddr), idx = a >> 12, v;
-	struct pe_v4_chunk *c;
-	struct pe_v4_group *g;
+	struct pe_chunk *c;
+	struct pe_group *g;
 
 	g = bpf_map_lookup_elem(&pe_v4_tbl24, &idx);
 	if (!g)
 		return 0;
-	v = g->v[(a >> 8) & (PE_V4_GROUP - 1)];
+	v = g->v[(a >> 8) & (PE_GROUP - 1)];
 	if (v & PE_V4_CHUNK) {
 		idx = v & PE_V4_CHUNK_MASK;
 		c = bpf_map_lookup_elem(&pe_v4_tbl8, &idx);
@@ -136,72 +144,70 @@ static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
 	return set_has(v, bit);
 }
 
-/* Keep the first nbytes (0..8) of a network-order u64 loaded from memory. */
-static __always_inline __u64 keep_bytes(__u64 v, int nbytes)
-{
-	if (nbytes >= 8)
-		return v;
-	if (nbytes <= 0)
-		return 0;
-	return v & ((1ULL << (nbytes * 8)) - 1);
-}
-
 /*
  * A global function: the verifier checks it once, on its own, instead of
- * once per parsing path that reaches it (the level loop would otherwise
- * multiply with the extension-header walk past the 1M instruction budget).
+ * once per parsing path that reaches it (the bisect loop would otherwise
+ * multiply with the extension-header walk).
  * hi/lo: the source address, first and last 8 bytes as loaded from memory.
  */
 __attribute__((noinline)) int pe_v6_lookup(__u64 hi, __u64 lo, __u64 bit)
 {
-	struct pe_v6_key key = {};
-	struct pe_v6_dir *d;
-	struct pe_v6_val *v;
-	__u64 top;
-	__u32 idx, mask;
-	int i;
+	__u32 idx, v, off, order, base = 0, i;
+	struct pe_v6_chunk *c;
+	struct pe_v6_range *r;
+	struct pe_group *g;
+	__u64 qmid, qlow, e;
 
-	idx = ((hi & 0xff) << 8) | ((hi >> 8) & 0xff);
-	d = bpf_map_lookup_elem(&pe_v6_top, &idx);
-	if (!d)
+	hi = bpf_be64_to_cpu(hi);
+	lo = bpf_be64_to_cpu(lo);
+	idx = hi >> 52;
+	g = bpf_map_lookup_elem(&pe_v6_dir, &idx);
+	if (!g)
 		return 0;
-	top = d->head;
-	if (set_has((__u32)top, bit))
-		return 1;
-	mask = top >> 32;
-	if (mask & 1) {
-		key.level = 24;
-		key.hi = keep_bytes(hi, 3);
-		v = bpf_map_lookup_elem(&pe_v6_hash, &key);
-		if (v && set_has(v->set, bit))
-			return 1;
-	}
-	/* No /32 node in this /22: a random source costs no hash probe. */
-	if (!(d->nodes & (1ULL << (((hi >> 16) & 0xff) >> 2))))
+	v = g->v[(hi >> 48) & (PE_GROUP - 1)];
+	if (!(v & PE_V6_CHUNK))
+		return set_has(v, bit);
+	idx = v & PE_V6_CHUNK_MASK;
+	c = bpf_map_lookup_elem(&pe_v6_tbl, &idx);
+	if (!c)
 		return 0;
-	key.level = 32;
-	key.hi = keep_bytes(hi, 4);
-	v = bpf_map_lookup_elem(&pe_v6_hash, &key);
-	if (!v)
-		return 0;
-	if (set_has(v->set, bit))
-		return 1;
-	mask = v->mask;
-	/* mask is left alone in the loop: the verifier can prune. */
-	for (i = PE_V6_NLEVELS - 1; i >= 2; i--) {
-		int nbytes = (PE_V6_LEVEL_MIN + PE_V6_LEVEL_STEP * i) / 8;
+	e = c->v[(hi >> 40) & 0xff];
+	if (e & PE_V6_ONE) {
+		__u32 shift = 48 - 25 - ((e >> 56) & 31);
 
-		if (!(mask & (1u << i)))
-			continue;
-		key.level = PE_V6_LEVEL_MIN + PE_V6_LEVEL_STEP * i;
-		key.hi = keep_bytes(hi, nbytes);
-		key.lo = keep_bytes(lo, nbytes - 8);
-		v = bpf_map_lookup_elem(&pe_v6_hash, &key);
-		if (v && set_has(v->set, bit))
-			return 1;
+		/* Bits 24..47 of the source against those of the prefix. */
+		if (!((((hi >> 16) ^ (e >> 32)) & 0xffffff) >> (shift & 31)))
+			e >>= 16;
+		return set_has(e & PE_V6_SET_MASK, bit);
 	}
-	return 0;
+	v = e;
+	if (!(v & PE_V6_SLICE))
+		return set_has(v, bit);
+	off = v & PE_V6_SLICE_OFF_MASK;
+	order = (v & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
+	qmid = hi << 24 | lo >> 40;
+	qlow = lo << 24 | 0xffffff;
+	/* Last range starting at or before the source; range 0 always does. */
+	for (i = 0; i < PE_V6_SLICE_MAX_ORDER; i++) {
+		__u32 step;
+
+		if (i >= order)
+			break;
+		step = 1u << ((order - 1 - i) & 31);
+		idx = off + base + step;
+		r = bpf_map_lookup_elem(&pe_v6_ranges, &idx);
+		if (!r)
+			return 0;
+		if (r->mid < qmid || (r->mid == qmid && r->low <= qlow))
+			base += step;
+	}
+	idx = off + base;
+	r = bpf_map_lookup_elem(&pe_v6_ranges, &idx);
+	if (!r)
+		return 0;
+	return set_has(r->low & PE_V6_SET_MASK, bit);
 }
+
 static __always_inline int v6_allowed(const struct in6_addr *src, __u64 bit)
 {
 	__u64 hi, lo;

@@ -17,9 +17,12 @@
  *    never reused;
  *  - a second-level IPv4 chunk is filled before the /24 points to it, and
  *    released to the tail of a FIFO after the /24 stopped pointing to it;
- *  - an IPv6 /32 node (or the /16 directory) announces a level before the
- *    first hash entry of that level appears under it, and stops after the
- *    last one went; a node exists before it is announced in the directory.
+ *  - the same for IPv6 chunks (/16 directory -> /24 entries);
+ *  - an IPv6 slice (the ranges of a /24) is built aside and published with
+ *    the one store of its /24 entry; the slice it replaces is retired to a
+ *    quarantine, reused only after an RCU grace period (range_pool.c).
+ *    Adding rebuilds a slice from the shadow too: the new one allows at
+ *    least what the old one did.
  * Array tables are mmap()ed (BPF_F_MMAPABLE) and written with atomic
  * release stores, so bulk changes cost no system call per entry.
  */
@@ -41,9 +44,11 @@
 
 #include "allowlist_user.h"
 #include "allowlist.skel.h"
+#include "range_pool.h"
 
 #define DEF_V4_CHUNKS	16384
-#define DEF_V6_SLOTS	262144
+#define DEF_V6_CHUNKS	8192
+#define DEF_V6_RANGES	(1u << 21)
 #define DEF_PREFIXES	1048576
 #define PE_MAX_LINKS	64
 
@@ -66,17 +71,36 @@ struct set_ent {
 	__u32 id;		/* 0: free slot */
 };
 
-/* A /32 node as the library tracks it. */
-struct v6node {
-	__u32 k32;		/* the /32, host order */
-	__u32 used;
-	__u32 own;		/* set id of prefixes /25../32 covering it */
-	__u32 cnt[PE_V6_NLEVELS];	/* slots per deeper level under it */
+/* Free second-level chunks (IPv4 tbl8, IPv6 pe_v6_tbl), oldest first. */
+struct chunk_pool {
+	__u32 *fifo;
+	__u32 n, head, len;
 };
 
-struct v6nodes {
-	struct v6node *ent;
+/* A prefix longer than /24, in the list of its /24. */
+struct v6pfx {
+	unsigned __int128 start;
+	__u64 own;
+	__u8 len;
+};
+
+struct v6blk {
+	__u32 k24;		/* address bits 0..23 */
+	__u32 used;
+	size_t n, cap;
+	struct v6pfx *p;	/* sorted by start, then length */
+};
+
+struct v6blks {
+	struct v6blk *ent;	/* open addressing, linear probing */
 	size_t cap, n;
+};
+
+/* A range of a slice being built. */
+struct v6cut {
+	unsigned __int128 start;
+	__u64 bits;
+	__u32 id;
 };
 
 struct link_ent {
@@ -94,17 +118,20 @@ struct pe_allowlist {
 	size_t set_cap;
 
 	__u32 *tbl24, *tbl8;	/* mmaps */
-	__u32 chunks;
-	__u32 *chunk_fifo;	/* free chunk ids */
-	__u32 fifo_head, fifo_len;
+	struct chunk_pool v4pool;
 
-	__u64 *v6top;		/* mmap: head, nodes of each /16 */
+	__u32 *v6dir;		/* mmap */
+	__u64 *v6tbl;		/* mmap */
+	struct pe_v6_range *v6rng;	/* mmap */
+	struct chunk_pool v6pool;
+	struct range_pool ranges;
+	bool v6_reused;		/* IPv6 tables found pinned, with this layout */
+	__u32 *v6deep;		/* per /16: prefixes longer than /16 in it */
+	struct v6blks blks;	/* per /24: prefixes longer than /24 in it */
+	struct v6cut *cuts;	/* scratch of v6_entry_write() */
+	size_t cuts_cap;
 	struct pe_ifcfg *ifcfg;	/* mmap, read only here */
-	__u32 (*v6cnt)[2];	/* per /16: level-24 slots, /32 nodes */
-	__u16 (*v6sub)[64];	/* per /16: /32 nodes in each /22 */
-	struct v6nodes nodes;
-	__u32 v6_slots, v6_used;
-	int v6_fd, reg_fd, ifcfg_fd, cnt_fd;
+	int reg_fd, ifcfg_fd, cnt_fd;
 
 	struct shadow shadow;
 	__u32 nlen[2][129];	/* prefixes per length, [0] v4, [1] v6 */
@@ -359,29 +386,30 @@ static __u32 intern(struct pe_allowlist *al, __u64 bits, int *err)
 	return id;
 }
 
-static __u32 set_or(struct pe_allowlist *al, __u32 id, __u64 bit, int *err)
+static __u32 set_or(struct pe_allowlist *al, __u32 id, __u64 bits, int *err)
 {
-	__u64 bits = set_bits(al, id);
+	__u64 had = set_bits(al, id);
 
-	return (bits & bit) ? id : intern(al, bits | bit, err);
+	return (had & bits) == bits ? id : intern(al, had | bits, err);
 }
 
 /* ---- IPv4 ---- */
 
-static int chunk_alloc(struct pe_allowlist *al, __u32 *c)
+static int chunk_alloc(struct chunk_pool *p, __u32 *c)
 {
-	if (!al->fifo_len)
+	if (!p->len)
 		return -ENOSPC;
-	*c = al->chunk_fifo[al->fifo_head];
-	al->fifo_head = (al->fifo_head + 1) % al->chunks;
-	al->fifo_len--;
+	*c = p->fifo[p->head];
+	p->head = (p->head + 1) % p->n;
+	p->len--;
 	return 0;
 }
 
-static void chunk_free(struct pe_allowlist *al, __u32 c)
+/* To the tail: reused last, long after readers of the old pointer left. */
+static void chunk_free(struct chunk_pool *p, __u32 c)
 {
-	al->chunk_fifo[(al->fifo_head + al->fifo_len) % al->chunks] = c;
-	al->fifo_len++;
+	p->fifo[(p->head + p->len) % p->n] = c;
+	p->len++;
 }
 
 static bool v4_deep_in_use(struct pe_allowlist *al)
@@ -443,7 +471,7 @@ static int v4_recompute(struct pe_allowlist *al, __u32 idx)
 	}
 	/* No longer prefix left in this /24: back to a plain entry. */
 	store32(&al->tbl24[idx], ids[0]);
-	chunk_free(al, c);
+	chunk_free(&al->v4pool, c);
 	return 0;
 }
 
@@ -486,14 +514,14 @@ static int v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 		}
 		return err;
 	}
-	err = chunk_alloc(al, &c);
+	err = chunk_alloc(&al->v4pool, &c);
 	if (err)
 		return err;
 	for (e = 0; e < 256; e++)
 		store32(&al->tbl8[c * 256 + e],
 			e >= first && e < first + n ? set_or(al, v, bit, &err) : v);
 	if (err) {
-		chunk_free(al, c);
+		chunk_free(&al->v4pool, c);
 		return err;
 	}
 	store32(&al->tbl24[idx], PE_V4_CHUNK | c);
@@ -529,376 +557,501 @@ static u128 a6_load(const __u8 *b)
 	return v;
 }
 
-static void a6_store(u128 v, __u8 *b)
+static void a6_of24(__u32 k24, __u8 *b)
 {
-	int i;
-
-	for (i = 15; i >= 0; i--) {
-		b[i] = (__u8)v;
-		v >>= 8;
-	}
+	memset(b, 0, 16);
+	b[0] = k24 >> 16;
+	b[1] = k24 >> 8;
+	b[2] = k24;
 }
 
-static unsigned int v6_level(unsigned int len)
+/* ---- per-/24 lists of the prefixes longer than /24, for the slices ---- */
+
+static struct v6blk *blk_find(const struct v6blks *t, __u32 k24)
 {
-	unsigned int l = (len + 7) / 8 * 8;
+	size_t m = t->cap - 1, i = mix64(k24) & m;
 
-	return l < PE_V6_LEVEL_MIN ? PE_V6_LEVEL_MIN : l;
-}
-
-static void v6_key(struct pe_v6_key *k, const __u8 *slot, unsigned int level)
-{
-	__u8 m[16];
-
-	memset(k, 0, sizeof(*k));
-	mask_addr(m, slot, level, 16);
-	k->level = level;
-	memcpy(&k->hi, m, 8);
-	memcpy(&k->lo, m + 8, 8);
-}
-
-#define V6HEAD(al, idx)		((al)->v6top[2 * (idx)])
-#define V6NODES(al, idx)	((al)->v6top[2 * (idx) + 1])
-
-static void v6_top_store(struct pe_allowlist *al, __u32 idx, __u32 set,
-			 __u32 mask)
-{
-	store64(&V6HEAD(al, idx), (__u64)mask << 32 | set);
-}
-
-/* The /22 bitmap of /32 nodes: set before a node appears, cleared after. */
-static void v6_node_dir(struct pe_allowlist *al, __u32 k32, bool add)
-{
-	__u32 top = k32 >> 16, sub = (k32 >> 10) & 63;
-	__u64 nodes = V6NODES(al, top);
-
-	if (add) {
-		if (al->v6sub[top][sub]++ == 0)
-			store64(&V6NODES(al, top), nodes | 1ULL << sub);
-	} else {
-		if (--al->v6sub[top][sub] == 0)
-			store64(&V6NODES(al, top), nodes & ~(1ULL << sub));
-	}
-}
-
-/* Level 24 slots (li 0) and /32 nodes (li 1) under each /16. */
-static void v6_top_level(struct pe_allowlist *al, __u32 top, unsigned int li,
-			 bool add)
-{
-	__u64 e = V6HEAD(al, top);
-	__u32 mask = e >> 32;
-
-	if (add) {
-		if (al->v6cnt[top][li]++ == 0)
-			v6_top_store(al, top, (__u32)e, mask | 1u << li);
-	} else {
-		if (--al->v6cnt[top][li] == 0)
-			v6_top_store(al, top, (__u32)e, mask & ~(1u << li));
-	}
-}
-
-/* ---- /32 nodes: userspace mirror, open addressing ---- */
-
-static struct v6node *node_find(struct pe_allowlist *al, __u32 k32)
-{
-	size_t m = al->nodes.cap - 1, i = mix64(k32) & m;
-
-	while (al->nodes.ent[i].used) {
-		if (al->nodes.ent[i].k32 == k32)
-			return &al->nodes.ent[i];
+	while (t->ent[i].used) {
+		if (t->ent[i].k24 == k24)
+			return &t->ent[i];
 		i = (i + 1) & m;
 	}
 	return NULL;
 }
 
-static int nodes_grow(struct pe_allowlist *al)
+static struct v6blk *blk_slot(struct v6blks *t, __u32 k24)
 {
-	struct v6nodes old = al->nodes;
+	size_t m = t->cap - 1, i = mix64(k24) & m;
+
+	while (t->ent[i].used)
+		i = (i + 1) & m;
+	return &t->ent[i];
+}
+
+static int blks_grow(struct v6blks *t)
+{
+	struct v6blks old = *t;
 	size_t i;
 
-	al->nodes.cap = old.cap * 2;
-	al->nodes.n = 0;
-	al->nodes.ent = calloc(al->nodes.cap, sizeof(*old.ent));
-	if (!al->nodes.ent) {
-		al->nodes = old;
+	t->cap = old.cap * 2;
+	t->ent = calloc(t->cap, sizeof(*t->ent));
+	if (!t->ent) {
+		*t = old;
 		return -ENOMEM;
 	}
-	for (i = 0; i < old.cap; i++) {
-		size_t m = al->nodes.cap - 1, j;
-
-		if (!old.ent[i].used)
-			continue;
-		j = mix64(old.ent[i].k32) & m;
-		while (al->nodes.ent[j].used)
-			j = (j + 1) & m;
-		al->nodes.ent[j] = old.ent[i];
-		al->nodes.n++;
-	}
+	for (i = 0; i < old.cap; i++)
+		if (old.ent[i].used)
+			*blk_slot(t, old.ent[i].k24) = old.ent[i];
 	free(old.ent);
 	return 0;
 }
 
-static struct v6node *node_get(struct pe_allowlist *al, __u32 k32, bool *fresh)
+/* Backward-shift deletion, as for the shadow. */
+static void blk_forget(struct v6blks *t, struct v6blk *b)
 {
-	struct v6node *n = node_find(al, k32);
-	size_t m, i;
+	size_t m = t->cap - 1, i = b - t->ent, j = i, h;
 
-	*fresh = false;
-	if (n)
-		return n;
-	if ((al->nodes.n + 1) * 2 > al->nodes.cap && nodes_grow(al))
-		return NULL;
-	m = al->nodes.cap - 1;
-	i = mix64(k32) & m;
-	while (al->nodes.ent[i].used)
-		i = (i + 1) & m;
-	n = &al->nodes.ent[i];
-	memset(n, 0, sizeof(*n));
-	n->k32 = k32;
-	n->used = 1;
-	al->nodes.n++;
-	*fresh = true;
-	return n;
-}
-
-static void node_forget(struct pe_allowlist *al, struct v6node *n)
-{
-	size_t m = al->nodes.cap - 1, i = n - al->nodes.ent, j = i, h;
-
+	free(b->p);
 	for (;;) {
 		j = (j + 1) & m;
-		if (!al->nodes.ent[j].used)
+		if (!t->ent[j].used)
 			break;
-		h = mix64(al->nodes.ent[j].k32) & m;
+		h = mix64(t->ent[j].k24) & m;
 		if ((i <= j) ? (h <= i || h > j) : (h <= i && h > j)) {
-			al->nodes.ent[i] = al->nodes.ent[j];
+			t->ent[i] = t->ent[j];
 			i = j;
 		}
 	}
-	al->nodes.ent[i].used = 0;
-	al->nodes.n--;
+	memset(&t->ent[i], 0, sizeof(t->ent[i]));
+	t->n--;
 }
 
-static void node_key(struct pe_v6_key *k, __u32 k32)
+/* Position of (start, len) in a list sorted by start, then length. */
+static size_t blk_pos(const struct v6blk *b, u128 start, unsigned int len)
 {
-	__u8 b[16] = { k32 >> 24, k32 >> 16, k32 >> 8, k32 };
+	size_t lo = 0, hi = b->n;
 
-	v6_key(k, b, 32);
-}
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct v6pfx *p = &b->p[mid];
 
-static bool node_needed(const struct v6node *n)
-{
-	unsigned int i;
-
-	if (n->own)
-		return true;
-	for (i = 2; i < PE_V6_NLEVELS; i++)
-		if (n->cnt[i])
-			return true;
-	return false;
+		if (p->start < start || (p->start == start && p->len < len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /*
- * Writes the node to the table (its own set, the mask of the deeper levels
- * in use); a fresh node is announced in the /16 directory first. A node no
- * longer needed is deleted, then withdrawn from the directory.
+ * Records the own bits of a prefix longer than /24 (own 0: forgets it).
+ * Idempotent, so that repeating an interrupted add or remove repairs.
  */
-static int node_sync(struct pe_allowlist *al, struct v6node *n, bool fresh)
+static int blk_set(struct v6blks *t, u128 start, unsigned int len, __u64 own)
 {
-	struct pe_v6_val v = { .set = n->own };
-	__u32 top = n->k32 >> 16;
-	struct pe_v6_key k;
-	unsigned int i;
+	__u32 k24 = start >> 104;
+	struct v6blk *b = blk_find(t, k24);
+	size_t i;
 
-	node_key(&k, n->k32);
-	if (!node_needed(n)) {
-		if (!fresh) {
-			if (bpf_map_delete_elem(al->v6_fd, &k) && errno != ENOENT)
-				return -errno;
-			v6_top_level(al, top, 1, false);
-			v6_node_dir(al, n->k32, false);
-			al->v6_used--;
+	if (!b) {
+		if (!own)
+			return 0;
+		if ((t->n + 1) * 2 > t->cap && blks_grow(t))
+			return -ENOMEM;
+		b = blk_slot(t, k24);
+		b->k24 = k24;
+		b->used = 1;
+		t->n++;
+	}
+	i = blk_pos(b, start, len);
+	if (i < b->n && b->p[i].start == start && b->p[i].len == len) {
+		if (own) {
+			b->p[i].own = own;
+			return 0;
 		}
-		node_forget(al, n);
+		memmove(&b->p[i], &b->p[i + 1], (b->n - i - 1) * sizeof(*b->p));
+		if (--b->n == 0)
+			blk_forget(t, b);
 		return 0;
 	}
-	for (i = 2; i < PE_V6_NLEVELS; i++)
-		if (n->cnt[i])
-			v.mask |= 1u << i;
-	if (fresh) {
-		if (al->v6_used >= al->v6_slots) {
-			node_forget(al, n);
-			return -ENOSPC;
-		}
-		v6_top_level(al, top, 1, true);
-		v6_node_dir(al, n->k32, true);
-		al->v6_used++;
+	if (!own)
+		return 0;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 4;
+		struct v6pfx *p = realloc(b->p, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		b->p = p;
+		b->cap = cap;
 	}
-	if (bpf_map_update_elem(al->v6_fd, &k, &v, BPF_ANY))
-		return -errno;
+	memmove(&b->p[i + 1], &b->p[i], (b->n - i) * sizeof(*b->p));
+	b->p[i] = (struct v6pfx){ .start = start, .own = own, .len = len };
+	b->n++;
 	return 0;
 }
 
-static __u32 k32_of(const __u8 *b)
+/* ---- slices ---- */
+
+static int scratch_reserve(struct pe_allowlist *al, size_t n)
 {
-	return (__u32)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+	struct v6cut *c;
+
+	if (n <= al->cuts_cap)
+		return 0;
+	c = realloc(al->cuts, n * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	al->cuts = c;
+	al->cuts_cap = n;
+	return 0;
 }
 
-static int v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
-		  __u64 bit)
+/* Appends a range start; a later start at the same place replaces it. */
+static void cut(struct pe_allowlist *al, size_t *n, u128 start, __u64 bits)
 {
-	u128 base = a6_load(addr), j, n;
-	__u32 top = addr[0] << 8 | addr[1], idx, id;
-	unsigned int level, li;
-	int err = 0;
+	if (*n && al->cuts[*n - 1].start == start)
+		--*n;
+	if (*n && al->cuts[*n - 1].bits == bits)
+		return;
+	al->cuts[(*n)++] = (struct v6cut){ start, bits, 0 };
+}
 
-	if (len <= 16) {
-		__u32 end = top + (1u << (16 - len));
+/*
+ * The /24 cut into ranges of equal peering sets: base (prefixes <= /24)
+ * everywhere, plus each longer prefix over its span. Prefixes nest or are
+ * disjoint, so a sweep in (start, length) order with a stack of the open
+ * ones sees every change. Returns the number of ranges in al->cuts.
+ */
+static size_t v6_sweep(struct pe_allowlist *al, __u32 k24, __u64 base,
+		       const struct v6blk *b)
+{
+	struct {
+		u128 last;
+		__u64 bits;
+	} open[129 - 24];
+	u128 first = (u128)k24 << 104, end = first | ((((u128)1) << 104) - 1);
+	size_t n = 0, i;
+	int sp = 0;
 
-		for (idx = top; idx < end; idx++) {
-			__u64 e = V6HEAD(al, idx);
+	cut(al, &n, first, base);
+	for (i = 0; b && i < b->n; i++) {
+		const struct v6pfx *p = &b->p[i];
 
-			id = set_or(al, (__u32)e, bit, &err);
-			if (err)
-				return err;
-			v6_top_store(al, idx, id, e >> 32);
+		while (sp && open[sp - 1].last < p->start) {
+			sp--;
+			cut(al, &n, open[sp].last + 1, sp ? open[sp - 1].bits : base);
 		}
-		return 0;
+		open[sp].last = p->start | (((u128)1 << (128 - p->len)) - 1);
+		open[sp].bits = (sp ? open[sp - 1].bits : base) | p->own;
+		cut(al, &n, p->start, open[sp].bits);
+		sp++;
 	}
-	level = v6_level(len);
-	li = (level - PE_V6_LEVEL_MIN) / PE_V6_LEVEL_STEP;
-	n = (u128)1 << (level - len);
-	for (j = 0; j < n; j++) {
-		struct pe_v6_val old = {}, v = {};
-		struct v6node *nd = NULL;
-		struct pe_v6_key k;
-		bool exists, fresh;
-		__u8 slot[16];
+	while (sp) {
+		sp--;
+		if (open[sp].last != end)
+			cut(al, &n, open[sp].last + 1, sp ? open[sp - 1].bits : base);
+	}
+	return n;
+}
 
-		a6_store(base | j << (128 - level), slot);
-		if (level == 32) {
-			nd = node_get(al, k32_of(slot), &fresh);
-			if (!nd)
-				return -ENOMEM;
-			id = set_or(al, nd->own, bit, &err);
-			if (err)
-				return err;
-			if (!fresh && id == nd->own)
-				continue;
-			nd->own = id;
-			err = node_sync(al, nd, fresh);
-			if (err)
-				return err;
-			continue;
-		}
-		v6_key(&k, slot, level);
-		exists = !bpf_map_lookup_elem(al->v6_fd, &k, &old);
-		v.set = set_or(al, exists ? old.set : 0, bit, &err);
+static __u64 range_low(u128 start, __u32 id)
+{
+	return ((__u64)start & ((1ULL << 40) - 1)) << 24 | id;
+}
+
+static bool is_slice(__u64 ent)
+{
+	return !(ent & PE_V6_ONE) && (ent & PE_V6_SLICE);
+}
+
+/* Does the published slice hold exactly the n ranges in al->cuts? */
+static bool slice_equal(const struct pe_allowlist *al, __u32 ent, size_t n)
+{
+	__u32 off = ent & PE_V6_SLICE_OFF_MASK, i;
+	__u32 order = (ent & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
+
+	if (n < 2 || (1ULL << order) < n || (1ULL << order) >= 2 * n)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct pe_v6_range *r = &al->v6rng[off + i];
+
+		if (r->mid != (__u64)(al->cuts[i].start >> 40) ||
+		    r->low != range_low(al->cuts[i].start, al->cuts[i].id))
+			return false;
+	}
+	return true;
+}
+
+/* The entry of a /24 whose one longer prefix p is at most /48. */
+static __u64 v6_one(const struct v6pfx *p, __u32 outside, __u32 inside)
+{
+	return PE_V6_ONE | (__u64)(p->len - 25) << 56 |
+	       (__u64)(p->start >> 80 & 0xffffff) << 32 |
+	       (__u64)inside << 16 | outside;
+}
+
+/*
+ * Recomputes the chunk entry of a /24 from the shadow: a set id, the one
+ * prefix inline, or a new
+ * slice built aside and published with the one store of the entry; the
+ * old slice is retired (reused only once no program can be reading it).
+ */
+static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u64 *ent)
+{
+	const struct v6blk *b = blk_find(&al->blks, k24);
+	__u32 off = 0, order = 0, id;
+	__u64 old = *ent, nv, base;
+	size_t n, i, j;
+	int err = 0;
+	__u8 a[16];
+
+	a6_of24(k24, a);
+	err = scratch_reserve(al, b ? 2 * b->n + 1 : 1);
+	if (!err)
+		err = range_pool_reserve(&al->ranges);
+	if (err)
+		return err;
+	base = cover_bits(al, AF_INET6, a, 0, 24);
+	n = v6_sweep(al, k24, base, b);
+	/* Bitmaps to set ids; neighbours may merge when ids are equal. */
+	for (i = j = 0; i < n; i++) {
+		id = intern(al, al->cuts[i].bits, &err);
 		if (err)
 			return err;
-		if (exists) {
-			if (v.set != old.set &&
-			    bpf_map_update_elem(al->v6_fd, &k, &v, BPF_ANY))
-				return -errno;
+		if (j && al->cuts[j - 1].id == id)
 			continue;
-		}
-		if (al->v6_used >= al->v6_slots)
+		al->cuts[j] = al->cuts[i];
+		al->cuts[j++].id = id;
+	}
+	n = j;
+	if (is_slice(old) && slice_equal(al, old, n))
+		return 0;
+	if (n == 1) {
+		nv = al->cuts[0].id;
+	} else if (b->n == 1 && b->p[0].len <= PE_V6_ONE_MAX_LEN) {
+		nv = v6_one(&b->p[0], intern(al, base, &err),
+			    intern(al, base | b->p[0].own, &err));
+		if (err)
+			return err;
+	} else {
+		while ((1u << order) < n)
+			order++;
+		/* The program bisects at most PE_V6_SLICE_MAX_ORDER steps. */
+		if (order > PE_V6_SLICE_MAX_ORDER)
 			return -ENOSPC;
-		/* Announce the slot: directory bit (24) or node mask. */
-		if (level == 24) {
-			v6_top_level(al, top, 0, true);
-		} else {
-			nd = node_get(al, k32_of(slot), &fresh);
-			if (!nd)
-				return -ENOMEM;
-			if (nd->cnt[li]++ == 0 || fresh) {
-				err = node_sync(al, nd, fresh);
-				if (err) {
-					if (!fresh)
-						nd->cnt[li]--;
-					return err;
-				}
+		err = range_pool_alloc(&al->ranges, order, &off);
+		if (err)
+			return err;
+		for (i = 0; i < (1u << order); i++) {
+			struct pe_v6_range *r = &al->v6rng[off + i];
+
+			if (i < n) {
+				r->mid = (__u64)(al->cuts[i].start >> 40);
+				r->low = range_low(al->cuts[i].start, al->cuts[i].id);
+			} else {	/* padding: sorts last, the last range's set */
+				r->mid = ~0ULL;
+				r->low = ~0ULL << 24 | al->cuts[n - 1].id;
 			}
 		}
-		if (bpf_map_update_elem(al->v6_fd, &k, &v, BPF_NOEXIST))
-			return -errno;
-		al->v6_used++;
+		nv = PE_V6_SLICE | order << PE_V6_SLICE_SHIFT | off;
+	}
+	store64(ent, nv);
+	if (is_slice(old) && old != nv)
+		range_pool_retire(&al->ranges,
+				  old & PE_V6_SLICE_OFF_MASK,
+				  (old & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT);
+	return 0;
+}
+
+/* The 256 /24 entries of a /16, created from its directory entry. */
+static int v6_chunk_get(struct pe_allowlist *al, __u32 top, __u64 **ent)
+{
+	__u32 v = al->v6dir[top], c, e;
+	int err;
+
+	if (!(v & PE_V6_CHUNK)) {
+		err = chunk_alloc(&al->v6pool, &c);
+		if (err)
+			return err;
+		for (e = 0; e < 256; e++)
+			store64(&al->v6tbl[c * 256 + e], v);
+		v = PE_V6_CHUNK | c;
+		store32(&al->v6dir[top], v);
+	}
+	*ent = &al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256];
+	return 0;
+}
+
+/* No prefix longer than /16 left in it: the /16 is one entry again. */
+static int v6_chunk_put(struct pe_allowlist *al, __u32 top)
+{
+	__u32 v = al->v6dir[top], id;
+	__u8 a[16] = { top >> 8, top };
+	int err = 0;
+
+	if (al->v6deep[top] || !(v & PE_V6_CHUNK))
+		return 0;
+	id = intern(al, cover_bits(al, AF_INET6, a, 0, 16), &err);
+	if (err)
+		return err;
+	store32(&al->v6dir[top], id);
+	chunk_free(&al->v6pool, v & PE_V6_CHUNK_MASK);
+	return 0;
+}
+
+/* Adding bits to a /24: a plain entry only grows, others are rebuilt. */
+static int v6_entry_add(struct pe_allowlist *al, __u32 k24, __u64 *ent,
+			__u64 bits)
+{
+	int err = 0;
+	__u32 id;
+
+	if (*ent & (PE_V6_ONE | PE_V6_SLICE))
+		return v6_entry_write(al, k24, ent);
+	id = set_or(al, *ent, bits, &err);
+	if (!err)
+		store64(ent, id);
+	return err;
+}
+
+/*
+ * The shadow already holds the prefix (fresh: it just appeared there);
+ * bits: the peerings being added.
+ */
+static int v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+		  __u64 bits, bool fresh)
+{
+	__u32 top = addr[0] << 8 | addr[1], idx, k24, end;
+	u128 start = a6_load(addr);
+	int err = 0;
+	__u64 *ent;
+
+	if (len <= 16) {
+		end = top + (1u << (16 - len));
+		for (idx = top; idx < end; idx++) {
+			__u32 v = al->v6dir[idx], i;
+
+			if (!(v & PE_V6_CHUNK)) {
+				v = set_or(al, v, bits, &err);
+				if (err)
+					return err;
+				store32(&al->v6dir[idx], v);
+				continue;
+			}
+			ent = &al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256];
+			for (i = 0; i < 256; i++) {
+				err = v6_entry_add(al, idx << 8 | i, &ent[i], bits);
+				if (err)
+					return err;
+			}
+		}
+		return 0;
+	}
+	if (fresh)
+		al->v6deep[top]++;
+	k24 = start >> 104;
+	err = v6_chunk_get(al, top, &ent);
+	if (err)
+		return err;
+	if (len > 24) {
+		err = blk_set(&al->blks, start, len, own_bits(al, AF_INET6, addr, len));
+		return err ? err : v6_entry_write(al, k24, &ent[k24 & 0xff]);
+	}
+	end = k24 + (1u << (24 - len));
+	for (; k24 < end; k24++) {
+		err = v6_entry_add(al, k24, &ent[k24 & 0xff], bits);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-static int v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len)
+/* gone: the prefix left the shadow (no peering holds it any more). */
+static int v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+		  bool gone)
 {
-	u128 base = a6_load(addr), j, n;
-	__u32 top = addr[0] << 8 | addr[1], idx, id;
-	unsigned int level, li;
+	__u32 top = addr[0] << 8 | addr[1], idx, k24, end, id, i;
+	u128 start = a6_load(addr);
 	int err = 0;
+	__u64 *ent;
 
 	if (len <= 16) {
-		__u32 end = top + (1u << (16 - len));
-
+		end = top + (1u << (16 - len));
 		for (idx = top; idx < end; idx++) {
-			__u8 b[16] = { idx >> 8, idx & 0xff };
+			__u32 v = al->v6dir[idx];
+			__u8 a[16] = { idx >> 8, idx };
 
-			id = intern(al, cover_bits(al, AF_INET6, b, 0, 16), &err);
-			if (err)
-				return err;
-			v6_top_store(al, idx, id, V6HEAD(al, idx) >> 32);
+			if (!(v & PE_V6_CHUNK)) {
+				id = intern(al, cover_bits(al, AF_INET6, a, 0, 16), &err);
+				if (err)
+					return err;
+				store32(&al->v6dir[idx], id);
+				continue;
+			}
+			ent = &al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256];
+			for (i = 0; i < 256; i++) {
+				err = v6_entry_write(al, idx << 8 | i, &ent[i]);
+				if (err)
+					return err;
+			}
 		}
 		return 0;
 	}
-	level = v6_level(len);
-	li = (level - PE_V6_LEVEL_MIN) / PE_V6_LEVEL_STEP;
-	n = (u128)1 << (level - len);
-	for (j = 0; j < n; j++) {
-		struct pe_v6_val old, v = {};
-		struct v6node *nd;
-		struct pe_v6_key k;
-		__u8 slot[16];
-		__u64 bits;
-
-		a6_store(base | j << (128 - level), slot);
-		bits = cover_bits(al, AF_INET6, slot, level == PE_V6_LEVEL_MIN ?
-				  17 : level - 7, level);
-		id = intern(al, bits, &err);
+	k24 = start >> 104;
+	if (len > 24) {
+		err = blk_set(&al->blks, start, len, own_bits(al, AF_INET6, addr, len));
 		if (err)
 			return err;
-		if (level == 32) {
-			nd = node_find(al, k32_of(slot));
-			if (!nd || nd->own == id)
-				continue;
-			nd->own = id;
-			err = node_sync(al, nd, false);
-			if (err)
-				return err;
-			continue;
-		}
-		v6_key(&k, slot, level);
-		if (bpf_map_lookup_elem(al->v6_fd, &k, &old))
-			continue;
-		if (id) {
-			v.set = id;
-			if (id != old.set &&
-			    bpf_map_update_elem(al->v6_fd, &k, &v, BPF_EXIST))
-				return -errno;
-			continue;
-		}
-		if (bpf_map_delete_elem(al->v6_fd, &k))
-			return -errno;
-		al->v6_used--;
-		/* Withdraw the slot: directory bit (24) or node mask. */
-		if (level == 24) {
-			v6_top_level(al, top, 0, false);
-			continue;
-		}
-		nd = node_find(al, k32_of(slot));
-		if (nd && --nd->cnt[li] == 0) {
-			err = node_sync(al, nd, false);
+	}
+	if (al->v6dir[top] & PE_V6_CHUNK) {
+		ent = &al->v6tbl[(al->v6dir[top] & PE_V6_CHUNK_MASK) * 256];
+		end = len > 24 ? k24 + 1 : k24 + (1u << (24 - len));
+		for (; k24 < end; k24++) {
+			err = v6_entry_write(al, k24, &ent[k24 & 0xff]);
 			if (err)
 				return err;
 		}
 	}
-	return 0;
+	if (gone && al->v6deep[top])
+		al->v6deep[top]--;
+	return v6_chunk_put(al, top);
+}
+
+/* What the program computes: the set id of a source. */
+static __u32 v6_lookup(struct pe_allowlist *al, const __u8 *b)
+{
+	u128 a = a6_load(b);
+	__u32 v = __atomic_load_n(&al->v6dir[a >> 112], __ATOMIC_ACQUIRE);
+	__u32 off, order, base = 0, step;
+	__u64 qmid, qlow, e;
+
+	if (!(v & PE_V6_CHUNK))
+		return v;
+	e = __atomic_load_n(&al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 +
+				       (__u32)(a >> 104 & 0xff)],
+			    __ATOMIC_ACQUIRE);
+	if (e & PE_V6_ONE) {
+		unsigned int len = 25 + (e >> 56 & 31);
+
+		return (((__u32)(a >> 80) ^ (__u32)(e >> 32)) & 0xffffff) >>
+			       (48 - len) ?
+			       e & PE_V6_SET_MASK : e >> 16 & PE_V6_SET_MASK;
+	}
+	v = e;
+	if (!(v & PE_V6_SLICE))
+		return v;
+	off = v & PE_V6_SLICE_OFF_MASK;
+	order = (v & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
+	qmid = (__u64)(a >> 40);
+	qlow = range_low(a, 0xffffff);
+	for (step = order ? 1u << (order - 1) : 0; step; step >>= 1) {
+		const struct pe_v6_range *r = &al->v6rng[off + base + step];
+
+		if (r->mid < qmid || (r->mid == qmid && r->low <= qlow))
+			base += step;
+	}
+	return al->v6rng[off + base].low & PE_V6_SET_MASK;
 }
 
 /* ---- prefixes ---- */
@@ -920,12 +1073,41 @@ static int check_prefix(int family, const void *addr, unsigned int len)
 	return memcmp(m, addr, bytes) ? -EINVAL : 0;
 }
 
+/*
+ * An add that failed (a table or the set ids full): the registry and the
+ * shadow go back to before, and the entries the add had already widened
+ * are recomputed from them. Recomputing needs no new space when nothing
+ * changed (the slice of the failed /24 is left as it is).
+ */
+static void add_undo(struct pe_allowlist *al, const struct pe_prefix_key *k,
+		     __u64 before)
+{
+	struct shadow_ent *e = shadow_find(&al->shadow, k);
+	bool v6 = k->family == AF_INET6;
+
+	if (!e)
+		return;
+	if (before) {
+		e->own = before;
+		bpf_map_update_elem(al->reg_fd, k, &before, BPF_ANY);
+	} else {
+		shadow_remove(&al->shadow, e);
+		al->nlen[v6][k->len]--;
+		bpf_map_delete_elem(al->reg_fd, k);
+	}
+	if (v6)
+		v6_del(al, k->addr, k->len, !before);
+	else
+		v4_del(al, k->addr, k->len);
+}
+
 int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
 		     unsigned int len, unsigned int peering)
 {
 	struct pe_prefix_key k;
 	struct shadow_ent *e;
 	__u64 bit, own;
+	bool fresh;
 	int err;
 
 	err = check_prefix(family, addr, len);
@@ -937,6 +1119,7 @@ int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
 	make_key(&k, family, addr, len);
 	e = shadow_find(&al->shadow, &k);
 	own = (e ? e->own : 0) | bit;
+	fresh = !e;
 	/* Registry first: a crash in between leaves it to the next add. */
 	if (bpf_map_update_elem(al->reg_fd, &k, &own, BPF_ANY))
 		return -errno;
@@ -948,8 +1131,11 @@ int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
 	}
 	e->own = own;
 	/* Always applied, so that adding again repairs a half-done add. */
-	return family == AF_INET ? v4_add(al, k.addr, len, bit) :
-				   v6_add(al, k.addr, len, bit);
+	err = family == AF_INET ? v4_add(al, k.addr, len, bit) :
+				  v6_add(al, k.addr, len, bit, fresh);
+	if (err)
+		add_undo(al, &k, own & ~bit);
+	return err;
 }
 
 int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
@@ -957,6 +1143,7 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 {
 	struct pe_prefix_key k;
 	struct shadow_ent *e;
+	bool gone;
 	__u64 bit;
 	int err;
 
@@ -971,14 +1158,15 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 	if (!e || !(e->own & bit))
 		return -ENOENT;
 	e->own &= ~bit;
-	if (!e->own) {
+	gone = !e->own;
+	if (gone) {
 		shadow_remove(&al->shadow, e);
 		al->nlen[family == AF_INET6][len]--;
 	}
 	/* Tables first, registry last: a crash in between is repaired by
 	 * removing again. */
 	err = family == AF_INET ? v4_del(al, k.addr, len) :
-				  v6_del(al, k.addr, len);
+				  v6_del(al, k.addr, len, gone);
 	if (err)
 		return err;
 	e = shadow_find(&al->shadow, &k);
@@ -1026,42 +1214,8 @@ int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
 			v = al->tbl8[(v & PE_V4_CHUNK_MASK) * 256 + (a & 0xff)];
 		return !!(set_bits(al, v) & bit);
 	}
-	if (family == AF_INET6) {
-		__u64 e = __atomic_load_n(&V6HEAD(al, b[0] << 8 | b[1]),
-					  __ATOMIC_ACQUIRE);
-		__u64 nodes = __atomic_load_n(&V6NODES(al, b[0] << 8 | b[1]),
-					      __ATOMIC_ACQUIRE);
-		__u32 mask = e >> 32;
-		struct pe_v6_val v;
-		struct pe_v6_key k;
-		int i;
-
-		if (set_bits(al, (__u32)e) & bit)
-			return 1;
-		if (mask & 1) {
-			v6_key(&k, b, 24);
-			if (!bpf_map_lookup_elem(al->v6_fd, &k, &v) &&
-			    (set_bits(al, v.set) & bit))
-				return 1;
-		}
-		if (!(nodes & 1ULL << (b[2] >> 2)))
-			return 0;
-		v6_key(&k, b, 32);
-		if (bpf_map_lookup_elem(al->v6_fd, &k, &v))
-			return 0;
-		if (set_bits(al, v.set) & bit)
-			return 1;
-		mask = v.mask;
-		for (i = PE_V6_NLEVELS - 1; i >= 2; i--) {
-			if (!(mask & 1u << i))
-				continue;
-			v6_key(&k, b, PE_V6_LEVEL_MIN + PE_V6_LEVEL_STEP * i);
-			if (!bpf_map_lookup_elem(al->v6_fd, &k, &v) &&
-			    (set_bits(al, v.set) & bit))
-				return 1;
-		}
-		return 0;
-	}
+	if (family == AF_INET6)
+		return !!(set_bits(al, v6_lookup(al, b)) & bit);
 	return -EAFNOSUPPORT;
 }
 
@@ -1379,30 +1533,98 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-/* Pin paths for every map; sizes follow maps already pinned there. */
+static __u32 log2_up(__u32 n)
+{
+	__u32 o = 0;
+
+	while ((1ULL << o) < n)
+		o++;
+	return o;
+}
+
+/* Pins of maps of earlier layouts that no program reads any more. */
+static const char *const retired_maps[] = { "pe_v6_top", "pe_v6_hash" };
+
+static bool is_v6_table(const struct bpf_map *m)
+{
+	const char *n = bpf_map__name(m);
+
+	return !strcmp(n, "pe_v6_dir") || !strcmp(n, "pe_v6_tbl") ||
+	       !strcmp(n, "pe_v6_ranges");
+}
+
+/*
+ * A pinned map this program can use as it is: same type, key, value and
+ * flags. Another layout (an older peeredge) is not reused.
+ */
+static bool pin_compatible(const struct bpf_map *m, const char *path,
+			   __u32 *max_entries)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path), err;
+
+	if (fd < 0)
+		return false;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	*max_entries = info.max_entries;
+	return !err && info.type == bpf_map__type(m) &&
+	       info.key_size == bpf_map__key_size(m) &&
+	       info.value_size == bpf_map__value_size(m) &&
+	       info.map_flags == bpf_map__map_flags(m);
+}
+
+static int map_pin_path(const struct pe_allowlist *al, const char *name,
+			char *path)
+{
+	if (snprintf(path, PATH_MAX, "%s/%s", al->pin_dir, name) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/*
+ * Pin paths for every map; sizes follow maps already pinned there. The
+ * IPv6 tables are reused together or not at all: when one of them is
+ * missing or of another layout, all three are replaced by new ones, which
+ * rebuild() fills from the registry (al->v6_reused false).
+ */
 static int setup_pins(struct pe_allowlist *al)
 {
-	struct bpf_map *m;
 	char path[PATH_MAX];
-	int err, fd;
+	struct bpf_map *m;
+	unsigned int i;
+	__u32 max;
+	int err, v6_ok = 0;
 
 	err = mkdir_p(al->pin_dir);
 	if (err)
 		return err;
+	for (i = 0; i < sizeof(retired_maps) / sizeof(retired_maps[0]); i++) {
+		err = map_pin_path(al, retired_maps[i], path);
+		if (err)
+			return err;
+		if (unlink(path) && errno != ENOENT)
+			return -errno;
+	}
 	bpf_object__for_each_map(m, al->skel->obj) {
-		struct bpf_map_info info = {};
-		__u32 len = sizeof(info);
-
-		if (snprintf(path, sizeof(path), "%s/%s", al->pin_dir,
-			     bpf_map__name(m)) >= (int)sizeof(path))
-			return -ENAMETOOLONG;
-		fd = bpf_obj_get(path);
-		if (fd >= 0) {
-			err = bpf_obj_get_info_by_fd(fd, &info, &len);
-			close(fd);
-			if (err)
+		err = map_pin_path(al, bpf_map__name(m), path);
+		if (err)
+			return err;
+		if (is_v6_table(m) && pin_compatible(m, path, &max))
+			v6_ok++;
+	}
+	al->v6_reused = v6_ok == 3;
+	bpf_object__for_each_map(m, al->skel->obj) {
+		err = map_pin_path(al, bpf_map__name(m), path);
+		if (err)
+			return err;
+		if ((is_v6_table(m) && !al->v6_reused) ||
+		    (!pin_compatible(m, path, &max) && access(path, F_OK) == 0)) {
+			if (unlink(path) && errno != ENOENT)
 				return -errno;
-			err = bpf_map__set_max_entries(m, info.max_entries);
+		} else if (access(path, F_OK) == 0) {
+			err = bpf_map__set_max_entries(m, max);
 			if (err)
 				return err;
 		}
@@ -1413,13 +1635,125 @@ static int setup_pins(struct pe_allowlist *al)
 	return 0;
 }
 
+/* Free chunks: those no directory entry points to. */
+static int pool_rebuild(struct chunk_pool *p, const __u32 *dir, __u32 ndir,
+			__u32 flag, __u32 mask)
+{
+	bool *used = calloc(p->n ? p->n : 1, sizeof(*used));
+	__u32 i;
+
+	if (!used)
+		return -ENOMEM;
+	for (i = 0; i < ndir; i++)
+		if ((dir[i] & flag) && (dir[i] & mask) < p->n)
+			used[dir[i] & mask] = true;
+	for (i = 0; i < p->n; i++)
+		if (!used[i])
+			chunk_free(p, i);
+	free(used);
+	return 0;
+}
+
+struct range_bitmap {
+	__u64 *w;
+};
+
+static int ranges_in_use(__u32 off, __u32 order, void *ctx)
+{
+	const struct range_bitmap *bm = ctx;
+	__u64 n = 1ULL << order, set = 0, i;
+
+	if (order >= 6) {
+		for (i = off / 64; i < (off + n) / 64; i++)
+			set += __builtin_popcountll(bm->w[i]);
+	} else {
+		for (i = off; i < off + n; i++)
+			set += bm->w[i / 64] >> (i % 64) & 1;
+	}
+	return set == n ? 1 : set ? -1 : 0;
+}
+
+/* IPv6 state of tables found pinned: counts, lists, free space. */
+static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
+{
+	struct range_bitmap bm;
+	size_t i;
+	__u32 c, e;
+	int err;
+
+	for (i = 0; i < al->shadow.cap; i++) {
+		const struct shadow_ent *s = &al->shadow.ent[i];
+
+		if (!s->used || s->key.family != AF_INET6 || s->key.len <= 16)
+			continue;
+		al->v6deep[s->key.addr[0] << 8 | s->key.addr[1]]++;
+		if (s->key.len > 24) {
+			err = blk_set(&al->blks, a6_load(s->key.addr), s->key.len,
+				      s->own);
+			if (err)
+				return err;
+		}
+	}
+	err = pool_rebuild(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE, PE_V6_CHUNK,
+			   PE_V6_CHUNK_MASK);
+	if (err)
+		return err;
+	bm.w = calloc(((size_t)1 << order_max) / 64 + 1, 8);
+	if (!bm.w)
+		return -ENOMEM;
+	for (c = 0; c < PE_V6_DIR_SIZE; c++) {
+		__u32 v = al->v6dir[c];
+
+		if (!(v & PE_V6_CHUNK) || (v & PE_V6_CHUNK_MASK) >= al->v6pool.n)
+			continue;
+		for (e = 0; e < 256; e++) {
+			__u64 s = al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 + e];
+			__u32 off = s & PE_V6_SLICE_OFF_MASK, k;
+			__u32 order = (s & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
+
+			if (!is_slice(s) || order > order_max ||
+			    off + (1ULL << order) > (1ULL << order_max))
+				continue;
+			for (k = off; k < off + (1u << order); k++)
+				bm.w[k / 64] |= 1ULL << (k % 64);
+		}
+	}
+	err = range_pool_init(&al->ranges, al->v6rng, order_max, ranges_in_use,
+			      &bm);
+	free(bm.w);
+	return err;
+}
+
+/* New IPv6 tables (first start, or an older layout replaced). */
+static int v6_fill(struct pe_allowlist *al, __u32 order_max)
+{
+	size_t i;
+	int err;
+
+	err = range_pool_init(&al->ranges, al->v6rng, order_max, NULL, NULL);
+	if (err)
+		return err;
+
+	for (i = 0; i < al->v6pool.n; i++)
+		chunk_free(&al->v6pool, i);
+	for (i = 0; i < al->shadow.cap; i++) {
+		const struct shadow_ent *s = &al->shadow.ent[i];
+
+		if (!s->used || s->key.family != AF_INET6)
+			continue;
+		err = v6_add(al, s->key.addr, s->key.len, s->own, true);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int rebuild(struct pe_allowlist *al)
 {
 	struct pe_prefix_key k, next, *prev = NULL;
-	struct pe_v6_key vk, vnext, *vprev = NULL;
-	__u32 idx, c;
-	bool *used;
+	__u32 idx, order_max;
 	__u64 own;
+	int err;
 
 	/* Registry -> shadow. */
 	while (!bpf_map_get_next_key(al->reg_fd, prev, &next)) {
@@ -1446,58 +1780,18 @@ static int rebuild(struct pe_allowlist *al)
 		set_tab_put(al, al->sets[idx], idx);
 		al->sets_next = idx + 1;
 	}
-	/* Chunks in use: those a /24 points to. */
-	used = calloc(al->chunks, sizeof(*used));
-	if (!used)
-		return -ENOMEM;
-	for (idx = 0; idx < PE_V4_TBL24_SIZE; idx++) {
-		__u32 v = al->tbl24[idx];
-
-		if ((v & PE_V4_CHUNK) && (v & PE_V4_CHUNK_MASK) < al->chunks)
-			used[v & PE_V4_CHUNK_MASK] = true;
-	}
-	for (c = 0; c < al->chunks; c++)
-		if (!used[c])
-			chunk_free(al, c);
-	free(used);
-	/* IPv6: slots and /32 nodes per /16, nodes with their deeper levels. */
-	while (!bpf_map_get_next_key(al->v6_fd, vprev, &vnext)) {
-		struct pe_v6_val v;
-		struct v6node *nd;
-		unsigned int li;
-		bool fresh;
-		__u8 b[8];
-
-		vk = vnext;
-		vprev = &vk;
-		if (bpf_map_lookup_elem(al->v6_fd, &vk, &v))
-			continue;
-		memcpy(b, &vk.hi, 8);
-		li = (vk.level - PE_V6_LEVEL_MIN) / PE_V6_LEVEL_STEP;
-		if (li >= PE_V6_NLEVELS)
-			continue;
-		al->v6_used++;
-		if (li == 0) {
-			al->v6cnt[b[0] << 8 | b[1]][0]++;
-			continue;
-		}
-		nd = node_get(al, k32_of(b), &fresh);
-		if (!nd)
-			return -ENOMEM;
-		if (li == 1) {
-			nd->own = v.set;
-			al->v6cnt[b[0] << 8 | b[1]][1]++;
-			al->v6sub[b[0] << 8 | b[1]][b[2] >> 2]++;
-		} else {
-			nd->cnt[li]++;
-		}
-	}
-	return 0;
+	err = pool_rebuild(&al->v4pool, al->tbl24, PE_V4_TBL24_SIZE, PE_V4_CHUNK,
+			   PE_V4_CHUNK_MASK);
+	if (err)
+		return err;
+	order_max = log2_up(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
+	return al->v6_reused ? v6_rebuild_reused(al, order_max) :
+			       v6_fill(al, order_max);
 }
 
 void pe_allowlist_close(struct pe_allowlist *al)
 {
-	int i;
+	size_t i;
 
 	if (!al)
 		return;
@@ -1510,16 +1804,22 @@ void pe_allowlist_close(struct pe_allowlist *al)
 		map_munmap(m->pe_sets, al->sets);
 		map_munmap(m->pe_v4_tbl24, al->tbl24);
 		map_munmap(m->pe_v4_tbl8, al->tbl8);
-		map_munmap(m->pe_v6_top, al->v6top);
+		map_munmap(m->pe_v6_dir, al->v6dir);
+		map_munmap(m->pe_v6_tbl, al->v6tbl);
+		map_munmap(m->pe_v6_ranges, al->v6rng);
 		map_munmap(m->pe_ifcfg, al->ifcfg);
 		allowlist_bpf__destroy(al->skel);
 	}
 	free(al->shadow.ent);
 	free(al->set_tab);
-	free(al->chunk_fifo);
-	free(al->v6cnt);
-	free(al->v6sub);
-	free(al->nodes.ent);
+	free(al->v4pool.fifo);
+	free(al->v6pool.fifo);
+	range_pool_fini(&al->ranges);
+	free(al->v6deep);
+	for (i = 0; al->blks.ent && i < al->blks.cap; i++)
+		free(al->blks.ent[i].p);
+	free(al->blks.ent);
+	free(al->cuts);
 	free(al->pin_dir);
 	free(al);
 }
@@ -1535,11 +1835,15 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	*alp = NULL;
 	if (!o.v4_chunks)
 		o.v4_chunks = DEF_V4_CHUNKS;
-	if (!o.v6_slots)
-		o.v6_slots = DEF_V6_SLOTS;
+	if (!o.v6_chunks)
+		o.v6_chunks = DEF_V6_CHUNKS;
+	if (!o.v6_ranges)
+		o.v6_ranges = DEF_V6_RANGES;
 	if (!o.prefixes)
 		o.prefixes = DEF_PREFIXES;
-	if (o.v4_chunks > PE_V4_CHUNK_MASK + 1)
+	if (o.v4_chunks > PE_V4_CHUNK_MASK + 1 ||
+	    o.v6_chunks > PE_V6_CHUNK_MASK + 1 ||
+	    o.v6_ranges > 1u << PE_V6_SLICE_SHIFT)
 		return -ERANGE;
 	al = calloc(1, sizeof(*al));
 	if (!al)
@@ -1556,7 +1860,8 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	}
 	m = &al->skel->maps;
 	bpf_map__set_max_entries(m->pe_v4_tbl8, o.v4_chunks);
-	bpf_map__set_max_entries(m->pe_v6_hash, o.v6_slots);
+	bpf_map__set_max_entries(m->pe_v6_tbl, o.v6_chunks);
+	bpf_map__set_max_entries(m->pe_v6_ranges, 1u << log2_up(o.v6_ranges));
 	bpf_map__set_max_entries(m->pe_prefixes, o.prefixes);
 	if (al->pin_dir) {
 		err = setup_pins(al);
@@ -1570,30 +1875,31 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	err = -ENOMEM;
 	al->sets_max = bpf_map__max_entries(m->pe_sets);
 	al->sets_next = 1;
-	al->chunks = bpf_map__max_entries(m->pe_v4_tbl8);
-	al->v6_slots = bpf_map__max_entries(m->pe_v6_hash);
+	al->v4pool.n = bpf_map__max_entries(m->pe_v4_tbl8);
+	al->v6pool.n = bpf_map__max_entries(m->pe_v6_tbl);
 	al->sets = map_mmap(m->pe_sets);
 	al->tbl24 = map_mmap(m->pe_v4_tbl24);
 	al->tbl8 = map_mmap(m->pe_v4_tbl8);
-	al->v6top = map_mmap(m->pe_v6_top);
+	al->v6dir = map_mmap(m->pe_v6_dir);
+	al->v6tbl = map_mmap(m->pe_v6_tbl);
+	al->v6rng = map_mmap(m->pe_v6_ranges);
 	al->ifcfg = map_mmap(m->pe_ifcfg);
-	if (!al->sets || !al->tbl24 || !al->tbl8 || !al->v6top || !al->ifcfg) {
+	if (!al->sets || !al->tbl24 || !al->tbl8 || !al->v6dir || !al->v6tbl ||
+	    !al->v6rng || !al->ifcfg) {
 		err = -errno;
 		goto fail;
 	}
 	for (al->set_cap = 1; al->set_cap < 2 * (size_t)al->sets_max;)
 		al->set_cap <<= 1;
 	al->set_tab = calloc(al->set_cap, sizeof(*al->set_tab));
-	al->chunk_fifo = calloc(al->chunks ? al->chunks : 1, sizeof(__u32));
-	al->v6cnt = calloc(PE_V6_TOP_SIZE, sizeof(*al->v6cnt));
-	al->v6sub = calloc(PE_V6_TOP_SIZE, sizeof(*al->v6sub));
-	al->nodes.cap = 1024;
-	al->nodes.ent = calloc(al->nodes.cap, sizeof(*al->nodes.ent));
-	if (!al->set_tab || !al->chunk_fifo || !al->v6cnt || !al->v6sub ||
-	    !al->nodes.ent ||
-	    shadow_init(&al->shadow, 1024))
+	al->v4pool.fifo = calloc(al->v4pool.n ? al->v4pool.n : 1, sizeof(__u32));
+	al->v6pool.fifo = calloc(al->v6pool.n ? al->v6pool.n : 1, sizeof(__u32));
+	al->v6deep = calloc(PE_V6_DIR_SIZE, sizeof(*al->v6deep));
+	al->blks.cap = 1024;
+	al->blks.ent = calloc(al->blks.cap, sizeof(*al->blks.ent));
+	if (!al->set_tab || !al->v4pool.fifo || !al->v6pool.fifo ||
+	    !al->v6deep || !al->blks.ent || shadow_init(&al->shadow, 1024))
 		goto fail;
-	al->v6_fd = bpf_map__fd(m->pe_v6_hash);
 	al->reg_fd = bpf_map__fd(m->pe_prefixes);
 	al->ifcfg_fd = bpf_map__fd(m->pe_ifcfg);
 	al->cnt_fd = bpf_map__fd(m->pe_counters);
@@ -1612,8 +1918,10 @@ void pe_allowlist_stats(const struct pe_allowlist *al,
 {
 	st->prefixes = al->shadow.n;
 	st->sets = al->sets_next - 1;
-	st->v4_chunks = al->chunks;
-	st->v4_chunks_used = al->chunks - al->fifo_len;
-	st->v6_slots = al->v6_slots;
-	st->v6_slots_used = al->v6_used;
+	st->v4_chunks = al->v4pool.n;
+	st->v4_chunks_used = al->v4pool.n - al->v4pool.len;
+	st->v6_chunks = al->v6pool.n;
+	st->v6_chunks_used = al->v6pool.n - al->v6pool.len;
+	st->v6_ranges = 1u << al->ranges.order_max;
+	st->v6_ranges_used = al->ranges.used - al->ranges.quarantined;
 }

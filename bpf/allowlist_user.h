@@ -32,7 +32,9 @@ struct pe_allowlist_opts {
 	 */
 	const char *pin_dir;
 	__u32 v4_chunks;	/* /24s holding longer prefixes; 0: 16384 */
-	__u32 v6_slots;		/* IPv6 hash entries; 0: 262144 */
+	__u32 v6_chunks;	/* /16s holding prefixes longer than /16; 0: 8192 */
+	__u32 v6_ranges;	/* IPv6 slice ranges (16 bytes each), rounded up
+				 * to a power of two, at most 2^26; 0: 2^21 */
 	__u32 prefixes;		/* registry capacity; 0: 1048576 */
 };
 
@@ -115,7 +117,8 @@ struct pe_allowlist_stats {
 	__u64 prefixes;		/* registry entries */
 	__u32 sets;		/* interned peering sets */
 	__u32 v4_chunks_used, v4_chunks;
-	__u32 v6_slots_used, v6_slots;
+	__u32 v6_chunks_used, v6_chunks;
+	__u32 v6_ranges_used, v6_ranges;	/* in live slices */
 };
 void pe_allowlist_stats(const struct pe_allowlist *al,
 			struct pe_allowlist_stats *st);

@@ -22,26 +22,29 @@
  *                         covering it, whatever its length).
  *   One or two array loads per packet, whatever the number of prefixes.
  *
- *  IPv6, a /16 directory, then /32 nodes, then one hash slot per 8-bit
- *  level (levels 24, 32, ..., 128; a prefix is expanded to at most 128 slots
- *  of the next level up):
- *   pe_v6_top[top 16 bits] {head, nodes}: head's low 32 bits the set id of
- *                         prefixes of length <= 16 covering it, high 32
- *                         bits: bit 0 set when level-24 slots exist under
- *                         this /16, bit 1 when /32 nodes do; nodes: bit k
- *                         set when a /32 node exists in the k-th /22 of the
- *                         /16 (address bits 16-21).
- *   pe_v6_hash{24, /24}   set id of prefixes /17../24 covering the /24;
- *   pe_v6_hash{32, /32}   the /32 node: set id of prefixes /25../32
- *                         covering it, and a mask of the deeper levels that
- *                         have slots under it (bit i: level 24 + 8 i); a node
- *                         exists when either is non-empty;
- *   pe_v6_hash{L, /L}     L > 32: set id of prefixes (L-8, L] covering it.
- *   The program reads the directory, then at most the /24 slot, the /32
- *   node and, longest first, the deeper levels the node lists, stopping at
- *   the first set that holds its peering. A source in a /22 without any
- *   prefix of length > 16 (most random, spoofed sources) costs one array
- *   load; in an empty /32 of a populated /22, one hash probe more.
+ *  IPv6, DIR-16-8 then sorted ranges (no hash probe):
+ *   pe_v6_dir[a >> 112]   u32: set id of the /16 (OR of every prefix of
+ *                         length <= 16 covering it), or PE_V6_CHUNK | c when
+ *                         a longer prefix lies inside it;
+ *   pe_v6_tbl[c].v[(a >> 104) & 0xff]
+ *                         u64: in the low 32 bits, the set id of that /24
+ *                         (prefixes of length <= 24 covering it), or
+ *                         PE_V6_SLICE | order << 26 | off when longer
+ *                         prefixes lie inside it; or, bit 63 set, the one
+ *                         prefix of length 25..48 inside it (PE_V6_ONE:
+ *                         most /24s of a large table hold one prefix, and
+ *                         then no slice is read);
+ *   pe_v6_ranges[off .. off + 2^order - 1]
+ *                         the slice: the /24 cut into ranges, sorted by
+ *                         start (address bits 24..127), each with the set id
+ *                         of every prefix covering it; the first starts at
+ *                         the /24, the unused tail repeats the last range
+ *                         with the largest start. The program bisects it
+ *                         (order steps) for the last start <= the source.
+ *   A source in a /16 without prefixes longer than /16 costs one array
+ *   load, one in a /24 without longer prefixes or with a single one up to
+ *   /48 two, otherwise two plus a bisect whose last two steps share a
+ *   cache line.
  *
  *  pe_prefixes: the registry of what was added (prefix -> own peering
  *  bitmap). The program never reads it; the library rebuilds its state from
@@ -118,41 +121,47 @@ struct pe_cnt {
 #define PE_V4_CHUNK		0x80000000u
 #define PE_V4_CHUNK_MASK	0x00ffffffu
 #define PE_V4_TBL24_SIZE	(1u << 24)
-#define PE_V4_GROUP		16	/* tbl24 entries per element */
+#define PE_GROUP		16	/* u32 entries per 64-byte element */
 
-struct pe_v4_group {
-	__u32 v[PE_V4_GROUP];
+struct pe_group {
+	__u32 v[PE_GROUP];
 };
 
-struct pe_v4_chunk {
+struct pe_chunk {
 	__u32 v[256];
 };
 
-/* IPv6 tables. */
-#define PE_V6_TOP_SIZE		(1u << 16)
-#define PE_V6_LEVEL_MIN		24
-#define PE_V6_LEVEL_STEP	8
-#define PE_V6_NLEVELS		14	/* 24, 32, ..., 128 */
+/*
+ * IPv6 tables. The directory has the IPv4 element layout (pe_group); a
+ * chunk is 256 u64 entries. An entry with PE_V6_ONE set:
+ *   bits 56..60: prefix length - 25 (lengths 25..48),
+ *   bits 32..55: prefix bits 24..47,
+ *   bits 16..31: set id inside the prefix, bits 0..15: elsewhere in the /24.
+ * A range is 16 bytes, four to a cache line:
+ *   mid: address bits 24..87 (host order),
+ *   low: address bits 88..127 << 24 | set id (ids fit in 16 bits: pe_sets
+ *        has 65536 entries; bits 16..23 stay zero).
+ * Comparing (mid, low) with (source mid, source bits 88..127 << 24 | 0xffffff)
+ * orders ranges by start whatever their set id.
+ */
+#define PE_V6_DIR_SIZE		(1u << 16)
+#define PE_V6_CHUNK		0x80000000u
+#define PE_V6_CHUNK_MASK	0x00ffffffu
+#define PE_V6_SLICE		0x80000000u
+#define PE_V6_SLICE_SHIFT	26	/* order above, first range below */
+#define PE_V6_SLICE_OFF_MASK	((1u << PE_V6_SLICE_SHIFT) - 1)
+#define PE_V6_SLICE_MAX_ORDER	24	/* bisect steps; ranges <= 2^26 */
+#define PE_V6_SET_MASK		0xffffu
+#define PE_V6_ONE		(1ULL << 63)
+#define PE_V6_ONE_MAX_LEN	48
 
-struct pe_v6_key {
-	__u32 level;		/* 24, 32, ..., 128 */
-	__u32 pad;		/* zero */
-	/*
-	 * The address masked to level: bytes 0-7 and 8-15 in network order,
-	 * as a host u64 loads them from memory (memcpy, not be64toh).
-	 */
-	__u64 hi;
-	__u64 lo;
+struct pe_v6_chunk {
+	__u64 v[256];
 };
 
-struct pe_v6_dir {
-	__u64 head;		/* set id | level-24 and /32-node flags << 32 */
-	__u64 nodes;		/* /22s of this /16 holding /32 nodes */
-};
-
-struct pe_v6_val {
-	__u32 set;		/* set id */
-	__u32 mask;		/* /32 nodes: deeper levels present */
+struct pe_v6_range {
+	__u64 mid;
+	__u64 low;
 };
 
 /* Registry of added prefixes (pe_prefixes): key -> own peering bitmap. */

@@ -275,7 +275,8 @@ int main(int argc, char **argv)
 	} rows[2 * MAX_SIZES];
 	int nrows = 0, ri, rt;
 	double t_start = now();
-	struct pe_allowlist_opts o = { .v4_chunks = 65536, .v6_slots = 1 << 23,
+	struct pe_allowlist_opts o = { .v4_chunks = 65536, .v6_chunks = 16384,
+				       .v6_ranges = 1 << 23,
 				       .prefixes = 1 << 22 };
 	char objpath[4096], *dir = NULL;
 	struct pe_allowlist *al;
@@ -350,7 +351,7 @@ int main(int argc, char **argv)
 	if (nulfd < 0 || !pk || !pf)
 		return 1;
 
-	printf("# xdp_bench: peeredge (DIR-24-8 IPv4, /16 directory + per-level hash IPv6)\n"
+	printf("# xdp_bench: peeredge (DIR-24-8 IPv4; IPv6 DIR-16-8 then bisected ranges)\n"
 	       "# vs the same program with BPF_MAP_TYPE_LPM_TRIE lookups, same run, same packets.\n"
 	       "# %d distinct UDP packets per row (half from inside inserted prefixes, half random);\n"
 	       "# hot: BPF_PROG_TEST_RUN repeat=%d per packet, kernel average, median over packets;\n"
@@ -367,6 +368,7 @@ int main(int argc, char **argv)
 			double t0 = now(), t_pe = 0, t_lpm = 0, pe_h, pe_r, lpm_h, lpm_r;
 			int bytes = fam ? 16 : 4, mism = 0, allowed = 0;
 			struct pe_allowlist_stats st;
+			char use[64];
 
 			if (want > 2000000)
 				want = 2000000;
@@ -451,10 +453,15 @@ int main(int argc, char **argv)
 				lpm_r = r[1] - r[2];
 			}
 			pe_allowlist_stats(al, &st);
-			printf("\n## %s, %ld prefixes (%d/%d packets allowed; load: peeredge %.2f s, lpm %.2f s; %s %u)\n",
+			if (fam)
+				snprintf(use, sizeof(use), "v6 chunks %u, ranges %u",
+					 st.v6_chunks_used, st.v6_ranges_used);
+			else
+				snprintf(use, sizeof(use), "v4 chunks %u",
+					 st.v4_chunks_used);
+			printf("\n## %s, %ld prefixes (%d/%d packets allowed; load: peeredge %.2f s, lpm %.2f s; %s)\n",
 			       fam ? "IPv6" : "IPv4", have, allowed, NPKT, t_pe, t_lpm,
-			       fam ? "v6 hash slots" : "v4 chunks",
-			       fam ? st.v6_slots_used : st.v4_chunks_used);
+			       use);
 			printf("%-10s %-9s %12s %16s\n", "family", "method",
 			       "hot ns/pkt", "rotating ns/pkt");
 			printf("%-10s %-9s %12.1f %16.1f\n", fam ? "ipv6" : "ipv4",

@@ -230,8 +230,8 @@ FIXTURE(xdp) {
 
 FIXTURE_SETUP(xdp)
 {
-	struct pe_allowlist_opts o = { .v4_chunks = 1024, .v6_slots = 65536,
-				       .prefixes = 4096 };
+	struct pe_allowlist_opts o = { .v4_chunks = 1024, .v6_chunks = 256,
+				       .v6_ranges = 1 << 16, .prefixes = 4096 };
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
@@ -934,37 +934,48 @@ static int rnd_len6(void)
 	return l[rand() % (sizeof(l) / sizeof(l[0]))];
 }
 
-TEST_F(xdp, random_updates_match_model)
+enum mix {
+	MIX_BOTH,	/* IPv4 and IPv6, every length */
+	MIX_V6_DENSE,	/* /25../128 in two /24s: slices of hundreds of ranges */
+	MIX_V6_SPARSE,	/* /25../56 over 16 /24s, a few at a time: /24 entries
+			 * go between plain, one inline prefix and slice */
+};
+
+/* steps random adds (2/3) and removes (1/3) of at most maxn live prefixes */
+static void random_ops(struct __test_metadata *_metadata,
+		       struct pe_allowlist *al, int steps, int maxn,
+		       enum mix mix)
 {
-	struct mpfx *m = calloc(512, sizeof(*m));
-	struct pe_allowlist *al = self->al;
+	struct mpfx *m = calloc(maxn, sizeof(*m));
 	int n = 0, step, k;
 
 	ASSERT_NE(NULL, m);
-	srand(7);
-	ASSERT_EQ(0, del4(al, "192.0.2.0", 24, P1));
-	ASSERT_EQ(0, del6(al, "2001:db8:1::", 48, P1));
-	ASSERT_EQ(0, del4(al, "203.0.113.0", 24, P2));
-	ASSERT_EQ(0, del6(al, "2001:db8:2::", 48, P2));
-	for (step = 0; step < 600; step++) {
+	for (step = 0; step < steps; step++) {
 		struct mpfx x = {};
 		int i, bytes;
 
-		if (n && (rand() % 3 == 0 || n == 512)) {
+		if (n && (rand() % 3 == 0 || n == maxn)) {
 			i = rand() % n;
 			ASSERT_EQ(0, pe_allowlist_del(al, m[i].family, m[i].a,
 						      m[i].len, m[i].peering));
 			m[i] = m[--n];
 		} else {
-			x.family = rand() % 2 ? AF_INET : AF_INET6;
+			x.family = mix != MIX_BOTH || rand() % 2 ? AF_INET6 : AF_INET;
 			bytes = x.family == AF_INET ? 4 : 16;
-			x.len = x.family == AF_INET ? rnd_len4() : rnd_len6();
+			x.len = x.family == AF_INET ? rnd_len4() :
+				mix == MIX_V6_DENSE ? 25 + rand() % 104 :
+				mix == MIX_V6_SPARSE ? 25 + rand() % 32 :
+				rnd_len6();
 			x.peering = P1 + rand() % 2;
 			/* Cluster addresses so that prefixes nest. */
 			x.a[0] = x.family == AF_INET ? 10 : 0x20;
 			x.a[1] = rand() % 2;
 			for (i = 2; i < bytes; i++)
 				x.a[i] = rand() % 4 ? rand() % 4 : rand();
+			if (mix == MIX_V6_DENSE)
+				x.a[2] = 0;
+			if (mix == MIX_V6_SPARSE)
+				x.a[2] = rand() % 16;
 			for (i = 0; i < bytes; i++) {
 				int keep = x.len - i * 8;
 
@@ -1034,10 +1045,35 @@ TEST_F(xdp, random_updates_match_model)
 		pe_allowlist_stats(al, &st);
 		EXPECT_EQ(0, st.prefixes);
 		EXPECT_EQ(0, st.v4_chunks_used);
-		EXPECT_EQ(0, st.v6_slots_used);
+		EXPECT_EQ(0, st.v6_chunks_used);
+		EXPECT_EQ(0, st.v6_ranges_used);
 	}
 	EXPECT_EQ(0, ok4(al, "10.0.0.1", P1));
+	EXPECT_EQ(0, ok6(al, "2000::1", P1));
 	free(m);
+}
+
+static void drop_fixture_prefixes(struct __test_metadata *_metadata,
+				  struct pe_allowlist *al)
+{
+	ASSERT_EQ(0, del4(al, "192.0.2.0", 24, P1));
+	ASSERT_EQ(0, del6(al, "2001:db8:1::", 48, P1));
+	ASSERT_EQ(0, del4(al, "203.0.113.0", 24, P2));
+	ASSERT_EQ(0, del6(al, "2001:db8:2::", 48, P2));
+}
+
+TEST_F(xdp, random_updates_match_model)
+{
+	srand(7);
+	drop_fixture_prefixes(_metadata, self->al);
+	random_ops(_metadata, self->al, 600, 512, MIX_BOTH);
+}
+
+TEST_F(xdp, random_dense_v6_slices_match_model)
+{
+	srand(11);
+	drop_fixture_prefixes(_metadata, self->al);
+	random_ops(_metadata, self->al, 2000, 400, MIX_V6_DENSE);
 }
 
 /* Pinned maps survive the handle; a new load reuses them and replaces the
@@ -1069,6 +1105,13 @@ static int stop_at_first(int family, const void *addr, unsigned int len,
 {
 	++*(int *)ctx;
 	return -EINTR;
+}
+
+TEST_F(xdp, random_sparse_v6_entries_match_model)
+{
+	srand(13);
+	drop_fixture_prefixes(_metadata, self->al);
+	random_ops(_metadata, self->al, 3000, 24, MIX_V6_SPARSE);
 }
 
 TEST_F(xdp, foreach_reports_prefixes_and_interfaces)
@@ -1106,10 +1149,27 @@ TEST_F(xdp, foreach_reports_prefixes_and_interfaces)
 	EXPECT_STREQ(want, got);
 }
 
+/* A bpffs of our own: nothing outside the test is touched. */
+static int own_bpffs(char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/pe-allowlist-test.XXXXXX");
+	if (!mkdtemp(dir) || mount("bpf", dir, "bpf", 0, NULL))
+		return -errno;
+	strncat(dir, "/peeredge", len - strlen(dir) - 1);
+	return 0;
+}
+
+static void own_bpffs_release(char *dir)
+{
+	*strrchr(dir, '/') = 0;
+	umount(dir);
+	rmdir(dir);
+}
+
 TEST(pinned_reuse_and_replace)
 {
-	struct pe_allowlist_opts o = { .v4_chunks = 32, .v6_slots = 1024,
-				       .prefixes = 1024 };
+	struct pe_allowlist_opts o = { .v4_chunks = 32, .v6_chunks = 16,
+				       .v6_ranges = 1024, .prefixes = 1024 };
 	struct pe_allowlist *a1, *a2;
 	char dir[64], cmd[160];
 	__u32 id1 = 0, id2 = 0;
@@ -1118,11 +1178,7 @@ TEST(pinned_reuse_and_replace)
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
-	/* A bpffs of our own: nothing outside the test is touched. */
-	snprintf(dir, sizeof(dir), "/tmp/pe-allowlist-test.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_EQ(0, mount("bpf", dir, "bpf", 0, NULL));
-	strcat(dir, "/peeredge");
+	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
 	o.pin_dir = dir;
 
 	ASSERT_EQ(0, pe_allowlist_open(&o, &a1));
@@ -1157,12 +1213,21 @@ TEST(pinned_reuse_and_replace)
 		pe_allowlist_stats(a2, &st);
 		EXPECT_EQ(0, st.v4_chunks_used);
 		EXPECT_EQ(2, st.prefixes);
-		EXPECT_EQ(17, st.v6_slots_used);	/* 16 /48s and their /32 node */
+		/* The /44, alone in its /24, is inline: no slice. */
+		EXPECT_EQ(1, st.v6_chunks_used);
+		EXPECT_EQ(0, st.v6_ranges_used);
 	}
 	EXPECT_EQ(0, ok4(a2, "192.0.2.200", P2));
 	EXPECT_EQ(-ENOENT, del4(a2, "192.0.2.128", 25, P2));
 	ASSERT_EQ(0, del6(a2, "2001:db8:10::", 44, P1));
 	EXPECT_EQ(0, ok6(a2, "2001:db8:1f::1", P1));
+	{
+		struct pe_allowlist_stats st;
+
+		pe_allowlist_stats(a2, &st);
+		EXPECT_EQ(0, st.v6_chunks_used);
+		EXPECT_EQ(0, st.v6_ranges_used);
+	}
 
 	/* Replace: same link, new program. */
 	ASSERT_EQ(0, pe_allowlist_attach(a2, if_a, XDP_FLAGS_SKB_MODE));
@@ -1187,9 +1252,245 @@ TEST(pinned_reuse_and_replace)
 	EXPECT_NE(id1, id2);
 	ASSERT_EQ(0, pe_allowlist_detach(a2, if_a));
 	pe_allowlist_close(a2);
-	*strrchr(dir, '/') = 0;
-	umount(dir);
-	rmdir(dir);
+	own_bpffs_release(dir);
+}
+
+/* Pins a map of the given shape at dir/name, as an older peeredge left it. */
+static int pin_map(const char *dir, const char *name, enum bpf_map_type type,
+		   __u32 key, __u32 value, __u32 entries)
+{
+	char path[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+	fd = bpf_map_create(type, name, key, value, entries, NULL);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_pin(fd, path) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static __u32 pinned_value_size(const char *dir, const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.value_size = 0;
+	close(fd);
+	return info.value_size;
+}
+
+static int pinned_fd(const char *dir, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return bpf_obj_get(path);
+}
+
+/*
+ * A digest of every slice the pinned IPv6 tables point to (where, and
+ * what), read through the maps: a reopen must leave live slices alone.
+ */
+static __u64 live_slices_digest(const char *dir, int *nslices)
+{
+	int fdir = pinned_fd(dir, "pe_v6_dir"), ftbl = pinned_fd(dir, "pe_v6_tbl");
+	int frng = pinned_fd(dir, "pe_v6_ranges");
+	__u64 h = 14695981039346656037ULL;
+	struct pe_v6_chunk c;
+	struct pe_group g;
+	__u32 i, j, e, k;
+
+	*nslices = 0;
+	for (i = 0; i < PE_V6_DIR_SIZE / PE_GROUP; i++) {
+		if (bpf_map_lookup_elem(fdir, &i, &g)) {
+			h = 0;
+			break;
+		}
+		for (j = 0; j < PE_GROUP; j++) {
+			__u32 ci = g.v[j] & PE_V6_CHUNK_MASK;
+
+			if (!(g.v[j] & PE_V6_CHUNK) ||
+			    bpf_map_lookup_elem(ftbl, &ci, &c))
+				continue;
+			for (e = 0; e < 256; e++) {
+				__u32 off = c.v[e] & PE_V6_SLICE_OFF_MASK;
+				__u32 order = (c.v[e] & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
+
+				if ((c.v[e] & PE_V6_ONE) || !(c.v[e] & PE_V6_SLICE))
+					continue;
+				++*nslices;
+				for (k = off; k < off + (1u << order); k++) {
+					struct pe_v6_range r;
+
+					if (bpf_map_lookup_elem(frng, &k, &r))
+						h = 0;
+					h = (h ^ k ^ r.mid ^ (r.low << 1)) * 1099511628211ULL;
+				}
+			}
+		}
+	}
+	close(fdir);
+	close(ftbl);
+	close(frng);
+	return h;
+}
+
+/*
+ * Pins of an older IPv6 layout (the /16 + hash maps, a pe_v6_dir of another
+ * shape): replaced at open, the new tables rebuilt from the registry.
+ */
+TEST(older_v6_layout_replaced_at_open)
+{
+	struct pe_allowlist_opts o = { .v6_chunks = 16, .v6_ranges = 1024,
+				       .prefixes = 1024 };
+	struct pe_allowlist_stats st;
+	struct pe_allowlist *a;
+	char dir[64], path[128];
+	int round, nslices;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
+	o.pin_dir = dir;
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, add6(a, "2001:db8::", 32, P2));
+	ASSERT_EQ(0, add6(a, "2001:db8:10::", 44, P1));
+	ASSERT_EQ(0, add6(a, "2a00::", 12, P1));
+	/* Under every range of the slice, its first one included. */
+	ASSERT_EQ(0, add6(a, "2001::", 16, P2 + 1));
+	ASSERT_EQ(0, add4(a, "192.0.2.0", 24, P1));
+	pe_allowlist_close(a);
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_top", BPF_MAP_TYPE_ARRAY, 4, 16, 65536));
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_hash", BPF_MAP_TYPE_HASH, 24, 8, 1024));
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_dir", BPF_MAP_TYPE_ARRAY, 4, 8, 65536));
+
+	/* Round 0 replaces the tables, round 1 reuses what round 0 built. */
+	for (round = 0; round < 2; round++) {
+		__u64 digest = live_slices_digest(dir, &nslices);
+
+		ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+		if (round == 1) {
+			EXPECT_EQ(digest, live_slices_digest(dir, &nslices));
+			EXPECT_EQ(1, nslices);
+		}
+		snprintf(path, sizeof(path), "%s/pe_v6_top", dir);
+		EXPECT_NE(0, access(path, F_OK));
+		snprintf(path, sizeof(path), "%s/pe_v6_hash", dir);
+		EXPECT_NE(0, access(path, F_OK));
+		EXPECT_EQ(sizeof(struct pe_group), pinned_value_size(dir, "pe_v6_dir"));
+		EXPECT_EQ(1, prog_allows(a, if_a, "2001:db8:1f::1", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "2001:db8:20::1", P1));
+		EXPECT_EQ(1, ok6(a, "2001:db8:20::1", P2));
+		EXPECT_EQ(1, prog_allows(a, if_a, "2a0f:1::1", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "2a10::1", P1));
+		EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
+		EXPECT_EQ(1, ok6(a, "2001:d00::1", P2 + 1));
+		EXPECT_EQ(1, ok6(a, "2001:db8:1f::1", P2 + 1));
+		EXPECT_EQ(1, ok6(a, "2001:dff:ffff::1", P2 + 1));
+		pe_allowlist_stats(a, &st);
+		EXPECT_EQ(5, st.prefixes);
+		EXPECT_EQ(1, st.v6_chunks_used);
+		/* start, the /32, the /44 in it, the rest of the /32, after */
+		EXPECT_EQ(8, st.v6_ranges_used);
+		pe_allowlist_close(a);
+	}
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, del6(a, "2001:db8:10::", 44, P1));
+	ASSERT_EQ(0, del6(a, "2001:db8::", 32, P2));
+	EXPECT_EQ(0, ok6(a, "2001:db8:1f::1", P1));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(0, st.v6_chunks_used);
+	EXPECT_EQ(0, st.v6_ranges_used);
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
+/* What foreach lists, as text. */
+static void listed(struct pe_allowlist *al, char *out)
+{
+	out[0] = '\0';
+	pe_allowlist_foreach(al, collect_prefix, out);
+}
+
+/* A full table refuses the prefix with -ENOSPC and changes nothing. */
+TEST(v6_capacity_exhausted_changes_nothing)
+{
+	struct pe_allowlist_opts o = { .v6_chunks = 2, .v6_ranges = 16,
+				       .prefixes = 64 };
+	/* Two /24s, two /48s each: 5 ranges, slices of 8: all 16 ranges. */
+	static const char *const fill[] = { "2001:d00:1::", "2001:d00:3::",
+					    "2001:e00:1::", "2001:e00:3::" };
+	struct pe_allowlist_stats before, after;
+	char l1[512], l2[512];
+	struct pe_allowlist *a;
+	unsigned int i;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, add6(a, fill[i], 48, P1));
+	/* Alone in its /24 and at most /48: inline, no range needed. */
+	ASSERT_EQ(0, add6(a, "2001:1100:1::", 48, P1));
+	ASSERT_EQ(0, add6(a, "2a00::", 24, P1));	/* second chunk */
+	pe_allowlist_stats(a, &before);
+	EXPECT_EQ(16, before.v6_ranges_used);
+	EXPECT_EQ(2, before.v6_chunks_used);
+	listed(a, l1);
+
+	/* A second prefix next to the inline one; one more in a full /24;
+	 * a nested one; a lone /64 (too long to inline); a third chunk. */
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:1100:3::", 48, P1));
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:d00:5::", 48, P1));
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:d00:1:1::", 64, P2));
+	EXPECT_EQ(-ENOSPC, add6(a, "2001:1200:0:1::", 64, P1));
+	EXPECT_EQ(-ENOSPC, add6(a, "2c00:1::", 32, P1));
+	EXPECT_EQ(-ENOSPC, add6(a, "2c00::", 20, P1));
+	pe_allowlist_stats(a, &after);
+	EXPECT_EQ(before.prefixes, after.prefixes);
+	EXPECT_EQ(before.v6_ranges_used, after.v6_ranges_used);
+	EXPECT_EQ(before.v6_chunks_used, after.v6_chunks_used);
+	listed(a, l2);
+	EXPECT_STREQ(l1, l2);
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1100:3::1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:1100:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:d00:5::1", P1));
+	EXPECT_EQ(0, ok6(a, "2001:d00:1:1::1", P2));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1200:0:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2c00:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2c00:0:1::1", P1));
+	for (i = 0; i < 4; i++) {
+		char src[64];
+
+		snprintf(src, sizeof(src), "%s1", fill[i]);
+		EXPECT_EQ(1, prog_allows(a, if_a, src, P1));
+	}
+	EXPECT_EQ(-ENOENT, del6(a, "2001:1100:3::", 48, P1));
+
+	/* Space freed (after readers are gone) is used again: the /24 left
+	 * with one /48 goes inline, its slice to the next one. */
+	ASSERT_EQ(0, del6(a, fill[3], 48, P1));
+	pe_allowlist_stats(a, &after);
+	EXPECT_EQ(8, after.v6_ranges_used);
+	ASSERT_EQ(0, add6(a, "2001:1100:3::", 48, P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:1100:3::1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:1100:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1100:2::1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:e00:1::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:e00:3::1", P1));
+	pe_allowlist_close(a);
 }
 
 TEST_HARNESS_MAIN

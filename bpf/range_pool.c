@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buddy allocator for the IPv6 range slices, see range_pool.h.
+ *
+ * Free blocks are linked through their own first range (mid: next, low:
+ * previous): no reader looks at a free block, so the map holds the lists
+ * and freeing never needs memory. Retired blocks are only returned to the
+ * lists after membarrier(MEMBARRIER_CMD_GLOBAL), which waits for an RCU
+ * grace period (synchronize_rcu()): every XDP program run that could have
+ * started in a retired slice has finished by then.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+
+#include "range_pool.h"
+
+#define NIL UINT32_MAX
+
+static void list_push(struct range_pool *p, __u32 off, __u32 order)
+{
+	__u32 next = p->head[order];
+
+	p->mem[off].mid = next;
+	p->mem[off].low = NIL;
+	if (next != NIL)
+		p->mem[next].low = off;
+	p->head[order] = off;
+	p->free_order[off] = order + 1;
+}
+
+static void list_del(struct range_pool *p, __u32 off, __u32 order)
+{
+	__u32 next = p->mem[off].mid, prev = p->mem[off].low;
+
+	if (prev != NIL)
+		p->mem[prev].mid = next;
+	else
+		p->head[order] = next;
+	if (next != NIL)
+		p->mem[next].low = prev;
+	p->free_order[off] = 0;
+}
+
+/* Back to the free lists, merged with its free buddies. */
+static void release(struct range_pool *p, __u32 off, __u32 order)
+{
+	while (order < p->order_max) {
+		__u32 buddy = off ^ (1u << order);
+
+		if (p->free_order[buddy] != order + 1)
+			break;
+		list_del(p, buddy, order);
+		off &= ~(1u << order);
+		order++;
+	}
+	list_push(p, off, order);
+}
+
+static void rebuild_block(struct range_pool *p, __u32 off, __u32 order,
+			  int (*in_use)(__u32, __u32, void *), void *ctx)
+{
+	int u = in_use(off, order, ctx);
+
+	if (u == 0) {
+		list_push(p, off, order);
+	} else if (u > 0) {
+		p->used += 1ULL << order;
+	} else if (order) {
+		rebuild_block(p, off, order - 1, in_use, ctx);
+		rebuild_block(p, off + (1u << (order - 1)), order - 1, in_use,
+			      ctx);
+	}
+}
+
+static void grace_wait(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		/*
+		 * nohz_full kernels refuse it: a pause far longer than any
+		 * program run (bounded loops, tens of nanoseconds).
+		 */
+		usleep(50000);
+}
+
+int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
+		    __u32 order_max,
+		    int (*in_use)(__u32 off, __u32 order, void *ctx),
+		    void *ctx)
+{
+	__u32 o;
+
+	if (order_max > PE_V6_SLICE_SHIFT)
+		return -ERANGE;
+	memset(p, 0, sizeof(*p));
+	p->mem = mem;
+	p->order_max = order_max;
+	for (o = 0; o <= PE_V6_SLICE_SHIFT; o++)
+		p->head[o] = NIL;
+	p->free_order = calloc((size_t)1 << order_max, 1);
+	if (!p->free_order)
+		return -ENOMEM;
+	if (!in_use) {
+		list_push(p, 0, order_max);
+		return 0;
+	}
+	grace_wait();
+	rebuild_block(p, 0, order_max, in_use, ctx);
+	return 0;
+}
+
+void range_pool_fini(struct range_pool *p)
+{
+	free(p->free_order);
+	free(p->quar);
+	p->free_order = NULL;
+	p->quar = NULL;
+}
+
+/* Wait until no XDP program can still be inside a retired block. */
+static void grace_period(struct range_pool *p)
+{
+	size_t i;
+
+	grace_wait();
+	for (i = 0; i < p->nquar; i++)
+		release(p, p->quar[i].off, p->quar[i].order);
+	p->used -= p->quarantined;
+	p->quarantined = 0;
+	p->nquar = 0;
+}
+
+static int take(struct range_pool *p, __u32 order, __u32 *off)
+{
+	__u32 o = order, b;
+
+	while (o <= p->order_max && p->head[o] == NIL)
+		o++;
+	if (o > p->order_max)
+		return -ENOSPC;
+	b = p->head[o];
+	list_del(p, b, o);
+	/* Split: the upper halves go back to the lists. */
+	while (o > order) {
+		o--;
+		list_push(p, b + (1u << o), o);
+	}
+	*off = b;
+	p->used += 1ull << order;
+	return 0;
+}
+
+int range_pool_alloc(struct range_pool *p, __u32 order, __u32 *off)
+{
+	/* Many retired blocks fragment the space: wait for readers early. */
+	if (p->quarantined * 4 > (1ull << p->order_max))
+		grace_period(p);
+	if (order > p->order_max)
+		return -ENOSPC;
+	if (!take(p, order, off))
+		return 0;
+	if (!p->nquar)
+		return -ENOSPC;
+	grace_period(p);
+	return take(p, order, off);
+}
+
+int range_pool_reserve(struct range_pool *p)
+{
+	struct range_block *q;
+	size_t cap;
+
+	if (p->nquar < p->quar_cap)
+		return 0;
+	cap = p->quar_cap ? 2 * p->quar_cap : 64;
+	q = realloc(p->quar, cap * sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	p->quar = q;
+	p->quar_cap = cap;
+	return 0;
+}
+
+void range_pool_retire(struct range_pool *p, __u32 off, __u32 order)
+{
+	/* range_pool_reserve() made room. */
+	p->quar[p->nquar++] = (struct range_block){ off, order };
+	p->quarantined += 1ull << order;
+}
