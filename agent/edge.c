@@ -115,7 +115,7 @@ static void revalidate_all(struct edge *e)
 {
 	int64_t start = monotonic_ms();
 
-	e->revalidate_now = false;
+	e->revalidate_now = e->revalidate_bulk = false;
 	if (settled(e))
 		validator_run_all(e->v, edge_now_ms());
 	pace_done(e, &e->revalidate_pace, start, EDGE_FULL_RUN_MS, "re-validation");
@@ -268,8 +268,14 @@ static void rib_changed(void *ctx, const struct rib_entry *entry, uint16_t peer,
 	(void)peer;
 	(void)attrs;
 	(void)best_changed;
-	if (settled(e))
-		validator_run_prefix(e->v, &entry->prefix, edge_now_ms());
+	/* A whole run is due anyway: it covers this prefix. */
+	if (!settled(e) || e->revalidate_now || e->revalidate_bulk)
+		return;
+	if (++e->turn_prefix_runs > EDGE_PREFIX_RUNS_MAX) {
+		e->revalidate_bulk = true;
+		return;
+	}
+	validator_run_prefix(e->v, &entry->prefix, edge_now_ms());
 }
 
 static void validation_event(void *ctx, const struct vevent *ev)
@@ -627,14 +633,21 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 	return save_state(e, err, errlen);
 }
 
+/*
+ * One whole-table job a turn at most, so the timers (keepalives) run
+ * between them: re-validation, then the route and XDP syncs, then the
+ * state file.
+ */
 void edge_turn(struct edge *e)
 {
 	char err[512];
 
 	check_settled(e);
-	if (e->revalidate_now || pace_due(&e->revalidate_pace))
+	e->turn_prefix_runs = 0;
+	xdp_sync_poll(&e->xdp, edge_now_ms());
+	if (e->revalidate_now || pace_due(&e->revalidate_pace)) {
 		revalidate_all(e);
-	if ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace)) {
+	} else if ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace)) {
 		int64_t start = monotonic_ms();
 
 		if (e->fib_dirty && e->fib_enabled)
@@ -642,10 +655,9 @@ void edge_turn(struct edge *e)
 		sync_xdp(e);
 		e->fib_dirty = false;
 		pace_done(e, &e->sync_pace, start, 0, "FIB and XDP sync");
-	}
-	xdp_sync_poll(&e->xdp, edge_now_ms());
-	if (e->state_dirty && pace_due(&e->save_pace))
+	} else if (e->state_dirty && pace_due(&e->save_pace)) {
 		save_state(e, err, sizeof(err));
+	}
 }
 
 static int64_t wait_for(const struct edge_pace *pace, int64_t now)

@@ -12,7 +12,10 @@
  *   sessions     Established (and BFD Up where "bfd on" and kbfd is there)
  *                makes a connection Active; anything else takes it back
  *   RIB          every Adj-RIB-In change re-validates the targets of that
- *                prefix at once, in the same event-loop turn
+ *                prefix at once, in the same event-loop turn; past
+ *                EDGE_PREFIX_RUNS_MAX in one turn (a table loading, a
+ *                session's routes flushed) one paced run over every target
+ *                replaces them, far cheaper per prefix
  *   FIB          one nexthop per Active connection, one group per
  *                peering, a route to the group for every service prefix
  *                whose state is installable. A connection change updates
@@ -62,6 +65,8 @@
 #define EDGE_SETTLE_MS 60000
 /* A whole-table job that took T ms waits this many T before it runs again. */
 #define EDGE_PACE_FACTOR 4
+/* Prefixes re-validated one by one in a turn before a whole run takes over. */
+#define EDGE_PREFIX_RUNS_MAX 256
 
 struct edge_rx;
 
@@ -78,7 +83,10 @@ struct edge {
 	char state_path[CONFIG_PATH_MAX];
 	bool bfd_available;		/* kbfd answers: BFD Up is required */
 	bool bfd_up[RIB_MAX_PEERS];	/* by RIB peer slot */
-	bool fib_dirty, state_dirty, revalidate_now;
+	bool fib_dirty, state_dirty;
+	bool revalidate_now;		/* a connection changed: every target, this turn */
+	bool revalidate_bulk;		/* too many prefixes this turn: every target, paced */
+	size_t turn_prefix_runs;	/* prefixes re-validated one by one this turn */
 	/* Whole-table jobs: when each may run again (see pacing above). */
 	struct edge_pace {
 		int64_t next_ms;
