@@ -28,7 +28,8 @@
 # the table (the kernel flushes the routes of a deleted nexthop itself;
 # the deletion's own notification time is reported too). Moved trials run
 # with both sessions up; removed trials first
-# disable BIRD's c2 and fault the last connection. Between trials the fault
+# disable BIRD's c2 and fault the last connection. Each trial waits until
+# the daemon's log is quiet for 3 s. Between trials the fault
 # is cleared (and c2 enabled) and everything must be back (connections
 # Active, every route via the group) before the next.
 # Also reported: how long the table took to load, and the BGP sessions
@@ -78,10 +79,19 @@ for line in open(sys.argv[1]):
         print(e["timestamp_ns"]); break
 EOF
 }
+# quiet: the daemon's log unchanged for 3 s, so a trial starts with the
+# event loop idle (a whole-table job in progress delays the BFD event).
+quiet() {
+	local size
+	size=$(stat -c %s "$W/peeredged.log")
+	sleep 3
+	[ "$(stat -c %s "$W/peeredged.log")" = "$size" ]
+}
 # trial moved|removed N: one fault of c1; prints the ms from its BFD Down to
 # the FIB, and for removed also to the group's deletion notification.
 trial() {
 	local mode=$1 n=$2 ready_ns end_ns deleted_ns down line
+	wait_for 300 quiet || diag "$mode: the daemon did not go quiet"
 	if [ "$mode" = moved ]; then
 		coproc W1 { ip netns exec "$E" "$BIN/converge_watch" moved $TABLE $GROUP "$n" 60000; }
 	else
