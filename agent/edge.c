@@ -13,6 +13,8 @@
 
 /* Re-validate everything this often: Pending targets time out. */
 #define EDGE_FULL_RUN_MS 1000
+/* Whole-table jobs longer than this are logged: what a turn costs. */
+#define EDGE_SLOW_JOB_MS 100
 
 /* Scratch a validator lookup decodes a received route into. */
 struct edge_rx {
@@ -84,12 +86,39 @@ static bool settled(const struct edge *e)
 	return !e->settle_deadline_ms;
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool pace_due(const struct edge_pace *pace)
+{
+	return monotonic_ms() >= pace->next_ms;
+}
+
+/* A job that began at start_ms is done: when it may run again. */
+static void pace_done(struct edge *e, struct edge_pace *pace, int64_t start_ms, int64_t gap_ms,
+		      const char *job)
+{
+	int64_t end = monotonic_ms(), took = end - start_ms;
+
+	if (took >= EDGE_SLOW_JOB_MS)
+		bgpd_log(e->d, LOG_INFO, "%s took %lld ms", job, (long long)took);
+	pace->next_ms = end + (gap_ms > EDGE_PACE_FACTOR * took ? gap_ms : EDGE_PACE_FACTOR * took);
+}
+
 /* State changes mark the FIB dirty themselves (validation_event). */
 static void revalidate_all(struct edge *e)
 {
-	e->last_full_run_ms = edge_now_ms();
+	int64_t start = monotonic_ms();
+
+	e->revalidate_now = e->revalidate_bulk = false;
 	if (settled(e))
-		validator_run_all(e->v, e->last_full_run_ms);
+		validator_run_all(e->v, edge_now_ms());
+	pace_done(e, &e->revalidate_pace, start, EDGE_FULL_RUN_MS, "re-validation");
 }
 
 /* At open: the connections whose return validation waits for. */
@@ -143,13 +172,22 @@ static void check_settled(struct edge *e)
 	revalidate_all(e);
 }
 
+static void sync_nexthops(struct edge *e);
+
+/*
+ * The nexthops and groups follow at once, before anything whole-table:
+ * that one update is what moves (or removes) every route of a peering.
+ * Re-validation and the routes follow at the end of the turn.
+ */
 static void connections_changed(struct edge *e)
 {
 	if (!refresh_connections(e))
 		return;
+	if (e->fib_enabled)
+		sync_nexthops(e);
 	e->state_dirty = true;
-	e->fib_dirty = true;	/* nexthops and groups follow the connections */
-	revalidate_all(e);
+	e->fib_dirty = true;
+	e->revalidate_now = true;
 	check_settled(e);
 }
 
@@ -230,8 +268,14 @@ static void rib_changed(void *ctx, const struct rib_entry *entry, uint16_t peer,
 	(void)peer;
 	(void)attrs;
 	(void)best_changed;
-	if (settled(e))
-		validator_run_prefix(e->v, &entry->prefix, edge_now_ms());
+	/* A whole run is due anyway: it covers this prefix. */
+	if (!settled(e) || e->revalidate_now || e->revalidate_bulk)
+		return;
+	if (++e->turn_prefix_runs > EDGE_PREFIX_RUNS_MAX) {
+		e->revalidate_bulk = true;
+		return;
+	}
+	validator_run_prefix(e->v, &entry->prefix, edge_now_ms());
 }
 
 static void validation_event(void *ctx, const struct vevent *ev)
@@ -470,12 +514,19 @@ static int plan_peering(struct edge *e, size_t pi, struct fib_plan *plan)
 	return fib_plan_group(plan, &group);
 }
 
-static int build_plan(struct edge *e, struct fib_plan *plan)
+static int plan_groups(struct edge *e, struct fib_plan *plan)
 {
 	int ret = 0;
 
 	for (size_t i = 0; i < e->db->npeerings && !ret; i++)
 		ret = plan_peering(e, i, plan);
+	return ret;
+}
+
+static int build_plan(struct edge *e, struct fib_plan *plan)
+{
+	int ret = plan_groups(e, plan);
+
 	for (size_t i = 0; i < e->db->nservices && !ret; i++) {
 		const struct service_prefix *sp = e->db->services[i];
 		const struct peering *p;
@@ -510,13 +561,28 @@ static void sync_fib(struct edge *e)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 }
 
+/* The connections' nexthops and the peerings' groups alone; routes stay. */
+static void sync_nexthops(struct edge *e)
+{
+	struct fib_plan plan = { 0 };
+	char err[512];
+
+	if (plan_groups(e, &plan) < 0) {
+		fib_plan_free(&plan);
+		bgpd_log(e->d, LOG_ERR, "FIB: out of memory");
+		return;
+	}
+	if (fib_sync_apply_nexthops(&e->fib, &plan, err, sizeof(err)) < 0)
+		bgpd_log(e->d, LOG_ERR, "%s", err);
+}
+
 /* ---- XDP ---- */
 
 /* The installable service prefixes, each on its peering's allowlist id. */
 static void sync_xdp(struct edge *e)
 {
 	struct xdp_entry *want = NULL, *grown;
-	size_t n = 0;
+	size_t n = 0, capacity = 0;
 
 	for (size_t i = 0; i < e->db->nservices; i++) {
 		const struct service_prefix *sp = e->db->services[i];
@@ -527,14 +593,17 @@ static void sync_xdp(struct edge *e)
 		    !(p = validate_service_peering(e->db, sp)) ||
 		    (id = xdp_sync_peering_id(&e->xdp, p->name)) < 0)
 			continue;
-		grown = realloc(want, (n + 1) * sizeof(*want));
-		if (!grown) {
-			free(want);
-			e->xdp.retry = true;
-			bgpd_log(e->d, LOG_ERR, "XDP: out of memory");
-			return;
+		if (n == capacity) {
+			capacity = capacity ? 2 * capacity : 256;
+			grown = realloc(want, capacity * sizeof(*want));
+			if (!grown) {
+				free(want);
+				e->xdp.retry = true;
+				bgpd_log(e->d, LOG_ERR, "XDP: out of memory");
+				return;
+			}
+			want = grown;
 		}
-		want = grown;
 		want[n++] = (struct xdp_entry){ .pfx = sp->pfx, .peering_id = (unsigned int)id };
 	}
 	xdp_sync_apply(&e->xdp, want, n);
@@ -545,12 +614,16 @@ static void sync_xdp(struct edge *e)
 
 static int save_state(struct edge *e, char *err, size_t errlen)
 {
+	int64_t start = monotonic_ms();
+	int ret = 0;
+
 	e->state_dirty = false;
 	if (state_save(e->state_path, e->db, err, errlen) < 0) {
 		bgpd_log(e->d, LOG_ERR, "%s", err);
-		return -1;
+		ret = -1;
 	}
-	return 0;
+	pace_done(e, &e->save_pace, start, 0, "state file save");
+	return ret;
 }
 
 int edge_model_changed(struct edge *e, char *err, size_t errlen)
@@ -560,21 +633,49 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 	return save_state(e, err, errlen);
 }
 
+/*
+ * One whole-table job a turn at most, so the timers (keepalives) run
+ * between them: re-validation, then the route and XDP syncs, then the
+ * state file.
+ */
 void edge_turn(struct edge *e)
 {
 	char err[512];
 
 	check_settled(e);
-	if (edge_now_ms() - e->last_full_run_ms >= EDGE_FULL_RUN_MS)
-		revalidate_all(e);
-	if (e->fib_dirty && e->fib_enabled)
-		sync_fib(e);
-	if (e->fib_dirty || e->xdp.retry)
-		sync_xdp(e);
-	e->fib_dirty = false;
+	e->turn_prefix_runs = 0;
 	xdp_sync_poll(&e->xdp, edge_now_ms());
-	if (e->state_dirty)
+	if (e->revalidate_now || pace_due(&e->revalidate_pace)) {
+		revalidate_all(e);
+	} else if ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace)) {
+		int64_t start = monotonic_ms();
+
+		if (e->fib_dirty && e->fib_enabled)
+			sync_fib(e);
+		sync_xdp(e);
+		e->fib_dirty = false;
+		pace_done(e, &e->sync_pace, start, 0, "FIB and XDP sync");
+	} else if (e->state_dirty && pace_due(&e->save_pace)) {
 		save_state(e, err, sizeof(err));
+	}
+}
+
+static int64_t wait_for(const struct edge_pace *pace, int64_t now)
+{
+	return pace->next_ms > now ? pace->next_ms - now : 0;
+}
+
+int edge_poll_timeout_ms(const struct edge *e, int max_ms)
+{
+	int64_t now = monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
+
+	if (e->revalidate_now)
+		wait = 0;
+	if ((e->fib_dirty || e->xdp.retry) && wait_for(&e->sync_pace, now) < wait)
+		wait = wait_for(&e->sync_pace, now);
+	if (e->state_dirty && wait_for(&e->save_pace, now) < wait)
+		wait = wait_for(&e->save_pace, now);
+	return wait < max_ms ? (int)wait : max_ms;
 }
 
 /* ---- life cycle ---- */
@@ -651,6 +752,11 @@ int edge_open(struct edge *e, struct bgpd *d, char *err, size_t errlen)
 
 void edge_close(struct edge *e)
 {
+	char err[512];
+
+	/* A change whose save was still being coalesced is not lost. */
+	if (e->db && e->state_dirty)
+		save_state(e, err, sizeof(err));
 	if (e->d) {
 		rib_set_listener(e->d->rib, NULL, NULL);
 		e->d->on_change = NULL;

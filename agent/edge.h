@@ -8,18 +8,33 @@
  *   config       peerings and their connections (neighbors with "peering")
  *   state file   registrations and activations: operator actions, loaded
  *                at start (a corrupt or newer file stops the daemon; it is
- *                never overwritten), saved atomically after every change
+ *                never overwritten), saved atomically after changes
  *   sessions     Established (and BFD Up where "bfd on" and kbfd is there)
  *                makes a connection Active; anything else takes it back
  *   RIB          every Adj-RIB-In change re-validates the targets of that
- *                prefix at once, in the same event-loop turn
- *   FIB          at the end of each turn: one nexthop per Active
- *                connection, one group per peering, a route to the group
- *                for every service prefix whose state is installable
- *   XDP          in the same turn: the installable service prefixes of
+ *                prefix at once, in the same event-loop turn; past
+ *                EDGE_PREFIX_RUNS_MAX in one turn (a table loading, a
+ *                session's routes flushed) one paced run over every target
+ *                replaces them, far cheaper per prefix
+ *   FIB          one nexthop per Active connection, one group per
+ *                peering, a route to the group for every service prefix
+ *                whose state is installable. A connection change updates
+ *                the nexthops and groups at once, in the event's own call,
+ *                before any whole-table work (one group update moves or
+ *                removes every route of the peering); the routes follow
+ *                at the end of the turn
+ *   XDP          with the routes: the installable service prefixes of
  *                each peering as the allowed sources on its interfaces
  *                (also while its connections are coming back at start-up,
  *                so a restart refuses no valid traffic)
+ *   pacing       whole-table work (timed re-validation, route and XDP
+ *                syncs, the state file) runs at the end of a turn, but
+ *                after a job that took T ms the same job waits at least
+ *                EDGE_PACE_FACTOR x T: with a small table that is a few
+ *                ms, while 100k prefixes load it keeps keepalives and BFD
+ *                events read. Nothing is dropped, only coalesced: a dirty
+ *                state is saved on the next due turn, at edge_close(), and
+ *                at once after an operator's change
  *   restart      connections that were Active when the state was saved get
  *                EDGE_SETTLE_MS to come back (Active, End-of-RIB received)
  *                before anything is validated,
@@ -48,6 +63,10 @@
 /* Nexthop ids: base + 1 + RIB peer slot per connection, groups above. */
 #define EDGE_GROUP_ID_OFFSET 0x1000
 #define EDGE_SETTLE_MS 60000
+/* A whole-table job that took T ms waits this many T before it runs again. */
+#define EDGE_PACE_FACTOR 4
+/* Prefixes re-validated one by one in a turn before a whole run takes over. */
+#define EDGE_PREFIX_RUNS_MAX 256
 
 struct edge_rx;
 
@@ -65,7 +84,13 @@ struct edge {
 	bool bfd_available;		/* kbfd answers: BFD Up is required */
 	bool bfd_up[RIB_MAX_PEERS];	/* by RIB peer slot */
 	bool fib_dirty, state_dirty;
-	int64_t last_full_run_ms;
+	bool revalidate_now;		/* a connection changed: every target, this turn */
+	bool revalidate_bulk;		/* too many prefixes this turn: every target, paced */
+	size_t turn_prefix_runs;	/* prefixes re-validated one by one this turn */
+	/* Whole-table jobs: when each may run again (see pacing above). */
+	struct edge_pace {
+		int64_t next_ms;
+	} revalidate_pace, sync_pace, save_pace;
 	/* Start-up: neighbors of connections Active before, not yet back. */
 	char (*awaited)[INET6_ADDRSTRLEN];
 	size_t n_awaited;
@@ -93,6 +118,8 @@ void edge_apply_config(struct edge *e, struct registry *reg);
 
 /* End of an event-loop turn: timed re-validation, FIB, XDP, state file. */
 void edge_turn(struct edge *e);
+/* How long the event loop may wait before edge_turn() has work due: 0..max_ms. */
+int edge_poll_timeout_ms(const struct edge *e, int max_ms);
 
 /* A kbfd session of neighbor s changed state (RFC 5882). */
 void edge_bfd(struct edge *e, struct bgp_session *s, bool up);

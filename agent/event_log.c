@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "event_log.h"
 #include "name_tree.h"
 
@@ -25,7 +26,7 @@ int event_log_add(struct event_log *log, const struct vevent *ev)
 	struct event_record *rec;
 
 	if (!ring) {
-		grown = realloc(log->rings, (log->nrings + 1) * sizeof(*grown));
+		grown = array_grow(log->rings, log->nrings, sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
 		log->rings = grown;

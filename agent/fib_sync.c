@@ -9,45 +9,41 @@
 
 #include "fib_sync.h"
 
-/* realloc'ing append of one element of size elem to *arr holding *n. */
-static int append(void *arr, size_t *n, const void *elem, size_t size)
+/* Appends elem to *arr of *n elements, doubling *cap when full. */
+static int append(void *arr, size_t *n, size_t *cap, const void *elem, size_t size)
 {
 	void **p = arr;
-	char *grown = realloc(*p, (*n + 1) * size);
+	size_t grown_cap;
+	char *grown;
 
-	if (!grown)
-		return -ENOMEM;
-	memcpy(grown + *n * size, elem, size);
-	*p = grown;
+	if (*n == *cap) {
+		grown_cap = *cap ? 2 * *cap : 16;
+		grown = realloc(*p, grown_cap * size);
+		if (!grown)
+			return -ENOMEM;
+		*p = grown;
+		*cap = grown_cap;
+	}
+	memcpy((char *)*p + *n * size, elem, size);
 	(*n)++;
 	return 0;
 }
 
 int fib_plan_nexthop(struct fib_plan *plan, const struct fib_plan_nexthop *nh)
 {
-	return append(&plan->nexthops, &plan->n_nexthops, nh, sizeof(*nh));
+	return append(&plan->nexthops, &plan->n_nexthops, &plan->cap_nexthops, nh, sizeof(*nh));
 }
 
 int fib_plan_group(struct fib_plan *plan, const struct fib_plan_group *group)
 {
-	return append(&plan->groups, &plan->n_groups, group, sizeof(*group));
-}
-
-static const struct fib_route *find_route(const struct fib_plan *plan, const struct prefix *dst)
-{
-	for (size_t i = 0; i < plan->n_routes; i++)
-		if (prefix_equal(&plan->routes[i].dst, dst))
-			return &plan->routes[i];
-	return NULL;
+	return append(&plan->groups, &plan->n_groups, &plan->cap_groups, group, sizeof(*group));
 }
 
 int fib_plan_route(struct fib_plan *plan, const struct prefix *dst, uint32_t nexthop_id)
 {
 	struct fib_route route = { .dst = *dst, .nexthop_id = nexthop_id };
 
-	if (find_route(plan, dst))
-		return 0;
-	return append(&plan->routes, &plan->n_routes, &route, sizeof(route));
+	return append(&plan->routes, &plan->n_routes, &plan->cap_routes, &route, sizeof(route));
 }
 
 void fib_plan_free(struct fib_plan *plan)
@@ -58,63 +54,218 @@ void fib_plan_free(struct fib_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
-static const struct fib_plan_nexthop *find_nexthop(const struct fib_plan *plan, uint32_t id)
+/* ---- orders: nexthops and groups by id, routes by prefix ---- */
+
+static int id_order(uint32_t a, uint32_t b)
 {
-	for (size_t i = 0; i < plan->n_nexthops; i++)
-		if (plan->nexthops[i].id == id)
-			return &plan->nexthops[i];
-	return NULL;
+	return (a > b) - (a < b);
 }
 
-static const struct fib_plan_group *find_group(const struct fib_plan *plan, uint32_t id)
+static int nexthop_order(const void *a, const void *b)
 {
-	for (size_t i = 0; i < plan->n_groups; i++)
-		if (plan->groups[i].id == id)
-			return &plan->groups[i];
-	return NULL;
+	return id_order(((const struct fib_plan_nexthop *)a)->id,
+			((const struct fib_plan_nexthop *)b)->id);
 }
 
-static bool nexthop_same(const struct fib_plan_nexthop *a, const struct fib_plan_nexthop *b)
+static int group_order(const void *a, const void *b)
 {
-	return a && b && a->ifindex == b->ifindex && !ip_addr_compare(&a->gateway, &b->gateway);
+	return id_order(((const struct fib_plan_group *)a)->id,
+			((const struct fib_plan_group *)b)->id);
 }
 
-static bool group_same(const struct fib_plan_group *a, const struct fib_plan_group *b)
+static int route_order(const void *a, const void *b)
 {
-	return a && b && a->n == b->n && !memcmp(a->members, b->members, a->n * sizeof(*a->members));
+	return prefix_compare(&((const struct fib_route *)a)->dst,
+			      &((const struct fib_route *)b)->dst);
 }
 
-/* Queues what turns `old` into `new`, in an order the kernel accepts. */
+/* Routes by prefix, then nexthop id: the first of a prefix is the one kept. */
+static int route_order_nexthop(const void *a, const void *b)
+{
+	int d = route_order(a, b);
+
+	return d ? d : id_order(((const struct fib_route *)a)->nexthop_id,
+				((const struct fib_route *)b)->nexthop_id);
+}
+
+/* qsort(3) and bsearch(3) must not be given a NULL array, even empty. */
+static void sort(void *base, size_t n, size_t size, int (*order)(const void *, const void *))
+{
+	if (n)
+		qsort(base, n, size, order);
+}
+
+static bool found(const void *key, const void *base, size_t n, size_t size,
+		  int (*order)(const void *, const void *))
+{
+	return n && bsearch(key, base, n, size, order);
+}
+
+/* Sorts the plan; one route per prefix, the lowest nexthop id. */
+static void plan_sort(struct fib_plan *plan)
+{
+	size_t i, kept = 0;
+
+	sort(plan->nexthops, plan->n_nexthops, sizeof(*plan->nexthops), nexthop_order);
+	sort(plan->groups, plan->n_groups, sizeof(*plan->groups), group_order);
+	sort(plan->routes, plan->n_routes, sizeof(*plan->routes), route_order_nexthop);
+	for (i = 0; i < plan->n_routes; i++)
+		if (!kept || route_order(&plan->routes[kept - 1], &plan->routes[i]))
+			plan->routes[kept++] = plan->routes[i];
+	plan->n_routes = kept;
+}
+
+static bool plan_has_nexthop(const struct fib_plan *plan, uint32_t id)
+{
+	struct fib_plan_nexthop nh = { .id = id };
+	struct fib_plan_group group = { .id = id };
+
+	return found(&nh, plan->nexthops, plan->n_nexthops, sizeof(nh), nexthop_order) ||
+	       found(&group, plan->groups, plan->n_groups, sizeof(group), group_order);
+}
+
+/* ---- the difference between two sorted plans ---- */
+
+/* One kind of plan element: its order, and what the kernel is sent. */
+struct element_ops {
+	size_t size;
+	int (*order)(const void *a, const void *b);
+	bool (*same)(const void *a, const void *b);
+	/* Queues the element in new (changed or added). */
+	int (*put)(struct fib *fib, const void *elem);
+	/* Queues the removal of an element of old absent from new. */
+	int (*del)(struct fib *fib, const void *elem, const struct fib_plan *new);
+};
+
+/*
+ * Walks two sorted arrays at once: puts what new adds or changes, or (with
+ * removals) deletes what old has and new has not.
+ */
+static int merge(struct fib *fib, const struct element_ops *ops, const void *old, size_t n_old,
+		 const void *new, size_t n_new, const struct fib_plan *new_plan, bool removals)
+{
+	size_t i = 0, j = 0;
+	int err = 0;
+
+	while (!err && (i < n_old || j < n_new)) {
+		const char *o = (const char *)old + i * ops->size;
+		const char *n = (const char *)new + j * ops->size;
+		int d = i == n_old ? 1 : j == n_new ? -1 : ops->order(o, n);
+
+		if (d < 0) {
+			if (removals)
+				err = ops->del(fib, o, new_plan);
+			i++;
+		} else if (d > 0) {
+			if (!removals)
+				err = ops->put(fib, n);
+			j++;
+		} else {
+			if (!removals && !ops->same(o, n))
+				err = ops->put(fib, n);
+			i++;
+			j++;
+		}
+	}
+	return err;
+}
+
+static bool nexthop_same(const void *pa, const void *pb)
+{
+	const struct fib_plan_nexthop *a = pa, *b = pb;
+
+	return a->ifindex == b->ifindex && !ip_addr_compare(&a->gateway, &b->gateway);
+}
+
+static int nexthop_put(struct fib *fib, const void *elem)
+{
+	const struct fib_plan_nexthop *nh = elem;
+
+	return fib_nexthop_replace(fib, nh->id, &nh->gateway, nh->ifindex);
+}
+
+static int nexthop_del(struct fib *fib, const void *elem, const struct fib_plan *new)
+{
+	(void)new;
+	return fib_nexthop_delete(fib, ((const struct fib_plan_nexthop *)elem)->id);
+}
+
+static bool group_same(const void *pa, const void *pb)
+{
+	const struct fib_plan_group *a = pa, *b = pb;
+
+	return a->n == b->n && !memcmp(a->members, b->members, a->n * sizeof(*a->members));
+}
+
+static int group_put(struct fib *fib, const void *elem)
+{
+	const struct fib_plan_group *group = elem;
+
+	return fib_group_replace(fib, group->id, group->members, group->n);
+}
+
+static int group_del(struct fib *fib, const void *elem, const struct fib_plan *new)
+{
+	(void)new;
+	return fib_nexthop_delete(fib, ((const struct fib_plan_group *)elem)->id);
+}
+
+static bool route_same(const void *a, const void *b)
+{
+	return ((const struct fib_route *)a)->nexthop_id == ((const struct fib_route *)b)->nexthop_id;
+}
+
+static int route_put(struct fib *fib, const void *elem)
+{
+	const struct fib_route *route = elem;
+
+	return fib_route_replace(fib, &route->dst, route->nexthop_id);
+}
+
+static int route_del(struct fib *fib, const void *elem, const struct fib_plan *new)
+{
+	const struct fib_route *route = elem;
+
+	/* Deleting its nexthop or group takes the route with it: one message for all. */
+	if (!plan_has_nexthop(new, route->nexthop_id))
+		return 0;
+	return fib_route_delete(fib, &route->dst);
+}
+
+static const struct element_ops nexthop_ops = {
+	sizeof(struct fib_plan_nexthop), nexthop_order, nexthop_same, nexthop_put, nexthop_del,
+};
+static const struct element_ops group_ops = {
+	sizeof(struct fib_plan_group), group_order, group_same, group_put, group_del,
+};
+static const struct element_ops route_ops = {
+	sizeof(struct fib_route), route_order, route_same, route_put, route_del,
+};
+
+/* Queues what turns sorted `old` into sorted `new`, in an order the kernel accepts. */
 static int queue_changes(struct fib *fib, const struct fib_plan *old, const struct fib_plan *new)
 {
-	int err = 0;
-	size_t i;
+	int err;
 
 	/* Nexthops, then groups naming them, then routes naming groups. */
-	for (i = 0; i < new->n_nexthops && !err; i++)
-		if (!nexthop_same(&new->nexthops[i], find_nexthop(old, new->nexthops[i].id)))
-			err = fib_nexthop_replace(fib, new->nexthops[i].id, &new->nexthops[i].gateway,
-						  new->nexthops[i].ifindex);
-	for (i = 0; i < new->n_groups && !err; i++)
-		if (!group_same(&new->groups[i], find_group(old, new->groups[i].id)))
-			err = fib_group_replace(fib, new->groups[i].id, new->groups[i].members,
-						new->groups[i].n);
-	for (i = 0; i < new->n_routes && !err; i++) {
-		const struct fib_route *was = find_route(old, &new->routes[i].dst);
-
-		if (!was || was->nexthop_id != new->routes[i].nexthop_id)
-			err = fib_route_replace(fib, &new->routes[i].dst, new->routes[i].nexthop_id);
-	}
+	err = merge(fib, &nexthop_ops, old->nexthops, old->n_nexthops, new->nexthops,
+		    new->n_nexthops, new, false);
+	if (!err)
+		err = merge(fib, &group_ops, old->groups, old->n_groups, new->groups,
+			    new->n_groups, new, false);
+	if (!err)
+		err = merge(fib, &route_ops, old->routes, old->n_routes, new->routes,
+			    new->n_routes, new, false);
 	/* Removals the other way round: routes, groups, nexthops. */
-	for (i = 0; i < old->n_routes && !err; i++)
-		if (!find_route(new, &old->routes[i].dst))
-			err = fib_route_delete(fib, &old->routes[i].dst);
-	for (i = 0; i < old->n_groups && !err; i++)
-		if (!find_group(new, old->groups[i].id))
-			err = fib_nexthop_delete(fib, old->groups[i].id);
-	for (i = 0; i < old->n_nexthops && !err; i++)
-		if (!find_nexthop(new, old->nexthops[i].id))
-			err = fib_nexthop_delete(fib, old->nexthops[i].id);
+	if (!err)
+		err = merge(fib, &route_ops, old->routes, old->n_routes, new->routes,
+			    new->n_routes, new, true);
+	if (!err)
+		err = merge(fib, &group_ops, old->groups, old->n_groups, new->groups,
+			    new->n_groups, new, true);
+	if (!err)
+		err = merge(fib, &nexthop_ops, old->nexthops, old->n_nexthops, new->nexthops,
+			    new->n_nexthops, new, true);
 	return err;
 }
 
@@ -127,7 +278,8 @@ static const char *fib_reason(const struct fib *fib, int err)
 	return strerror(-err);
 }
 
-int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen)
+/* Applies a sorted plan. */
+static int apply_sorted(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen)
 {
 	int ret = queue_changes(&fs->fib, &fs->installed, plan);
 
@@ -144,6 +296,34 @@ int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t
 	fs->installed = *plan;
 	memset(plan, 0, sizeof(*plan));
 	return 0;
+}
+
+int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen)
+{
+	plan_sort(plan);
+	return apply_sorted(fs, plan, err, errlen);
+}
+
+int fib_sync_apply_nexthops(struct fib_sync *fs, struct fib_plan *plan, char *err,
+			    size_t errlen)
+{
+	const struct fib_plan *old = &fs->installed;
+
+	plan_sort(plan);
+	free(plan->routes);
+	plan->routes = malloc((old->n_routes ? old->n_routes : 1) * sizeof(*plan->routes));
+	plan->n_routes = plan->cap_routes = 0;
+	if (!plan->routes) {
+		snprintf(err, errlen, "FIB update failed: out of memory");
+		fib_plan_free(plan);
+		return -ENOMEM;
+	}
+	plan->cap_routes = old->n_routes;
+	/* Installed routes are sorted already; filtering keeps them so. */
+	for (size_t i = 0; i < old->n_routes; i++)
+		if (plan_has_nexthop(plan, old->routes[i].nexthop_id))
+			plan->routes[plan->n_routes++] = old->routes[i];
+	return apply_sorted(fs, plan, err, errlen);
 }
 
 static bool keep_nothing_route(const struct fib_route *route, void *arg)

@@ -29,9 +29,13 @@ struct fib_plan {
 	struct fib_plan_group *groups;
 	struct fib_route *routes;
 	size_t n_nexthops, n_groups, n_routes;
+	size_t cap_nexthops, cap_groups, cap_routes;	/* allocated, doubling */
 };
 
-/* Appends; 0 or -ENOMEM. A route to a prefix already planned is ignored. */
+/*
+ * Appends in any order; 0 or -ENOMEM. fib_sync_apply() sorts the plan; of
+ * two routes to one prefix it keeps the one to the lowest nexthop id.
+ */
 int fib_plan_nexthop(struct fib_plan *plan, const struct fib_plan_nexthop *nh);
 int fib_plan_group(struct fib_plan *plan, const struct fib_plan_group *group);
 int fib_plan_route(struct fib_plan *plan, const struct prefix *dst, uint32_t nexthop_id);
@@ -50,10 +54,21 @@ struct fib_sync {
 int fib_sync_open(struct fib_sync *fs, uint32_t table, uint32_t id_base, char *err,
 		  size_t errlen);
 /*
- * Makes the kernel match plan; takes ownership of plan on success (and
+ * Makes the kernel match plan, sending only the difference from what is
+ * installed, in one commit: sorted merges, O(n log n) in the plan's size.
+ * Routes whose nexthop or group goes are not deleted one by one: the
+ * kernel removes them with it. Takes ownership of plan on success (and
  * frees it on failure). 0, or -errno with err set.
  */
 int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen);
+/*
+ * The same for a plan of nexthops and groups only (a connection changed):
+ * the installed routes stay as they are, but for those of a group that
+ * goes, which the kernel removes with it. A group update moves every route
+ * using it: nothing per route is sent.
+ */
+int fib_sync_apply_nexthops(struct fib_sync *fs, struct fib_plan *plan, char *err,
+			    size_t errlen);
 /* Removes everything installed, then closes. */
 void fib_sync_close(struct fib_sync *fs);
 

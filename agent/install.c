@@ -176,6 +176,9 @@ int fib_commit(struct fib *fib)
 {
 	int err;
 
+	fib->committed = fib->queued;
+	if (!fib->queued)
+		return 0;
 	fib->req.on_reply = NULL;
 	err = nlreq_run(fib->sock, fib->queue, fib->queued, &fib->req);
 	fib_discard(fib);

@@ -38,6 +38,7 @@ struct fib {
 	struct nl_msg **queue;
 	size_t queued, capacity;
 	struct nlreq req;	/* results of the last fib_commit() / dump */
+	size_t committed;	/* requests the last fib_commit() sent */
 };
 
 /* 0 or -errno; on failure fib->req.reason says why. */

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	bgpd_log(&d, LOG_NOTICE, "peeredged started: %s, %zu neighbors",
 		 config_path, d.n_sessions);
 	while (running) {
-		if (bgpd_poll(&d, 1000))
+		if (bgpd_poll(&d, edge_poll_timeout_ms(&edge, 1000)))
 			break;
 		edge_turn(&edge);
 		metrics_export_turn(metrics);

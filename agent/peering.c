@@ -12,6 +12,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include "array.h"
 #include "asn.h"
 #include "name_tree.h"
 #include "peering.h"
@@ -139,12 +140,6 @@ bool prefix_key_equal(const struct prefix_key *a, const struct prefix_key *b)
 }
 
 /* ---- arrays of object pointers ---- */
-
-/* Room for one more element, or NULL (arr is then left as it was). */
-static void *array_grow(void *arr, size_t n, size_t elem)
-{
-	return realloc(arr, (n + 1) * elem);
-}
 
 static void array_remove(void *arr, size_t *n, size_t idx, size_t elem)
 {

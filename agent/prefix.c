@@ -84,3 +84,15 @@ bool prefix_equal(const struct prefix *a, const struct prefix *b)
 	return a->family == b->family && a->len == b->len &&
 	       bits_equal(a->addr.bytes, b->addr.bytes, a->len);
 }
+
+int prefix_compare(const struct prefix *a, const struct prefix *b)
+{
+	int d = (int)a->family - (int)b->family;
+
+	/* Only the family's bytes: the rest of the union is not promised zero. */
+	if (!d)
+		d = memcmp(a->addr.bytes, b->addr.bytes, a->family == AF_INET ? 4 : 16);
+	if (!d)
+		d = (int)a->len - (int)b->len;
+	return d;
+}

@@ -26,5 +26,7 @@ const char *prefix_format(const struct prefix *p, char *buf, size_t len);
 /* True when inner lies inside outer (same family, outer->len <= inner->len). */
 bool prefix_contains(const struct prefix *outer, const struct prefix *inner);
 bool prefix_equal(const struct prefix *a, const struct prefix *b);
+/* A total order (family, address, length) for sorting; <0, 0, >0. */
+int prefix_compare(const struct prefix *a, const struct prefix *b);
 
 #endif

@@ -311,6 +311,7 @@ static void session_down(struct bgp_session *s, const char *event, const char *r
 			 bool graceful)
 {
 	struct bgpd *d = s->d;
+	bool was_established;
 
 	if (reason)
 		snprintf(s->last_error, sizeof(s->last_error), "%s", reason);
@@ -318,7 +319,11 @@ static void session_down(struct bgp_session *s, const char *event, const char *r
 		conn_close(s->conn);
 	if (s->pending)
 		conn_close(s->pending);
-	if (s->state == BGP_STATE_ESTABLISHED && graceful && peer_does_gr(s)) {
+	was_established = s->state == BGP_STATE_ESTABLISHED;
+	s->hold_at = s->keepalive_at = s->connect_retry_at = 0;
+	/* The listener first (the FIB moves away at once), then the routes. */
+	set_state(s, BGP_STATE_IDLE, event, reason);
+	if (was_established && graceful && peer_does_gr(s)) {
 		rib_peer_mark_stale(d->rib, s->rib_peer);
 		s->stale_until = now(s) + s->peer.gr_restart_time * 1000ull;
 		bgpd_log(d, LOG_INFO, "neighbor %s: keeping %u routes as stale for %u s (graceful restart)",
@@ -327,8 +332,6 @@ static void session_down(struct bgp_session *s, const char *event, const char *r
 		rib_peer_flush(d->rib, s->rib_peer, false);
 		s->stale_until = 0;
 	}
-	s->hold_at = s->keepalive_at = s->connect_retry_at = 0;
-	set_state(s, BGP_STATE_IDLE, event, reason);
 	schedule_start(s);
 }
 
@@ -761,14 +764,55 @@ static void handle_message(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	fsm_error(s, type);
 }
 
-static void conn_readable(struct bgp_conn *c)
+/*
+ * Handles the whole messages in rbuf until deadline (ms, d->now()): a
+ * table of 100k prefixes is many seconds of validation, and the timers
+ * (keepalives, hold) and the rest of the loop must run meanwhile. What is
+ * left waits in rbuf for the next round (c->backlog). False when the
+ * connection is gone.
+ */
+static bool conn_process(struct bgp_conn *c, uint64_t deadline)
 {
 	struct bgp_session *s = c->s;
 	struct bgp_error err;
 	size_t off;
-	ssize_t n;
 	int len;
 
+	c->backlog = false;
+	/* Every whole message in the buffer, then one move of the rest. */
+	for (off = 0; (len = bgp_header_check(c->rbuf + off, c->rlen - off, &err)) > 0;
+	     off += (size_t)len) {
+		if (s->d->now() >= deadline) {
+			c->backlog = true;
+			break;
+		}
+		s->messages_in++;
+		handle_message(c, c->rbuf + off, (size_t)len);
+		if (c->dead)
+			return false;
+	}
+	c->rlen -= off;
+	memmove(c->rbuf, c->rbuf + off, c->rlen);
+	if (len < 0) {
+		send_notification(c, err.code, err.subcode, err.data, err.data_len);
+		if (c == s->conn)
+			session_down(s, "BGPHeaderErr", bgp_error_name(err.code, err.subcode),
+				     false);
+		else
+			conn_close(c);
+		return false;
+	}
+	return true;
+}
+
+static void conn_readable(struct bgp_conn *c)
+{
+	struct bgp_session *s = c->s;
+	uint64_t deadline = s->d->now() + BGP_ROUND_BUDGET_MS;
+	ssize_t n;
+
+	if (c->backlog && (!conn_process(c, deadline) || c->backlog))
+		return;
 	for (;;) {
 		n = read(c->w.fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -783,25 +827,8 @@ static void conn_readable(struct bgp_conn *c)
 			return;
 		}
 		c->rlen += (size_t)n;
-		/* Every whole message in the buffer, then one move of the rest. */
-		for (off = 0; (len = bgp_header_check(c->rbuf + off, c->rlen - off, &err)) > 0;
-		     off += (size_t)len) {
-			s->messages_in++;
-			handle_message(c, c->rbuf + off, (size_t)len);
-			if (c->dead)
-				return;
-		}
-		c->rlen -= off;
-		memmove(c->rbuf, c->rbuf + off, c->rlen);
-		if (len < 0) {
-			send_notification(c, err.code, err.subcode, err.data, err.data_len);
-			if (c == s->conn)
-				session_down(s, "BGPHeaderErr", bgp_error_name(err.code, err.subcode),
-					     false);
-			else
-				conn_close(c);
+		if (!conn_process(c, deadline) || c->backlog)
 			return;
-		}
 	}
 }
 
@@ -1166,10 +1193,14 @@ int bgpd_poll(struct bgpd *d, int max_wait_ms)
 {
 	struct epoll_event ev[32];
 	uint64_t t = d->now(), next = 0;
-	int i, n, wait = max_wait_ms;
+	int i, n, wait;
 
-	for (i = 0; i < (int)d->n_sessions; i++)
+	for (i = 0; i < (int)d->n_sessions; i++) {
 		next = earliest(next, next_deadline(d->sessions[i]));
+		if (d->sessions[i]->conn && d->sessions[i]->conn->backlog)
+			max_wait_ms = 0;
+	}
+	wait = max_wait_ms;
 	if (next)
 		wait = next <= t ? 0 : next - t < (uint64_t)max_wait_ms ? (int)(next - t) : max_wait_ms;
 	n = epoll_wait(d->epfd, ev, 32, wait);
@@ -1179,6 +1210,13 @@ int bgpd_poll(struct bgpd *d, int max_wait_ms)
 		struct ev_watch *w = ev[i].data.ptr;
 
 		w->cb(w, ev[i].events);
+	}
+	/* Messages a budget left behind, when no new bytes woke their socket. */
+	for (i = 0; i < (int)d->n_sessions; i++) {
+		struct bgp_conn *c = d->sessions[i]->conn;
+
+		if (c && c->backlog && !c->dead)
+			conn_process(c, d->now() + BGP_ROUND_BUDGET_MS);
 	}
 	t = d->now();
 	for (i = 0; i < (int)d->n_sessions; i++)

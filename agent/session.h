@@ -43,6 +43,13 @@ struct ev_watch {
 struct bgp_session;
 struct bgpd;
 
+/*
+ * Received messages one connection may handle in one event-loop round, in
+ * ms (checked between messages): the rest waits for the next round, after
+ * the timers and the edge's turn.
+ */
+#define BGP_ROUND_BUDGET_MS 50
+
 struct bgp_listener {
 	struct ev_watch w;
 	struct bgpd *d;
@@ -60,6 +67,7 @@ struct bgp_conn {
 	struct bgp_open open;		/* peer's OPEN on this connection */
 	uint32_t events;		/* current epoll interest */
 	size_t rlen;
+	bool backlog;			/* whole messages left in rbuf for the next round */
 	uint8_t rbuf[16 * BGP_MSG_MAX];	/* a table dump arrives in few reads */
 	uint8_t *wbuf;
 	size_t wlen, wcap;

@@ -92,13 +92,8 @@ static int recover_id(int ifindex, unsigned int peering, enum pe_mode mode, void
 static int entry_compare(const void *pa, const void *pb)
 {
 	const struct xdp_entry *a = pa, *b = pb;
-	int d = (int)a->pfx.family - (int)b->pfx.family;
+	int d = prefix_compare(&a->pfx, &b->pfx);
 
-	/* Only the family's bytes: the rest of the union is not promised zero. */
-	if (!d)
-		d = memcmp(a->pfx.addr.bytes, b->pfx.addr.bytes, a->pfx.family == AF_INET ? 4 : 16);
-	if (!d)
-		d = (int)a->pfx.len - (int)b->pfx.len;
 	if (!d)
 		d = (int)a->peering_id - (int)b->peering_id;
 	return d;

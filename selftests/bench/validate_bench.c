@@ -48,8 +48,9 @@
 #include "registry.h"
 #include "session.h"
 #include "state.h"
+#include "edge_fixture.h"
 
-#define PEER_AS 3320
+#define PEER_AS FIXTURE_PEER_AS
 #define BATCH 500	/* prefixes per UPDATE while loading */
 
 static int out_fd = -1;	/* the table; stderr carries the daemon's log */
@@ -104,67 +105,6 @@ static long proc_kb(const char *field)
 	if (f)
 		fclose(f);
 	return kb;
-}
-
-/* Service prefix i: 44.x.y.0/24. */
-static void bench_prefix(unsigned i, struct prefix *p)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "44.%u.%u.0/24", i >> 8, i & 255);
-	prefix_parse(s, p);
-}
-
-static void write_registry(const char *path, unsigned nservices, unsigned nobjects)
-{
-	FILE *f = fopen(path, "w");
-	unsigned i;
-
-	if (!f)
-		die("cannot write the registry");
-	for (i = 0; i < nobjects; i++) {
-		if (i < nservices)
-			fprintf(f, "route:  44.%u.%u.0/24\norigin: AS%u\nsource: BENCH\n\n",
-				i >> 8, i & 255, PEER_AS);
-		else	/* other operators' objects: /24s and /22s elsewhere */
-			fprintf(f, "route:  %u.%u.%u.0/%u\ndescr:  generated\norigin: AS%u\n"
-				"source: BENCH\n\n", 60 + (i >> 16) % 60, (i >> 8) & 255,
-				i & 252, i & 1 ? 24 : 22, 200000 + i % 60000);
-	}
-	if (fclose(f))
-		die("cannot write the registry");
-}
-
-static void write_state(const char *path, unsigned nservices)
-{
-	struct peering_db *db = pdb_new();
-	struct registered_prefix *rp;
-	struct service_prefix *sp;
-	struct peering *p;
-	const char *why;
-	char name[32], text[32], key[PREFIX_KEY_STRLEN], err[256];
-	struct prefix pfx;
-	unsigned i;
-
-	if (!db || pdb_add_peering(db, "bench", PEER_AS, PEERING_VOICE, &p, &why))
-		die("cannot build the state");
-	for (i = 0; i < nservices; i++) {
-		struct prefix_key k;
-
-		bench_prefix(i, &pfx);
-		prefix_format(&pfx, text, sizeof(text));
-		snprintf(name, sizeof(name), "r%u", i);
-		if (prefix_key_generate(&k) ||
-		    pdb_restore_prefix(db, p, name, &pfx, &k, 0, &rp, &why))
-			die("cannot register a prefix");
-		snprintf(name, sizeof(name), "s%u", i);
-		if (pdb_add_service_prefix(db, name, text, prefix_key_format(&k, key), "AMS", NULL,
-					   0, &sp, &why))
-			die("cannot activate a prefix");
-	}
-	if (state_save(path, db, err, sizeof(err)))
-		die(err);
-	pdb_free(db);
 }
 
 /* ---- the two peers ---- */
@@ -258,7 +198,7 @@ static void announce_all(struct bgpd *d, struct edge *e, struct peer *p, unsigne
 
 	for (i = 0; i < n; i += k) {
 		for (k = 0; k < BATCH && i + k < n; k++)
-			bench_prefix(i + k, &pfx[k]);
+			fixture_prefix(i + k, &pfx[k]);
 		peer_send(p, buf, encode_update(buf, p, pfx, k, true));
 		pump(d, e, 1);
 		drain(p->fd);
@@ -319,8 +259,10 @@ int main(int argc, char **argv)
 	atexit(remove_dir);
 	snprintf(regpath, sizeof(regpath), "%s/irr.db", dir);
 	snprintf(statepath, sizeof(statepath), "%s/state", dir);
-	write_registry(regpath, nservices, nobjects);
-	write_state(statepath, nservices);
+	if (fixture_write_registry(regpath, nservices, nobjects))
+		die("cannot write the registry");
+	if (fixture_write_state(statepath, nservices, err, sizeof(err)))
+		die(err);
 
 	/* (c) the registry alone, as the daemon loads it at start. */
 	rss0 = proc_kb("VmRSS:");

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The convergence lab, for converge_bench.sh (in the guest, BFD on) and
+# selftests/e2e/load.sh (on the host, BFD off): namespaces $E (peeredged)
+# and $P (BIRD 2) joined by va1/vb1 (10.30.1.0/24) and va2/vb2
+# (10.30.2.0/24), one BGP session on each: connections c1 and c2 of one
+# voice peering. converge_fixture writes the state file (N registered /24s,
+# each activated with its key), the registry and BIRD's static routes;
+# BIRD announces them all on both sessions with 8075:8007, so they go
+# Verified and peeredged installs each as a route to the peering's nexthop
+# group. Needs lib.sh sourced, BIN, PEEREDGED and PEEREDGE set.
+
+TABLE=100
+GROUP=$((0x10000000 + 0x1000))	# default nexthop base + group offset, peering 0
+E=conv-e-$$ P=conv-p-$$
+W=$(mktemp -d /tmp/peeredge-conv.XXXXXX)
+PID= BPID=
+conv_stop() {
+	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	PID= BPID=
+	netns_cleanup
+}
+cleanup() {
+	conv_stop
+	# A failed run leaves the daemon's log behind.
+	[ "$__tap_failed" = 0 ] || grep -E "took|Established ->|expired" "$W/peeredged.log" |
+		tail -n 40 | sed 's/^/# log: /'
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+pe() { ip netns exec "$E" "$PEEREDGE" -s "$W/pe.sock" "$@"; }
+json_get() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+conn_state() { pe -j connection show | json_get "[c['state'] for c in j['connections'] if c['name']=='$1'][0]"; }
+group_size() { ip -n "$E" nexthop show id "$GROUP" 2>/dev/null | sed -n 's/.*group \([0-9/]*\).*/\1/p' | tr / '\n' | grep -c .; }
+# in_fib N MEMBERS: N routes, all via the group, which has MEMBERS nexthops.
+in_fib() {
+	[ "$(group_size)" = "$2" ] &&
+		[ "$(ip netns exec "$E" "$BIN/converge_watch" count $TABLE $GROUP)" = "routes=$1 via_group=$1" ]
+}
+# ready N MEMBERS CONN...: the connections Active and the FIB as in_fib says.
+ready() {
+	local n=$1 m=$2 c
+	shift 2
+	for c in "$@"; do [ "$(conn_state "$c")" = Active ] || return 1; done
+	in_fib "$n" "$m"
+}
+hold_expiries() { grep -c "hold timer expired" "$W/peeredged.log"; }
+
+# conv_start N BFD HOLD: the lab with N prefixes, "bfd BFD" on both
+# neighbors (on: the far side's kbfd sessions at 100 ms x 3, and
+# `peeredge -j bfd monitor` into $W/bfd-events), BGP hold time HOLD s on
+# both sides. Starts BIRD last; t0 is when it started.
+conv_start() {
+	local n=$1 bfd=$2 hold=$3 i
+	netns_add "$E" && netns_add "$P" || skip_all "cannot create network namespaces"
+	for i in 1 2; do
+		ip link add "va$i" netns "$E" type veth peer name "vb$i" netns "$P" ||
+			skip_all "veth is not available"
+		ip -n "$E" addr add "10.30.$i.1/24" dev "va$i"
+		ip -n "$P" addr add "10.30.$i.2/24" dev "vb$i"
+		ip -n "$E" link set "va$i" up
+		ip -n "$P" link set "vb$i" up
+	done
+	rm -f "$W"/*
+	"$BIN/converge_fixture" "$W" "$n" || exit 1
+	{
+		echo "router id 10.30.1.2;"
+		echo "protocol device { }"
+		echo "protocol static { ipv4;"
+		cat "$W/routes.conf"
+		echo "}"
+		cat <<EOF
+template bgp edge { local as 3320; hold time $hold; connect retry time 1; error wait time 1, 2;
+	ipv4 { import none; export filter { bgp_community.add((8075,8007)); accept; }; }; }
+protocol bgp c1 from edge { local 10.30.1.2; neighbor 10.30.1.1 as 8075; }
+protocol bgp c2 from edge { local 10.30.2.2; neighbor 10.30.2.1 as 8075; }
+EOF
+	} >"$W/bird.conf"
+	cat >"$W/pe.conf" <<EOF
+router-id 10.30.1.1;
+local-as 8075;
+peering bench { asn 3320; kind voice; }
+registry $W/irr.db;
+state-file $W/state;
+fib table $TABLE;
+grace-period 0;
+EOF
+	for i in 1 2; do
+		cat >>"$W/pe.conf" <<EOF
+neighbor c$i { address 10.30.$i.2; local-address 10.30.$i.1; remote-as 3320;
+	hold-time $hold; bfd $bfd; dev va$i; peering bench; location AMS; router r$i; }
+EOF
+		[ "$bfd" = on ] || continue
+		ip netns exec "$P" "$PEEREDGE" bfd add "10.30.$i.1" local "10.30.$i.2" dev "vb$i" \
+			interval 100000 >/dev/null || skip_all "kbfd: cannot add the far side's session"
+	done
+	ip netns exec "$E" "$PEEREDGED" -d -f "$W/pe.conf" -s "$W/pe.sock" >"$W/peeredged.log" 2>&1 &
+	PID=$!
+	wait_for 60 test -S "$W/pe.sock" || { sed 's/^/# /' "$W/peeredged.log"; exit 1; }
+	if [ "$bfd" = on ]; then
+		ip netns exec "$E" "$PEEREDGE" -j bfd monitor >"$W/bfd-events" 2>&1 &
+		BPID=$!
+	fi
+	t0=$EPOCHREALTIME
+	ip netns exec "$P" bird -c "$W/bird.conf" -s "$W/bird.ctl" -P "$W/bird.pid" ||
+		skip_all "bird does not start"
+}

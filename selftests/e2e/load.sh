@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# load.sh [PREFIXES]: the event loop stays free while a large table loads
+# (issue 7). peeredged (ASan build) takes PREFIXES (default 100,000)
+# Verified prefixes from two BIRD sessions of one peering with a 9 s hold
+# time (keepalives every 3 s), BFD off: the lab of
+# selftests/bench/converge_lib.sh. Checked: every route installed via the
+# peering's group, no session lost to a hold timer while loading; a
+# connection going down moves every route at once, its state reaches the
+# state file (saves are coalesced, not dropped), a clean SIGTERM exits 0.
+. "$(dirname "$0")/../lib/lib.sh"
+require_root
+require_cmd ip bird birdc python3
+BIN=$TOP/build/selftests/bench
+PEEREDGED=${PEEREDGED:-$TOP/build/agent-asan/peeredged}
+PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
+n=${1:-100000}
+[[ $n =~ ^[0-9]+$ ]] && ((n >= 1)) || { echo "load.sh: PREFIXES must be a positive integer" >&2; exit 2; }
+for b in "$BIN/converge_watch" "$BIN/converge_fixture" "$PEEREDGED" "$PEEREDGE"; do
+	[ -x "$b" ] || skip_all "$b is not built (make; make -C selftests/bench)"
+done
+. "$TOP/selftests/bench/converge_lib.sh"
+
+conv_start "$n" off 9
+check "$n prefixes Verified and installed, every route via the group of 2" \
+	wait_for $((60 + n / 200)) ready "$n" 2 c1 c2
+diag "loaded in $(python3 -c "print('%.1f' % ($EPOCHREALTIME - $t0))") s"
+grep -E "took [0-9]+ ms" "$W/peeredged.log" | tail -n 5 | sed 's/^/# /'
+check "no BGP session lost to a hold timer while loading" test "$(hold_expiries)" = 0
+
+t=$EPOCHREALTIME
+birdc -s "$W/bird.ctl" disable c1 >/dev/null
+check "c1 down: the group is c2 alone, every route still via it" wait_for 20 ready "$n" 1 c2
+diag "moved $(python3 -c "print('%.0f' % (($EPOCHREALTIME - $t) * 1000))") ms after birdc disable (polled)"
+check "no BGP session lost to a hold timer" test "$(hold_expiries)" = 0
+check "the state file holds the connection change (a coalesced save)" wait_for 20 \
+	grep -q "^connection bench c1 .* ProvisioningCompleted$" "$W/state"
+
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=
+check "a clean SIGTERM: peeredged exits 0 (ASan: no leak, no error)" test "$rc" = 0
+done_testing
