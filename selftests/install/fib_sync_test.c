@@ -15,33 +15,13 @@
 
 #include "kselftest_harness.h"
 #include "fib_sync.h"
+#include "fib_netns.h"
 
 #define TABLE 100
 #define BASE 0x10000
 #define GATEWAYS 4
 #define GROUPS 3
 #define PREFIXES 48
-
-static int sh(const char *cmd)
-{
-	return system(cmd);
-}
-
-/* Lines of `cmd`'s output that contain `needle` ("" counts every line). */
-static int count_lines(const char *cmd, const char *needle)
-{
-	char line[512];
-	int n = 0;
-	FILE *f = popen(cmd, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, needle))
-			n++;
-	pclose(f);
-	return n;
-}
 
 static double now_s(void)
 {
@@ -59,13 +39,12 @@ FIXTURE(sync) {
 
 FIXTURE_SETUP(sync)
 {
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s (needs root)", strerror(errno));
-	ASSERT_EQ(0, sh("ip link add v0 type veth peer name v1 && ip link set v0 up && "
-			"ip link set v1 up && ip addr add 192.0.2.1/24 dev v0 && "
-			"ip -6 addr add 2001:db8::1/64 dev v0 nodad"));
-	self->ifindex = if_nametoindex("v0");
-	ASSERT_NE(0, self->ifindex);
+	int ifindex = fib_netns_enter();
+
+	if (ifindex < 0)
+		SKIP(return, "unshare(CLONE_NEWNET): %s (needs root)", strerror(-ifindex));
+	ASSERT_NE(0, ifindex);
+	self->ifindex = (uint32_t)ifindex;
 	ASSERT_EQ(0, fib_sync_open(&self->fs, TABLE, BASE, self->err, sizeof(self->err)))
 		TH_LOG("%s", self->err);
 }

@@ -14,30 +14,10 @@
 
 #include "kselftest_harness.h"
 #include "install.h"
+#include "fib_netns.h"
 
 #define TABLE 100
 #define BASE 0x10000	/* so that BASE + 100 is 65636 in iproute2's output */
-
-static int sh(const char *cmd)
-{
-	return system(cmd);
-}
-
-/* Lines of `cmd`'s output that contain `needle` ("" counts every line). */
-static int count_lines(const char *cmd, const char *needle)
-{
-	char line[512];
-	int n = 0;
-	FILE *f = popen(cmd, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, needle))
-			n++;
-	pclose(f);
-	return n;
-}
 
 static struct prefix pfx(const char *s)
 {
@@ -64,13 +44,12 @@ FIXTURE(fib) {
 
 FIXTURE_SETUP(fib)
 {
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s (needs root)", strerror(errno));
-	ASSERT_EQ(0, sh("ip link add v0 type veth peer name v1 && ip link set v0 up && "
-			"ip link set v1 up && ip addr add 192.0.2.1/24 dev v0 && "
-			"ip -6 addr add 2001:db8::1/64 dev v0 nodad"));
-	self->ifindex = if_nametoindex("v0");
-	ASSERT_NE(0, self->ifindex);
+	int ifindex = fib_netns_enter();
+
+	if (ifindex < 0)
+		SKIP(return, "unshare(CLONE_NEWNET): %s (needs root)", strerror(-ifindex));
+	ASSERT_NE(0, ifindex);
+	self->ifindex = (uint32_t)ifindex;
 	ASSERT_EQ(0, fib_open(&self->fib, TABLE, BASE));
 }
 
