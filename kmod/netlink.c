@@ -675,6 +675,16 @@ static const int kbfd_lag_refused[] = {
 	KBFD_A_IFINDEX, KBFD_A_MULTIHOP, KBFD_A_LOCAL_DISCR, KBFD_A_ADMIN_DOWN,
 };
 
+static bool kbfd_in_dev_has_addr(struct in_device *idev, __be32 addr)
+{
+	const struct in_ifaddr *ifa;
+
+	in_dev_for_each_ifa_rtnl(ifa, idev)
+		if (ifa->ifa_local == addr)
+			return true;
+	return false;
+}
+
 static int kbfd_nl_lag_check(struct net *net, struct genl_info *info,
 			     struct kbfd_key *key, struct net_device **bond)
 {
@@ -693,11 +703,16 @@ static int kbfd_nl_lag_check(struct net *net, struct genl_info *info,
 		NL_SET_ERR_MSG_ATTR(extack, a, "not a bonding device");
 		return -EINVAL;
 	}
+	/*
+	 * Both source address selections fall back to other interfaces of the
+	 * namespace (a loopback or dummy address, or any address while the
+	 * bond's own are tentative): a LAG's local address is the bond's own.
+	 */
 	if (!key->has_local && key->family == AF_INET) {
 		idev = __in_dev_get_rtnl(dev);
 		key->local.v4 = idev ? inet_select_addr(dev, key->peer.v4,
 							RT_SCOPE_UNIVERSE) : 0;
-		if (!key->local.v4) {
+		if (!key->local.v4 || !kbfd_in_dev_has_addr(idev, key->local.v4)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "the bond has no IPv4 address: give KBFD_A_LOCAL_ADDR");
 			return -EADDRNOTAVAIL;
@@ -707,7 +722,8 @@ static int kbfd_nl_lag_check(struct net *net, struct genl_info *info,
 		/* The peer cannot be link-local (no KBFD_A_IFINDEX): nor may we. */
 		if (ipv6_dev_get_saddr(net, dev, &key->peer.v6, 0,
 				       &key->local.v6) ||
-		    (ipv6_addr_type(&key->local.v6) & IPV6_ADDR_LINKLOCAL)) {
+		    (ipv6_addr_type(&key->local.v6) & IPV6_ADDR_LINKLOCAL) ||
+		    !ipv6_chk_addr(net, &key->local.v6, dev, 1)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "the bond has no global IPv6 address: give KBFD_A_LOCAL_ADDR");
 			return -EADDRNOTAVAIL;

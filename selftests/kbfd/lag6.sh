@@ -4,8 +4,9 @@
 # RFC 7130 micro-BFD over IPv6: a LAG's sessions take the family of its
 # peer's address. Two namespaces, each with an 802.3ad bond of two veth
 # members and IPv6 addresses on the bonds, micro-BFD at 50 ms x 3:
-#  - mixed families, and a bond without a global IPv6 address when no local
-#    address is given, are refused and leave nothing behind;
+#  - mixed families, and a bond without a global IPv6 (or any IPv4) address
+#    of its own when no local address is given, are refused and leave
+#    nothing behind, whatever other interfaces of the namespace hold;
 #  - the local address is the bond's own; both members come Up on both
 #    sides, their frames on the wire are IPv6, hop limit 255, UDP 6784 to
 #    01-00-5E-90-00-01 (tc flower counters on the far member);
@@ -35,9 +36,19 @@ count_lag_dirs() { find "$KBFD_SYSFS" -maxdepth 1 -name 'lag-*' | wc -l; }
 # Refused: nothing created.
 out=$(pe "$A" bfd lag add dev bond0 peer fd00:9::2 local 10.9.0.1 2>&1)
 check "an IPv6 peer with an IPv4 local address is refused" grep -q "same family" <<<"$out"
+# Addresses elsewhere in B's namespace are never the bond's: source address
+# selection would pick them (or loopback's while the bond's link-local is
+# still tentative).
+ip -n "$B" link add other0 type dummy
+ip -n "$B" link set other0 up
+ip -n "$B" addr add fd00:99::2/64 dev other0 nodad
+ip -n "$B" addr add 10.99.0.2/24 dev other0
 out=$(pe "$B" bfd lag add dev bond0 peer fd00:9::1 2>&1)
 check "a bond with only a link-local IPv6 address is refused" \
 	grep -q "no global IPv6 address" <<<"$out"
+out=$(pe "$B" bfd lag add dev bond0 peer 10.9.0.1 2>&1)
+check "a bond without an IPv4 address is refused (another interface has one)" \
+	grep -q "no IPv4 address" <<<"$out"
 check "no LAG left behind" test "$(count_lag_dirs)" = 0
 check "no session left behind" test "$(ip netns exec "$B" "$KBFDCTL" dump | wc -l)" = 0
 ip -n "$B" addr add fd00:9::2/64 dev bond0 nodad

@@ -89,7 +89,9 @@
  *   Required: KBFD_A_LAG_IFINDEX (a bonding device of this namespace;
  *             anything else: -ENODEV / -EINVAL), KBFD_A_PEER_ADDR.
  *   Optional: KBFD_A_LOCAL_ADDR (default: the bond's source address
- *             towards the peer, of the peer's family), KBFD_A_DESIRED_MIN_TX_US,
+ *             towards the peer, of the peer's family, which must be an
+ *             address of the bond itself, global and not tentative in
+ *             IPv6; otherwise -EADDRNOTAVAIL), KBFD_A_DESIRED_MIN_TX_US,
  *             KBFD_A_REQUIRED_MIN_RX_US, KBFD_A_DETECT_MULT,
  *             KBFD_A_AUTH_TYPE, KBFD_A_AUTH_KEY_ID, KBFD_A_AUTH_KEY,
  *             KBFD_A_LAG_MIN_LINKS (default 1): the configuration of every
