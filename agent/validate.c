@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "asn.h"
 #include "peering.h"
@@ -185,6 +186,14 @@ struct validator {
 	size_t nindex;
 	uint64_t index_generation;
 	bool index_valid;
+	/* The pass over every target in progress (validator_run_some). */
+	struct run {
+		bool active;
+		bool again;	/* requested meanwhile: one more pass after it */
+		uint64_t generation;	/* of the db its cursor points into */
+		size_t peering, prefix;	/* next registered prefix */
+		size_t service;		/* next service prefix, once past the peerings */
+	} run;
 };
 
 /* One evaluation's view of a target, whichever its kind. */
@@ -570,18 +579,87 @@ static void evaluate_service(const struct validator *v, struct service_prefix *s
 	evaluate(v, &t, now_ms);
 }
 
+/* A pass from the first target, under the db as it is now. */
+static void run_restart(struct validator *v, bool again)
+{
+	v->run = (struct run){ .active = true, .again = again,
+			       .generation = v->db->generation };
+}
+
+/* Evaluates the run's next target; false when the pass is through. */
+static bool run_step(struct validator *v, int64_t now_ms)
+{
+	const struct peering_db *db = v->db;
+	struct run *run = &v->run;
+
+	for (; run->peering < db->npeerings; run->peering++, run->prefix = 0) {
+		const struct peering *p = db->peerings[run->peering];
+
+		if (run->prefix < p->nprefixes) {
+			evaluate_registered(v, p->prefixes[run->prefix++], now_ms);
+			return true;
+		}
+	}
+	if (run->service < db->nservices) {
+		evaluate_service(v, db->services[run->service++], now_ms);
+		return true;
+	}
+	return false;
+}
+
 size_t validator_run_all(struct validator *v, int64_t now_ms)
 {
-	size_t count = v->db->nservices;
+	size_t count = 0;
 
-	for (size_t i = 0; i < v->db->npeerings; i++) {
-		for (size_t j = 0; j < v->db->peerings[i]->nprefixes; j++)
-			evaluate_registered(v, v->db->peerings[i]->prefixes[j], now_ms);
-		count += v->db->peerings[i]->nprefixes;
-	}
-	for (size_t i = 0; i < v->db->nservices; i++)
-		evaluate_service(v, v->db->services[i], now_ms);
+	/* A whole pass from here covers a run in progress and its requests. */
+	run_restart(v, false);
+	while (run_step(v, now_ms))
+		count++;
+	v->run.active = false;
 	return count;
+}
+
+void validator_run_start(struct validator *v)
+{
+	if (v->run.active)
+		v->run.again = true;
+	else
+		run_restart(v, false);
+}
+
+bool validator_run_busy(const struct validator *v)
+{
+	return v->run.active;
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+bool validator_run_some(struct validator *v, int64_t now_ms, int64_t budget_ms)
+{
+	int64_t deadline = monotonic_ns() + budget_ms * 1000000;
+
+	if (!v->run.active)
+		return true;
+	/* Targets came or went: positions moved, and the change may alter
+	 * any verdict, so the pass starts over under the new db. */
+	if (v->run.generation != v->db->generation)
+		run_restart(v, v->run.again);
+	do {
+		if (run_step(v, now_ms))
+			continue;
+		if (!v->run.again) {
+			v->run.active = false;
+			return true;
+		}
+		run_restart(v, false);
+	} while (monotonic_ns() < deadline);
+	return false;
 }
 
 /* ---- the prefix index ---- */

@@ -228,9 +228,25 @@ void validator_set_pending_grace(struct validator *v, int64_t grace_ms);
 
 /*
  * Re-evaluates every target: after a session, connection, registry or model
- * change. Returns how many were evaluated.
+ * change. Returns how many were evaluated. It also completes a run in
+ * progress (below): this pass covers whatever that one was asked for.
  */
 size_t validator_run_all(struct validator *v, int64_t now_ms);
+/*
+ * The same pass in slices, so the event loop serves sockets in between:
+ * validator_run_start() asks for a pass over every target; while one is in
+ * progress it asks for one more after it (what caused the request may
+ * change targets already passed). validator_run_some() evaluates targets
+ * from where the last slice stopped, at least one, until budget_ms is
+ * spent; true when no pass is left. Each target is evaluated once a pass.
+ * When targets are added or removed between slices (db->generation), the
+ * pass starts over: positions moved, and the change may alter any verdict.
+ * That cannot starve it: the daemon changes the db only on an operator's
+ * command, which runs validator_run_all() at once, or on a reload.
+ */
+void validator_run_start(struct validator *v);
+bool validator_run_some(struct validator *v, int64_t now_ms, int64_t budget_ms);
+bool validator_run_busy(const struct validator *v);	/* a pass is in progress */
 /*
  * Re-evaluates the targets whose prefix is exactly route_pfx: after an
  * UPDATE or withdrawal for it. O(log targets) to find them. Returns how

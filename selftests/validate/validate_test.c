@@ -776,6 +776,179 @@ TEST_F(engine, incremental_runs)
 	EXPECT_EQ(2, validator_run_all(self->v, LATER_MS));
 }
 
+/* ---- re-validation in slices ---- */
+
+/* Registered /24s, each with its /25 activated: twice as many targets. */
+#define SLICE_PREFIXES 60
+#define SLICE_TARGETS (2 * SLICE_PREFIXES)
+
+/* Evaluations by prefix: each target has one session, so one lookup each. */
+struct lookup_count {
+	struct prefix pfx[SLICE_TARGETS + 8];
+	unsigned count[SLICE_TARGETS + 8];
+	size_t n;
+};
+
+static const struct rx_route *counting_lookup(void *ctx, const struct connection *conn,
+					      const struct prefix *pfx)
+{
+	struct lookup_count *c = ctx;
+	size_t i;
+
+	(void)conn;
+	for (i = 0; i < c->n && !prefix_equal(&c->pfx[i], pfx); i++)
+		;
+	if (i == c->n) {
+		if (c->n == ARRAY_SIZE(c->pfx))
+			abort();
+		c->pfx[c->n] = *pfx;
+		c->count[c->n++] = 0;
+	}
+	c->count[i]++;
+	return NULL;
+}
+
+/* Exactly `targets` targets evaluated, each `times` times. */
+static bool each_evaluated(const struct lookup_count *c, size_t targets, unsigned times)
+{
+	bool ok = c->n == targets;
+
+	if (!ok)
+		fprintf(stderr, "# %zu targets evaluated, expected %zu\n", c->n, targets);
+	for (size_t i = 0; i < c->n; i++) {
+		char text[PREFIX_STRLEN];
+
+		if (c->count[i] == times)
+			continue;
+		fprintf(stderr, "# %s evaluated %u times, expected %u\n",
+			prefix_format(&c->pfx[i], text, sizeof(text)), c->count[i], times);
+		ok = false;
+	}
+	return ok;
+}
+
+FIXTURE(slices) {
+	struct peering_db *db;
+	struct peering *voice;
+	struct lookup_count seen;
+	struct validator *v;
+};
+
+/* Registration i (82.0.i.0/24) and its activation (82.0.i.0/25). */
+static void add_slice_target(struct peering_db *db, struct peering *p, int i)
+{
+	struct registered_prefix *rp;
+	char name[16], pfx[32];
+	const char *why;
+
+	snprintf(name, sizeof(name), "r%d", i);
+	snprintf(pfx, sizeof(pfx), "82.0.%d.0/24", i);
+	if (pdb_register_prefix(db, p, name, pfx, 0, &rp, &why) < 0)
+		abort();
+	snprintf(name, sizeof(name), "s%d", i);
+	snprintf(pfx, sizeof(pfx), "82.0.%d.0/25", i);
+	activate(db, name, pfx, &rp->key, "Amsterdam", NULL);
+}
+
+FIXTURE_SETUP(slices)
+{
+	struct rx_source src = { counting_lookup, &self->seen };
+	const char *why;
+
+	self->db = pdb_new();
+	ASSERT_EQ(0, pdb_add_peering(self->db, "contoso", 13335, PEERING_VOICE, &self->voice,
+				     &why));
+	add_active(self->db, self->voice, "ams1", AMS1, "Amsterdam", "r1");
+	for (int i = 0; i < SLICE_PREFIXES; i++)
+		add_slice_target(self->db, self->voice, i);
+	self->v = validator_new(self->db, &src, NULL, NULL);
+	ASSERT_NE(NULL, self->v);
+}
+
+FIXTURE_TEARDOWN(slices)
+{
+	validator_free(self->v);
+	pdb_free(self->db);
+}
+
+/* Slices with no time budget (each makes progress) until none is left: how many. */
+static size_t slices_to_end(struct validator *v)
+{
+	size_t n = 1;
+
+	while (!validator_run_some(v, LATER_MS, 0) && n <= 4 * SLICE_TARGETS)
+		n++;
+	return n;
+}
+
+/* Slices with no time budget, k of them, leaving the pass in progress. */
+static bool run_partly(struct validator *v, int k)
+{
+	for (int i = 0; i < k; i++)
+		if (validator_run_some(v, LATER_MS, 0))
+			return false;
+	return true;
+}
+
+TEST_F(slices, every_target_once)
+{
+	size_t n;
+
+	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 0));	/* nothing asked */
+	EXPECT_EQ(0, self->seen.n);
+	validator_run_start(self->v);
+	EXPECT_TRUE(validator_run_busy(self->v));
+	n = slices_to_end(self->v);
+	EXPECT_GT(n, 1);		/* a tiny budget cuts the pass */
+	EXPECT_LE(n, SLICE_TARGETS + 1);	/* and each slice gets somewhere */
+	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 1));
+	EXPECT_FALSE(validator_run_busy(self->v));
+
+	/* A budget that covers the pass: one slice. */
+	self->seen.n = 0;
+	validator_run_start(self->v);
+	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 60000));
+	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 1));
+}
+
+TEST_F(slices, db_change_restarts_the_pass)
+{
+	validator_run_start(self->v);
+	ASSERT_TRUE(run_partly(self->v, SLICE_PREFIXES / 2));
+	/* Targets before the cursor go and come: every position moves. */
+	ASSERT_EQ(0, pdb_del_service_prefix(self->db, "s0"));
+	ASSERT_EQ(0, pdb_del_registered_prefix(self->db, self->voice, "r0"));
+	add_slice_target(self->db, self->voice, SLICE_PREFIXES);
+	self->seen.n = 0;
+	slices_to_end(self->v);
+	/* Every target of the new db, once under it; the removed one never. */
+	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 1));
+	for (size_t i = 0; i < self->seen.n; i++)
+		EXPECT_NE(0, self->seen.pfx[i].addr.bytes[2]);
+}
+
+TEST_F(slices, request_during_a_pass_gets_a_whole_pass)
+{
+	validator_run_start(self->v);
+	ASSERT_TRUE(run_partly(self->v, SLICE_PREFIXES / 2));
+	validator_run_start(self->v);
+	slices_to_end(self->v);
+	/* The pass in progress goes on, then one more over everything. */
+	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 2));
+}
+
+TEST_F(slices, run_all_completes_a_pass_in_progress)
+{
+	validator_run_start(self->v);
+	ASSERT_TRUE(run_partly(self->v, SLICE_PREFIXES / 2));
+	validator_run_start(self->v);
+	self->seen.n = 0;
+	EXPECT_EQ(SLICE_TARGETS, validator_run_all(self->v, LATER_MS));
+	EXPECT_FALSE(validator_run_busy(self->v));
+	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 0));
+	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 1));
+}
+
 /* Per-UPDATE cost with many targets: 2000 registered /24s, one UPDATE each. */
 TEST_F(engine, incremental_cost)
 {
