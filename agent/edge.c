@@ -99,18 +99,17 @@ static bool pace_due(const struct edge_pace *pace)
 	return monotonic_ms() >= pace->next_ms;
 }
 
-/* A job that began at start_ms is done: when it may run again. */
-static void pace_done(struct edge *e, struct edge_pace *pace, int64_t start_ms, int64_t gap_ms,
+/* A job busy for took ms is done: when it may run again. */
+static void pace_done(struct edge *e, struct edge_pace *pace, int64_t took, int64_t gap_ms,
 		      const char *job)
 {
-	int64_t end = monotonic_ms(), took = end - start_ms;
-
 	if (took >= EDGE_SLOW_JOB_MS)
 		bgpd_log(e->d, LOG_INFO, "%s took %lld ms", job, (long long)took);
-	pace->next_ms = end + (gap_ms > EDGE_PACE_FACTOR * took ? gap_ms : EDGE_PACE_FACTOR * took);
+	pace->next_ms = monotonic_ms() +
+			(gap_ms > EDGE_PACE_FACTOR * took ? gap_ms : EDGE_PACE_FACTOR * took);
 }
 
-/* State changes mark the FIB dirty themselves (validation_event). */
+/* Every target at once, for an operator's change: its reply follows. */
 static void revalidate_all(struct edge *e)
 {
 	int64_t start = monotonic_ms();
@@ -118,7 +117,43 @@ static void revalidate_all(struct edge *e)
 	e->revalidate_now = e->revalidate_bulk = false;
 	if (settled(e))
 		validator_run_all(e->v, edge_now_ms());
-	pace_done(e, &e->revalidate_pace, start, EDGE_FULL_RUN_MS, "re-validation");
+	/* It completed the sliced pass, if one was in progress. */
+	e->revalidate_busy_ms = 0;
+	e->revalidate_slices = 0;
+	pace_done(e, &e->revalidate_pace, monotonic_ms() - start, EDGE_FULL_RUN_MS,
+		  "re-validation");
+}
+
+/*
+ * One slice of the pass over every target, starting one when none is in
+ * progress (a request during one asks for another pass after it). State
+ * changes mark the FIB dirty themselves (validation_event); the pacing
+ * counts the slices' time, not the work the loop did in between.
+ */
+static void revalidate_slice(struct edge *e)
+{
+	int64_t start = monotonic_ms();
+	bool done = true;
+	char job[80];
+
+	if (!e->revalidate_slices)
+		e->revalidate_start_ms = start;
+	if (e->revalidate_now || !validator_run_busy(e->v)) {
+		e->revalidate_now = e->revalidate_bulk = false;
+		if (settled(e))
+			validator_run_start(e->v);
+	}
+	if (settled(e))
+		done = validator_run_some(e->v, edge_now_ms(), EDGE_SLICE_MS);
+	e->revalidate_busy_ms += monotonic_ms() - start;
+	e->revalidate_slices++;
+	if (!done)
+		return;
+	snprintf(job, sizeof(job), "re-validation in %zu slices over %lld ms",
+		 e->revalidate_slices, (long long)(monotonic_ms() - e->revalidate_start_ms));
+	pace_done(e, &e->revalidate_pace, e->revalidate_busy_ms, EDGE_FULL_RUN_MS, job);
+	e->revalidate_busy_ms = 0;
+	e->revalidate_slices = 0;
 }
 
 /* At open: the connections whose return validation waits for. */
@@ -169,7 +204,7 @@ static void check_settled(struct edge *e)
 	bgpd_log(e->d, LOG_NOTICE, "%s: validating", e->n_awaited ?
 		 "connections still down after the start-up wait" : "connections are back");
 	e->settle_deadline_ms = 0;
-	revalidate_all(e);
+	e->revalidate_now = true;
 }
 
 static void sync_nexthops(struct edge *e);
@@ -471,7 +506,7 @@ void edge_apply_config(struct edge *e, struct registry *reg)
 	if (changed || generation != e->db->generation)
 		e->state_dirty = true;
 	e->fib_dirty = true;
-	revalidate_all(e);
+	e->revalidate_now = true;
 }
 
 /* ---- FIB ---- */
@@ -622,7 +657,7 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 		ret = -1;
 	}
-	pace_done(e, &e->save_pace, start, 0, "state file save");
+	pace_done(e, &e->save_pace, monotonic_ms() - start, 0, "state file save");
 	return ret;
 }
 
@@ -635,8 +670,8 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 
 /*
  * One whole-table job a turn at most, so the timers (keepalives) run
- * between them: re-validation, then the route and XDP syncs, then the
- * state file.
+ * between them: a slice of re-validation, then (once the pass is through)
+ * the route and XDP syncs, then the state file.
  */
 void edge_turn(struct edge *e)
 {
@@ -645,8 +680,8 @@ void edge_turn(struct edge *e)
 	check_settled(e);
 	e->turn_prefix_runs = 0;
 	xdp_sync_poll(&e->xdp, edge_now_ms());
-	if (e->revalidate_now || pace_due(&e->revalidate_pace)) {
-		revalidate_all(e);
+	if (e->revalidate_now || validator_run_busy(e->v) || pace_due(&e->revalidate_pace)) {
+		revalidate_slice(e);
 	} else if ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace)) {
 		int64_t start = monotonic_ms();
 
@@ -654,7 +689,7 @@ void edge_turn(struct edge *e)
 			sync_fib(e);
 		sync_xdp(e);
 		e->fib_dirty = false;
-		pace_done(e, &e->sync_pace, start, 0, "FIB and XDP sync");
+		pace_done(e, &e->sync_pace, monotonic_ms() - start, 0, "FIB and XDP sync");
 	} else if (e->state_dirty && pace_due(&e->save_pace)) {
 		save_state(e, err, sizeof(err));
 	}
@@ -669,7 +704,7 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 {
 	int64_t now = monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
 
-	if (e->revalidate_now)
+	if (e->revalidate_now || validator_run_busy(e->v))
 		wait = 0;
 	if ((e->fib_dirty || e->xdp.retry) && wait_for(&e->sync_pace, now) < wait)
 		wait = wait_for(&e->sync_pace, now);

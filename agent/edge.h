@@ -67,6 +67,13 @@
 #define EDGE_PACE_FACTOR 4
 /* Prefixes re-validated one by one in a turn before a whole run takes over. */
 #define EDGE_PREFIX_RUNS_MAX 256
+/*
+ * A re-validation runs this long a turn, then the loop reads its sockets:
+ * a BFD Down waits at most that for its nexthop update, and a keepalive
+ * (seconds of slack) never waits, whatever the table's size. Long enough
+ * that a 100k pass takes few turns on the host.
+ */
+#define EDGE_SLICE_MS 20
 
 struct edge_rx;
 
@@ -84,8 +91,12 @@ struct edge {
 	bool bfd_available;		/* kbfd answers: BFD Up is required */
 	bool bfd_up[RIB_MAX_PEERS];	/* by RIB peer slot */
 	bool fib_dirty, state_dirty;
-	bool revalidate_now;		/* a connection changed: every target, this turn */
+	bool revalidate_now;		/* a connection changed: every target, from this turn */
 	bool revalidate_bulk;		/* too many prefixes this turn: every target, paced */
+	/* The sliced pass in progress: its slices' time, their number, its start. */
+	int64_t revalidate_busy_ms;
+	size_t revalidate_slices;
+	int64_t revalidate_start_ms;
 	size_t turn_prefix_runs;	/* prefixes re-validated one by one this turn */
 	/* Whole-table jobs: when each may run again (see pacing above). */
 	struct edge_pace {
