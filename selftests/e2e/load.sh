@@ -8,7 +8,9 @@
 # selftests/bench/converge_lib.sh. Checked: every route installed via the
 # peering's group, no session lost to a hold timer while loading; a
 # connection going down moves every route at once, its state reaches the
-# state file (saves are coalesced, not dropped), a clean SIGTERM exits 0.
+# state file (saves are coalesced, not dropped); a connection change
+# during a re-validation is handled between its slices; a clean SIGTERM
+# exits 0.
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip bird birdc python3
@@ -36,6 +38,37 @@ diag "moved $(python3 -c "print('%.0f' % (($EPOCHREALTIME - $t) * 1000))") ms af
 check "no BGP session lost to a hold timer" test "$(hold_expiries)" = 0
 check "the state file holds the connection change (a coalesced save)" wait_for 20 \
 	grep -q "^connection bench c1 .* ProvisioningCompleted$" "$W/state"
+
+# A connection change during a re-validation is handled between its
+# slices: c1 coming back asks for a pass over every target (and sends its
+# table), c2 goes down while that pass runs. Its nexthop update must come
+# long before the pass ends, and the pass's end must come after it in the
+# log (a pass that blocked the loop would end first).
+group_is() { [ "$(group_size)" = "$1" ]; }
+mark=$(($(wc -l <"$W/peeredged.log") + 1))
+birdc -s "$W/bird.ctl" enable c1 >/dev/null
+check "c1 back: the group is c1 and c2" wait_for 30 group_is 2
+t=$EPOCHREALTIME
+birdc -s "$W/bird.ctl" disable c2 >/dev/null
+check "c2 down: the group is c1 alone" wait_for 20 group_is 1
+moved=$(python3 -c "print('%.0f' % (($EPOCHREALTIME - $t) * 1000))")
+# The log lines of c1's and c2's changes, then the end of the pass after c1's.
+pass_end() {
+	tail -n +$mark "$W/peeredged.log" | awk '
+		/connection c1 of peering bench: .* -> Active/ && !up { up = NR }
+		/connection c2 of peering bench: Active -> / && !down { down = NR }
+		up && !end && / took [0-9]+ ms/ && /^re-validation/ { end = NR; line = $0 }
+		END { if (end) print up, down, end, line; else exit 1 }'
+}
+check "... the pass in progress then ends" wait_for 120 pass_end
+read -r up down end line < <(pass_end)
+diag "c1 Active at log line $up, c2 down at $down, the pass ended at $end: $line"
+pass_ms=$(sed -n 's/.* over \([0-9]*\) ms .*/\1/p' <<<"$line")
+diag "c2's nexthop update seen ${moved} ms after birdc disable (polled), the pass took ${pass_ms:-?} ms"
+check "c2 went down while the pass ran: handled before its end" test "${down:-0}" -gt "$up" -a "$end" -gt "${down:-0}"
+check "... its nexthop update in under half the pass's wall time" \
+	test -n "$pass_ms" -a "$((moved * 2))" -lt "${pass_ms:-0}"
+check "no BGP session lost to a hold timer meanwhile" test "$(hold_expiries)" = 0
 
 kill -TERM "$PID"
 wait "$PID"
