@@ -22,10 +22,11 @@
  *     which the daemon runs after every round, is timed on its own.
  * (b) registry reload: the parse (edge_load_registry) and the swap plus
  *     re-validation of every target (edge_apply_config, which also frees
- *     the old registry), then validator_run_all() alone.
+ *     the old registry, then edge_turn() until its sliced pass is
+ *     through), then validator_run_all() alone.
  * (c) start-up load of the registry: time and resident memory growth; the
- *     state file restored alone (state_load); edge_open (both, and the
- *     first validation).
+ *     state file restored alone (state_load); edge_open (both) and the
+ *     first validation (edge_turn() until its pass is through).
  *
  * The sessions use hold time 0: a slow run must not lose a session that
  * has nothing to send (a flip would then never reach Verified again).
@@ -122,6 +123,14 @@ static void pump(struct bgpd *d, struct edge *e, int rounds)
 		bgpd_poll(d, 2);
 		edge_turn(e);
 	}
+}
+
+/* The re-validation asked for runs in slices, one a turn, as in the daemon. */
+static void finish_pass(struct edge *e)
+{
+	do
+		edge_turn(e);
+	while (validator_run_busy(e->v));
 }
 
 static void drain(int fd)
@@ -310,6 +319,7 @@ int main(int argc, char **argv)
 	t0 = now_us();
 	if (edge_open(&e, &d, err, sizeof(err)))
 		die(err);
+	finish_pass(&e);
 	t1 = now_us();
 	say("| (c) edge_open: state file, registry, first validation of %zu service prefixes "
 	    "| %.0f ms |\n", e.db->nservices, (t1 - t0) / 1e3);
@@ -377,6 +387,7 @@ int main(int argc, char **argv)
 		die(err);
 	t1 = now_us();
 	edge_apply_config(&e, reg);
+	finish_pass(&e);
 	t2 = now_us();
 	say("| (b) reload: registry parse (%lu objects) | %.0f ms |\n", registry_size(reg),
 	    (t1 - t0) / 1e3);
