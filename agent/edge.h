@@ -22,7 +22,7 @@
  *                the nexthops and groups at once, in the event's own call,
  *                before any whole-table work (one group update moves or
  *                removes every route of the peering); the routes follow
- *                at the end of the turn
+ *                once the re-validation it asks for is through
  *   XDP          with the routes: the installable service prefixes of
  *                each peering as the allowed sources on its interfaces
  *                (also while its connections are coming back at start-up,
@@ -34,7 +34,11 @@
  *                ms, while 100k prefixes load it keeps keepalives and BFD
  *                events read. Nothing is dropped, only coalesced: a dirty
  *                state is saved on the next due turn, at edge_close(), and
- *                at once after an operator's change
+ *                at once after an operator's change. Re-validation runs
+ *                in slices of EDGE_SLICE_MS, one a turn, the sockets read
+ *                in between; its pace counts the slices' time. Only an
+ *                operator's change re-validates everything at once (its
+ *                reply and the save follow)
  *   restart      connections that were Active when the state was saved get
  *                EDGE_SETTLE_MS to come back (Active, End-of-RIB received)
  *                before anything is validated,
