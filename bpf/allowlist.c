@@ -16,7 +16,8 @@
  *  - a set bitmap is written before any entry refers to its id, ids are
  *    never reused;
  *  - a second-level IPv4 chunk is filled before the /24 points to it, and
- *    released to the tail of a FIFO after the /24 stopped pointing to it;
+ *    freed after the /24 stopped pointing to it; a chunk freed since the
+ *    last RCU grace period is reused only after one (chunk_pool.c);
  *  - the same for IPv6 chunks (/16 directory -> /24 entries);
  *  - an IPv6 slice (the ranges of a /24) is built aside and published with
  *    the one store of its /24 entry; the slice it replaces is retired to a
@@ -44,6 +45,7 @@
 
 #include "allowlist_user.h"
 #include "allowlist.skel.h"
+#include "chunk_pool.h"
 #include "range_pool.h"
 
 #define DEF_V4_CHUNKS	16384
@@ -69,12 +71,6 @@ struct shadow {
 struct set_ent {
 	__u64 bits;
 	__u32 id;		/* 0: free slot */
-};
-
-/* Free second-level chunks (IPv4 tbl8, IPv6 pe_v6_tbl), oldest first. */
-struct chunk_pool {
-	__u32 *fifo;
-	__u32 n, head, len;
 };
 
 /* A prefix longer than /24, in the list of its /24. */
@@ -117,8 +113,10 @@ struct pe_allowlist {
 	struct set_ent *set_tab;
 	size_t set_cap;
 
+	struct grace grace;	/* shared by the pools below */
 	__u32 *tbl24, *tbl8;	/* mmaps */
 	struct chunk_pool v4pool;
+	bool v4_reused;		/* pe_v4_tbl8 found pinned */
 
 	__u32 *v6dir;		/* mmap */
 	__u64 *v6tbl;		/* mmap */
@@ -394,23 +392,6 @@ static __u32 set_or(struct pe_allowlist *al, __u32 id, __u64 bits, int *err)
 }
 
 /* ---- IPv4 ---- */
-
-static int chunk_alloc(struct chunk_pool *p, __u32 *c)
-{
-	if (!p->len)
-		return -ENOSPC;
-	*c = p->fifo[p->head];
-	p->head = (p->head + 1) % p->n;
-	p->len--;
-	return 0;
-}
-
-/* To the tail: reused last, long after readers of the old pointer left. */
-static void chunk_free(struct chunk_pool *p, __u32 c)
-{
-	p->fifo[(p->head + p->len) % p->n] = c;
-	p->len++;
-}
 
 static bool v4_deep_in_use(struct pe_allowlist *al)
 {
@@ -1627,30 +1608,13 @@ static int setup_pins(struct pe_allowlist *al)
 			err = bpf_map__set_max_entries(m, max);
 			if (err)
 				return err;
+			if (m == al->skel->maps.pe_v4_tbl8)
+				al->v4_reused = true;
 		}
 		err = bpf_map__set_pin_path(m, path);
 		if (err)
 			return err;
 	}
-	return 0;
-}
-
-/* Free chunks: those no directory entry points to. */
-static int pool_rebuild(struct chunk_pool *p, const __u32 *dir, __u32 ndir,
-			__u32 flag, __u32 mask)
-{
-	bool *used = calloc(p->n ? p->n : 1, sizeof(*used));
-	__u32 i;
-
-	if (!used)
-		return -ENOMEM;
-	for (i = 0; i < ndir; i++)
-		if ((dir[i] & flag) && (dir[i] & mask) < p->n)
-			used[dir[i] & mask] = true;
-	for (i = 0; i < p->n; i++)
-		if (!used[i])
-			chunk_free(p, i);
-	free(used);
 	return 0;
 }
 
@@ -1694,8 +1658,8 @@ static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 				return err;
 		}
 	}
-	err = pool_rebuild(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE, PE_V6_CHUNK,
-			   PE_V6_CHUNK_MASK);
+	err = chunk_pool_fill(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE,
+			      PE_V6_CHUNK, PE_V6_CHUNK_MASK, true);
 	if (err)
 		return err;
 	bm.w = calloc(((size_t)1 << order_max) / 64 + 1, 8);
@@ -1718,8 +1682,8 @@ static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 				bm.w[k / 64] |= 1ULL << (k % 64);
 		}
 	}
-	err = range_pool_init(&al->ranges, al->v6rng, order_max, ranges_in_use,
-			      &bm);
+	err = range_pool_init(&al->ranges, al->v6rng, order_max, &al->grace,
+			      ranges_in_use, &bm);
 	free(bm.w);
 	return err;
 }
@@ -1730,12 +1694,13 @@ static int v6_fill(struct pe_allowlist *al, __u32 order_max)
 	size_t i;
 	int err;
 
-	err = range_pool_init(&al->ranges, al->v6rng, order_max, NULL, NULL);
+	err = range_pool_init(&al->ranges, al->v6rng, order_max, &al->grace,
+			      NULL, NULL);
+	if (!err)
+		err = chunk_pool_fill(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE,
+				      PE_V6_CHUNK, PE_V6_CHUNK_MASK, false);
 	if (err)
 		return err;
-
-	for (i = 0; i < al->v6pool.n; i++)
-		chunk_free(&al->v6pool, i);
 	for (i = 0; i < al->shadow.cap; i++) {
 		const struct shadow_ent *s = &al->shadow.ent[i];
 
@@ -1780,8 +1745,8 @@ static int rebuild(struct pe_allowlist *al)
 		set_tab_put(al, al->sets[idx], idx);
 		al->sets_next = idx + 1;
 	}
-	err = pool_rebuild(&al->v4pool, al->tbl24, PE_V4_TBL24_SIZE, PE_V4_CHUNK,
-			   PE_V4_CHUNK_MASK);
+	err = chunk_pool_fill(&al->v4pool, al->tbl24, PE_V4_TBL24_SIZE,
+			      PE_V4_CHUNK, PE_V4_CHUNK_MASK, al->v4_reused);
 	if (err)
 		return err;
 	order_max = log2_up(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
@@ -1812,8 +1777,8 @@ void pe_allowlist_close(struct pe_allowlist *al)
 	}
 	free(al->shadow.ent);
 	free(al->set_tab);
-	free(al->v4pool.fifo);
-	free(al->v6pool.fifo);
+	chunk_pool_fini(&al->v4pool);
+	chunk_pool_fini(&al->v6pool);
 	range_pool_fini(&al->ranges);
 	free(al->v6deep);
 	for (i = 0; al->blks.ent && i < al->blks.cap; i++)
@@ -1875,8 +1840,6 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	err = -ENOMEM;
 	al->sets_max = bpf_map__max_entries(m->pe_sets);
 	al->sets_next = 1;
-	al->v4pool.n = bpf_map__max_entries(m->pe_v4_tbl8);
-	al->v6pool.n = bpf_map__max_entries(m->pe_v6_tbl);
 	al->sets = map_mmap(m->pe_sets);
 	al->tbl24 = map_mmap(m->pe_v4_tbl24);
 	al->tbl8 = map_mmap(m->pe_v4_tbl8);
@@ -1892,12 +1855,14 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	for (al->set_cap = 1; al->set_cap < 2 * (size_t)al->sets_max;)
 		al->set_cap <<= 1;
 	al->set_tab = calloc(al->set_cap, sizeof(*al->set_tab));
-	al->v4pool.fifo = calloc(al->v4pool.n ? al->v4pool.n : 1, sizeof(__u32));
-	al->v6pool.fifo = calloc(al->v6pool.n ? al->v6pool.n : 1, sizeof(__u32));
 	al->v6deep = calloc(PE_V6_DIR_SIZE, sizeof(*al->v6deep));
 	al->blks.cap = 1024;
 	al->blks.ent = calloc(al->blks.cap, sizeof(*al->blks.ent));
-	if (!al->set_tab || !al->v4pool.fifo || !al->v6pool.fifo ||
+	if (!al->set_tab ||
+	    chunk_pool_init(&al->v4pool, bpf_map__max_entries(m->pe_v4_tbl8),
+			    &al->grace) ||
+	    chunk_pool_init(&al->v6pool, bpf_map__max_entries(m->pe_v6_tbl),
+			    &al->grace) ||
 	    !al->v6deep || !al->blks.ent || shadow_init(&al->shadow, 1024))
 		goto fail;
 	al->reg_fd = bpf_map__fd(m->pe_prefixes);
@@ -1924,4 +1889,5 @@ void pe_allowlist_stats(const struct pe_allowlist *al,
 	st->v6_chunks_used = al->v6pool.n - al->v6pool.len;
 	st->v6_ranges = 1u << al->ranges.order_max;
 	st->v6_ranges_used = al->ranges.used - al->ranges.quarantined;
+	st->grace_waits = al->grace.waits;
 }
