@@ -1591,4 +1591,46 @@ TEST(chunk_reused_only_after_grace_period)
 	pe_allowlist_close(a);
 }
 
+/*
+ * Free chunks found in a reused pinned table may have been freed by the
+ * process before, just now: the first reuse waits, unless the open did
+ * already (reused IPv6 tables: the slice space waits once at open).
+ */
+TEST(pinned_free_chunks_reused_after_grace_period)
+{
+	struct pe_allowlist_opts o = { .v4_chunks = 2, .v6_chunks = 2,
+				       .v6_ranges = 16, .prefixes = 64 };
+	struct pe_allowlist *a;
+	char dir[64];
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
+	o.pin_dir = dir;
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 0, true));
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 0, false));
+	EXPECT_EQ(0, grace_waits(a));
+	pe_allowlist_close(a);
+
+	/* IPv6 tables of another layout: replaced, no wait at open. */
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_dir", BPF_MAP_TYPE_ARRAY, 4, 8, 65536));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	EXPECT_EQ(0, grace_waits(a));
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 1, true));
+	EXPECT_EQ(1, grace_waits(a));
+	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 1));
+	pe_allowlist_close(a);
+
+	/* Everything reused: the wait at open covers the free chunk. */
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	EXPECT_EQ(1, grace_waits(a));
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 2, true));
+	EXPECT_EQ(1, grace_waits(a));
+	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 1));
+	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 2));
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
 TEST_HARNESS_MAIN
