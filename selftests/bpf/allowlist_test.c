@@ -1521,6 +1521,12 @@ static int chunk_prefix(struct pe_allowlist *al, int family, int i, bool add)
 		     pe_allowlist_del(al, family, a, len, P1);
 }
 
+/* Adds prefix number i: the grace periods waited for since open; ~0: failed. */
+static __u64 waits_after_add(struct pe_allowlist *al, int family, int i)
+{
+	return chunk_prefix(al, family, i, true) ? ~0ULL : grace_waits(al);
+}
+
 /* Is the first host of prefix number i allowed on P1? */
 static int chunk_prefix_allowed(struct pe_allowlist *al, int family, int i)
 {
@@ -1561,18 +1567,14 @@ TEST(chunk_reused_only_after_grace_period)
 		/* New tables: no program ever read them. */
 		ASSERT_EQ(0, chunk_prefix(a, fam, 0, true));	/* chunk x */
 		ASSERT_EQ(0, chunk_prefix(a, fam, 0, false));	/* x freed now */
-		ASSERT_EQ(0, chunk_prefix(a, fam, 1, true));	/* y, free before */
-		EXPECT_EQ(w, grace_waits(a));
-		ASSERT_EQ(0, chunk_prefix(a, fam, 2, true));	/* only x left */
-		EXPECT_EQ(w + 1, grace_waits(a));
+		EXPECT_EQ(w, waits_after_add(a, fam, 1));	/* y, free before */
+		EXPECT_EQ(w + 1, waits_after_add(a, fam, 2));	/* only x left */
 		/* Both freed after that wait: the first reuse waits, the
 		 * second finds its chunk freed before that wait. */
 		ASSERT_EQ(0, chunk_prefix(a, fam, 1, false));
 		ASSERT_EQ(0, chunk_prefix(a, fam, 2, false));
-		ASSERT_EQ(0, chunk_prefix(a, fam, 3, true));
-		EXPECT_EQ(w + 2, grace_waits(a));
-		ASSERT_EQ(0, chunk_prefix(a, fam, 4, true));
-		EXPECT_EQ(w + 2, grace_waits(a));
+		EXPECT_EQ(w + 2, waits_after_add(a, fam, 3));
+		EXPECT_EQ(w + 2, waits_after_add(a, fam, 4));
 		EXPECT_EQ(0, chunk_prefix_allowed(a, fam, 0));
 		EXPECT_EQ(0, chunk_prefix_allowed(a, fam, 2));
 		EXPECT_EQ(1, chunk_prefix_allowed(a, fam, 3));
@@ -1582,10 +1584,8 @@ TEST(chunk_reused_only_after_grace_period)
 	 * chunk is safe after that wait and is taken without another. */
 	ASSERT_EQ(0, chunk_prefix(a, AF_INET6, 3, false));
 	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 3, false));
-	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 5, true));
-	EXPECT_EQ(5, grace_waits(a));
-	ASSERT_EQ(0, chunk_prefix(a, AF_INET6, 5, true));
-	EXPECT_EQ(5, grace_waits(a));
+	EXPECT_EQ(5, waits_after_add(a, AF_INET, 5));
+	EXPECT_EQ(5, waits_after_add(a, AF_INET6, 5));
 	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET6, 5));
 	EXPECT_EQ(0, chunk_prefix_allowed(a, AF_INET6, 3));
 	pe_allowlist_close(a);
@@ -1617,16 +1617,14 @@ TEST(pinned_free_chunks_reused_after_grace_period)
 	ASSERT_EQ(0, pin_map(dir, "pe_v6_dir", BPF_MAP_TYPE_ARRAY, 4, 8, 65536));
 	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
 	EXPECT_EQ(0, grace_waits(a));
-	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 1, true));
-	EXPECT_EQ(1, grace_waits(a));
+	EXPECT_EQ(1, waits_after_add(a, AF_INET, 1));
 	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 1));
 	pe_allowlist_close(a);
 
 	/* Everything reused: the wait at open covers the free chunk. */
 	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
 	EXPECT_EQ(1, grace_waits(a));
-	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 2, true));
-	EXPECT_EQ(1, grace_waits(a));
+	EXPECT_EQ(1, waits_after_add(a, AF_INET, 2));
 	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 1));
 	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 2));
 	pe_allowlist_close(a);
