@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * peeredge XDP allowlist: userspace side. See allowlist_user.h for the API
- * and include/peeredge/allowlist.h for the tables.
+ * and include/peeredge/allowlist.h for the tables. This file: the shadow,
+ * the peering sets, the IPv4 tables, interfaces, attach, open; the IPv6
+ * tables are in allowlist_v6.c.
  *
  * The library keeps a shadow of the registry (prefix -> own peering bitmap)
  * in an open-addressing hash; every table entry the program reads is a
@@ -16,13 +18,10 @@
  *  - a set bitmap is written before any entry refers to its id, ids are
  *    never reused;
  *  - a second-level IPv4 chunk is filled before the /24 points to it, and
- *    released to the tail of a FIFO after the /24 stopped pointing to it;
- *  - the same for IPv6 chunks (/16 directory -> /24 entries);
- *  - an IPv6 slice (the ranges of a /24) is built aside and published with
- *    the one store of its /24 entry; the slice it replaces is retired to a
- *    quarantine, reused only after an RCU grace period (range_pool.c).
- *    Adding rebuilds a slice from the shadow too: the new one allows at
- *    least what the old one did.
+ *    freed after the /24 stopped pointing to it; a chunk freed since the
+ *    last RCU grace period is reused only after one (chunk_pool.c);
+ *  - the same for IPv6 chunks (/16 directory -> /24 entries), and IPv6
+ *    slices are replaced, never changed in place (allowlist_v6.c).
  * Array tables are mmap()ed (BPF_F_MMAPABLE) and written with atomic
  * release stores, so bulk changes cost no system call per entry.
  */
@@ -42,101 +41,18 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "allowlist_user.h"
+#include "allowlist_int.h"
 #include "allowlist.skel.h"
-#include "range_pool.h"
 
 #define DEF_V4_CHUNKS	16384
 #define DEF_V6_CHUNKS	8192
 #define DEF_V6_RANGES	(1u << 21)
 #define DEF_PREFIXES	1048576
-#define PE_MAX_LINKS	64
-
-/* Shadow of the registry: open addressing, linear probing. */
-struct shadow_ent {
-	struct pe_prefix_key key;
-	__u32 used;
-	__u64 own;
-};
-
-struct shadow {
-	struct shadow_ent *ent;
-	size_t cap;		/* power of two */
-	size_t n;
-};
 
 /* Set interning: bitmap -> id. */
 struct set_ent {
 	__u64 bits;
 	__u32 id;		/* 0: free slot */
-};
-
-/* Free second-level chunks (IPv4 tbl8, IPv6 pe_v6_tbl), oldest first. */
-struct chunk_pool {
-	__u32 *fifo;
-	__u32 n, head, len;
-};
-
-/* A prefix longer than /24, in the list of its /24. */
-struct v6pfx {
-	unsigned __int128 start;
-	__u64 own;
-	__u8 len;
-};
-
-struct v6blk {
-	__u32 k24;		/* address bits 0..23 */
-	__u32 used;
-	size_t n, cap;
-	struct v6pfx *p;	/* sorted by start, then length */
-};
-
-struct v6blks {
-	struct v6blk *ent;	/* open addressing, linear probing */
-	size_t cap, n;
-};
-
-/* A range of a slice being built. */
-struct v6cut {
-	unsigned __int128 start;
-	__u64 bits;
-	__u32 id;
-};
-
-struct link_ent {
-	int ifindex;
-	int fd;			/* -1: free */
-};
-
-struct pe_allowlist {
-	struct allowlist_bpf *skel;
-	char *pin_dir;
-
-	__u64 *sets;		/* mmap of pe_sets */
-	__u32 sets_max, sets_next;
-	struct set_ent *set_tab;
-	size_t set_cap;
-
-	__u32 *tbl24, *tbl8;	/* mmaps */
-	struct chunk_pool v4pool;
-
-	__u32 *v6dir;		/* mmap */
-	__u64 *v6tbl;		/* mmap */
-	struct pe_v6_range *v6rng;	/* mmap */
-	struct chunk_pool v6pool;
-	struct range_pool ranges;
-	bool v6_reused;		/* IPv6 tables found pinned, with this layout */
-	__u32 *v6deep;		/* per /16: prefixes longer than /16 in it */
-	struct v6blks blks;	/* per /24: prefixes longer than /24 in it */
-	struct v6cut *cuts;	/* scratch of v6_entry_write() */
-	size_t cuts_cap;
-	struct pe_ifcfg *ifcfg;	/* mmap, read only here */
-	int reg_fd, ifcfg_fd, cnt_fd;
-
-	struct shadow shadow;
-	__u32 nlen[2][129];	/* prefixes per length, [0] v4, [1] v6 */
-
-	struct link_ent links[PE_MAX_LINKS];
 };
 
 static const char *const reason_names[PE_R_MAX] = {
@@ -162,28 +78,6 @@ static const char *const reason_names[PE_R_MAX] = {
 const char *pe_reason_name(unsigned int reason)
 {
 	return reason < PE_R_MAX ? reason_names[reason] : "?";
-}
-
-static void store32(__u32 *p, __u32 v)
-{
-	if (__atomic_load_n(p, __ATOMIC_RELAXED) != v)
-		__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
-
-static void store64(__u64 *p, __u64 v)
-{
-	if (__atomic_load_n(p, __ATOMIC_RELAXED) != v)
-		__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
-
-static __u64 mix64(__u64 x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
 }
 
 /* ---- shadow registry ---- */
@@ -308,8 +202,8 @@ static void make_key(struct pe_prefix_key *k, int family, const __u8 *addr,
 	mask_addr(k->addr, addr, len, family == AF_INET ? 4 : 16);
 }
 
-static __u64 own_bits(struct pe_allowlist *al, int family, const __u8 *addr,
-		      unsigned int len)
+__u64 al_own_bits(struct pe_allowlist *al, int family, const __u8 *addr,
+		  unsigned int len)
 {
 	struct pe_prefix_key k;
 	struct shadow_ent *e;
@@ -321,15 +215,14 @@ static __u64 own_bits(struct pe_allowlist *al, int family, const __u8 *addr,
 	return e ? e->own : 0;
 }
 
-/* OR of the own bits of the prefixes of length lo..hi covering addr. */
-static __u64 cover_bits(struct pe_allowlist *al, int family, const __u8 *addr,
-			unsigned int lo, unsigned int hi)
+__u64 al_cover_bits(struct pe_allowlist *al, int family, const __u8 *addr,
+		    unsigned int lo, unsigned int hi)
 {
 	__u64 bits = 0;
 	unsigned int l;
 
 	for (l = lo; l <= hi; l++)
-		bits |= own_bits(al, family, addr, l);
+		bits |= al_own_bits(al, family, addr, l);
 	return bits;
 }
 
@@ -362,8 +255,7 @@ static int set_tab_put(struct pe_allowlist *al, __u64 bits, __u32 id)
 	return 0;
 }
 
-/* The id of a bitmap, created on first use. 0 or -errno in *err. */
-static __u32 intern(struct pe_allowlist *al, __u64 bits, int *err)
+__u32 al_intern(struct pe_allowlist *al, __u64 bits, int *err)
 {
 	size_t m = al->set_cap - 1, i = mix64(bits) & m;
 	__u32 id;
@@ -386,31 +278,14 @@ static __u32 intern(struct pe_allowlist *al, __u64 bits, int *err)
 	return id;
 }
 
-static __u32 set_or(struct pe_allowlist *al, __u32 id, __u64 bits, int *err)
+__u32 al_set_or(struct pe_allowlist *al, __u32 id, __u64 bits, int *err)
 {
 	__u64 had = set_bits(al, id);
 
-	return (had & bits) == bits ? id : intern(al, had | bits, err);
+	return (had & bits) == bits ? id : al_intern(al, had | bits, err);
 }
 
 /* ---- IPv4 ---- */
-
-static int chunk_alloc(struct chunk_pool *p, __u32 *c)
-{
-	if (!p->len)
-		return -ENOSPC;
-	*c = p->fifo[p->head];
-	p->head = (p->head + 1) % p->n;
-	p->len--;
-	return 0;
-}
-
-/* To the tail: reused last, long after readers of the old pointer left. */
-static void chunk_free(struct chunk_pool *p, __u32 c)
-{
-	p->fifo[(p->head + p->len) % p->n] = c;
-	p->len++;
-}
 
 static bool v4_deep_in_use(struct pe_allowlist *al)
 {
@@ -432,9 +307,9 @@ static int v4_recompute(struct pe_allowlist *al, __u32 idx)
 	__u8 b[4];
 
 	v4_bytes(idx << 8, b);
-	base = cover_bits(al, AF_INET, b, 0, 24);
+	base = al_cover_bits(al, AF_INET, b, 0, 24);
 	if (!(v & PE_V4_CHUNK)) {
-		e = intern(al, base, &err);
+		e = al_intern(al, base, &err);
 		if (!err)
 			store32(&al->tbl24[idx], e);
 		return err;
@@ -460,7 +335,7 @@ static int v4_recompute(struct pe_allowlist *al, __u32 idx)
 				}
 			}
 		}
-		ids[e] = intern(al, base | deep, &err);
+		ids[e] = al_intern(al, base | deep, &err);
 		if (err)
 			return err;
 	}
@@ -491,10 +366,10 @@ static int v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 				for (e = 0; e < 256 && !err; e++) {
 					__u32 *p = &al->tbl8[c * 256 + e];
 
-					store32(p, set_or(al, *p, bit, &err));
+					store32(p, al_set_or(al, *p, bit, &err));
 				}
 			} else {
-				store32(&al->tbl24[idx], set_or(al, v, bit, &err));
+				store32(&al->tbl24[idx], al_set_or(al, v, bit, &err));
 			}
 			if (err)
 				return err;
@@ -510,7 +385,7 @@ static int v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 		for (e = first; e < first + n && !err; e++) {
 			__u32 *p = &al->tbl8[c * 256 + e];
 
-			store32(p, set_or(al, *p, bit, &err));
+			store32(p, al_set_or(al, *p, bit, &err));
 		}
 		return err;
 	}
@@ -519,7 +394,7 @@ static int v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 		return err;
 	for (e = 0; e < 256; e++)
 		store32(&al->tbl8[c * 256 + e],
-			e >= first && e < first + n ? set_or(al, v, bit, &err) : v);
+			e >= first && e < first + n ? al_set_or(al, v, bit, &err) : v);
 	if (err) {
 		chunk_free(&al->v4pool, c);
 		return err;
@@ -541,517 +416,6 @@ static int v4_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len)
 			return err;
 	}
 	return 0;
-}
-
-/* ---- IPv6 ---- */
-
-typedef unsigned __int128 u128;
-
-static u128 a6_load(const __u8 *b)
-{
-	u128 v = 0;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-static void a6_of24(__u32 k24, __u8 *b)
-{
-	memset(b, 0, 16);
-	b[0] = k24 >> 16;
-	b[1] = k24 >> 8;
-	b[2] = k24;
-}
-
-/* ---- per-/24 lists of the prefixes longer than /24, for the slices ---- */
-
-static struct v6blk *blk_find(const struct v6blks *t, __u32 k24)
-{
-	size_t m = t->cap - 1, i = mix64(k24) & m;
-
-	while (t->ent[i].used) {
-		if (t->ent[i].k24 == k24)
-			return &t->ent[i];
-		i = (i + 1) & m;
-	}
-	return NULL;
-}
-
-static struct v6blk *blk_slot(struct v6blks *t, __u32 k24)
-{
-	size_t m = t->cap - 1, i = mix64(k24) & m;
-
-	while (t->ent[i].used)
-		i = (i + 1) & m;
-	return &t->ent[i];
-}
-
-static int blks_grow(struct v6blks *t)
-{
-	struct v6blks old = *t;
-	size_t i;
-
-	t->cap = old.cap * 2;
-	t->ent = calloc(t->cap, sizeof(*t->ent));
-	if (!t->ent) {
-		*t = old;
-		return -ENOMEM;
-	}
-	for (i = 0; i < old.cap; i++)
-		if (old.ent[i].used)
-			*blk_slot(t, old.ent[i].k24) = old.ent[i];
-	free(old.ent);
-	return 0;
-}
-
-/* Backward-shift deletion, as for the shadow. */
-static void blk_forget(struct v6blks *t, struct v6blk *b)
-{
-	size_t m = t->cap - 1, i = b - t->ent, j = i, h;
-
-	free(b->p);
-	for (;;) {
-		j = (j + 1) & m;
-		if (!t->ent[j].used)
-			break;
-		h = mix64(t->ent[j].k24) & m;
-		if ((i <= j) ? (h <= i || h > j) : (h <= i && h > j)) {
-			t->ent[i] = t->ent[j];
-			i = j;
-		}
-	}
-	memset(&t->ent[i], 0, sizeof(t->ent[i]));
-	t->n--;
-}
-
-/* Position of (start, len) in a list sorted by start, then length. */
-static size_t blk_pos(const struct v6blk *b, u128 start, unsigned int len)
-{
-	size_t lo = 0, hi = b->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct v6pfx *p = &b->p[mid];
-
-		if (p->start < start || (p->start == start && p->len < len))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * Records the own bits of a prefix longer than /24 (own 0: forgets it).
- * Idempotent, so that repeating an interrupted add or remove repairs.
- */
-static int blk_set(struct v6blks *t, u128 start, unsigned int len, __u64 own)
-{
-	__u32 k24 = start >> 104;
-	struct v6blk *b = blk_find(t, k24);
-	size_t i;
-
-	if (!b) {
-		if (!own)
-			return 0;
-		if ((t->n + 1) * 2 > t->cap && blks_grow(t))
-			return -ENOMEM;
-		b = blk_slot(t, k24);
-		b->k24 = k24;
-		b->used = 1;
-		t->n++;
-	}
-	i = blk_pos(b, start, len);
-	if (i < b->n && b->p[i].start == start && b->p[i].len == len) {
-		if (own) {
-			b->p[i].own = own;
-			return 0;
-		}
-		memmove(&b->p[i], &b->p[i + 1], (b->n - i - 1) * sizeof(*b->p));
-		if (--b->n == 0)
-			blk_forget(t, b);
-		return 0;
-	}
-	if (!own)
-		return 0;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 4;
-		struct v6pfx *p = realloc(b->p, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		b->p = p;
-		b->cap = cap;
-	}
-	memmove(&b->p[i + 1], &b->p[i], (b->n - i) * sizeof(*b->p));
-	b->p[i] = (struct v6pfx){ .start = start, .own = own, .len = len };
-	b->n++;
-	return 0;
-}
-
-/* ---- slices ---- */
-
-static int scratch_reserve(struct pe_allowlist *al, size_t n)
-{
-	struct v6cut *c;
-
-	if (n <= al->cuts_cap)
-		return 0;
-	c = realloc(al->cuts, n * sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	al->cuts = c;
-	al->cuts_cap = n;
-	return 0;
-}
-
-/* Appends a range start; a later start at the same place replaces it. */
-static void cut(struct pe_allowlist *al, size_t *n, u128 start, __u64 bits)
-{
-	if (*n && al->cuts[*n - 1].start == start)
-		--*n;
-	if (*n && al->cuts[*n - 1].bits == bits)
-		return;
-	al->cuts[(*n)++] = (struct v6cut){ start, bits, 0 };
-}
-
-/*
- * The /24 cut into ranges of equal peering sets: base (prefixes <= /24)
- * everywhere, plus each longer prefix over its span. Prefixes nest or are
- * disjoint, so a sweep in (start, length) order with a stack of the open
- * ones sees every change. Returns the number of ranges in al->cuts.
- */
-static size_t v6_sweep(struct pe_allowlist *al, __u32 k24, __u64 base,
-		       const struct v6blk *b)
-{
-	struct {
-		u128 last;
-		__u64 bits;
-	} open[129 - 24];
-	u128 first = (u128)k24 << 104, end = first | ((((u128)1) << 104) - 1);
-	size_t n = 0, i;
-	int sp = 0;
-
-	cut(al, &n, first, base);
-	for (i = 0; b && i < b->n; i++) {
-		const struct v6pfx *p = &b->p[i];
-
-		while (sp && open[sp - 1].last < p->start) {
-			sp--;
-			cut(al, &n, open[sp].last + 1, sp ? open[sp - 1].bits : base);
-		}
-		open[sp].last = p->start | (((u128)1 << (128 - p->len)) - 1);
-		open[sp].bits = (sp ? open[sp - 1].bits : base) | p->own;
-		cut(al, &n, p->start, open[sp].bits);
-		sp++;
-	}
-	while (sp) {
-		sp--;
-		if (open[sp].last != end)
-			cut(al, &n, open[sp].last + 1, sp ? open[sp - 1].bits : base);
-	}
-	return n;
-}
-
-static __u64 range_low(u128 start, __u32 id)
-{
-	return ((__u64)start & ((1ULL << 40) - 1)) << 24 | id;
-}
-
-static bool is_slice(__u64 ent)
-{
-	return !(ent & PE_V6_ONE) && (ent & PE_V6_SLICE);
-}
-
-/* Does the published slice hold exactly the n ranges in al->cuts? */
-static bool slice_equal(const struct pe_allowlist *al, __u32 ent, size_t n)
-{
-	__u32 off = ent & PE_V6_SLICE_OFF_MASK, i;
-	__u32 order = (ent & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
-
-	if (n < 2 || (1ULL << order) < n || (1ULL << order) >= 2 * n)
-		return false;
-	for (i = 0; i < n; i++) {
-		const struct pe_v6_range *r = &al->v6rng[off + i];
-
-		if (r->mid != (__u64)(al->cuts[i].start >> 40) ||
-		    r->low != range_low(al->cuts[i].start, al->cuts[i].id))
-			return false;
-	}
-	return true;
-}
-
-/* The entry of a /24 whose one longer prefix p is at most /48. */
-static __u64 v6_one(const struct v6pfx *p, __u32 outside, __u32 inside)
-{
-	return PE_V6_ONE | (__u64)(p->len - 25) << 56 |
-	       (__u64)(p->start >> 80 & 0xffffff) << 32 |
-	       (__u64)inside << 16 | outside;
-}
-
-/*
- * Recomputes the chunk entry of a /24 from the shadow: a set id, the one
- * prefix inline, or a new
- * slice built aside and published with the one store of the entry; the
- * old slice is retired (reused only once no program can be reading it).
- */
-static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u64 *ent)
-{
-	const struct v6blk *b = blk_find(&al->blks, k24);
-	__u32 off = 0, order = 0, id;
-	__u64 old = *ent, nv, base;
-	size_t n, i, j;
-	int err = 0;
-	__u8 a[16];
-
-	a6_of24(k24, a);
-	err = scratch_reserve(al, b ? 2 * b->n + 1 : 1);
-	if (!err)
-		err = range_pool_reserve(&al->ranges);
-	if (err)
-		return err;
-	base = cover_bits(al, AF_INET6, a, 0, 24);
-	n = v6_sweep(al, k24, base, b);
-	/* Bitmaps to set ids; neighbours may merge when ids are equal. */
-	for (i = j = 0; i < n; i++) {
-		id = intern(al, al->cuts[i].bits, &err);
-		if (err)
-			return err;
-		if (j && al->cuts[j - 1].id == id)
-			continue;
-		al->cuts[j] = al->cuts[i];
-		al->cuts[j++].id = id;
-	}
-	n = j;
-	if (is_slice(old) && slice_equal(al, old, n))
-		return 0;
-	if (n == 1) {
-		nv = al->cuts[0].id;
-	} else if (b->n == 1 && b->p[0].len <= PE_V6_ONE_MAX_LEN) {
-		nv = v6_one(&b->p[0], intern(al, base, &err),
-			    intern(al, base | b->p[0].own, &err));
-		if (err)
-			return err;
-	} else {
-		while ((1u << order) < n)
-			order++;
-		/* The program bisects at most PE_V6_SLICE_MAX_ORDER steps. */
-		if (order > PE_V6_SLICE_MAX_ORDER)
-			return -ENOSPC;
-		err = range_pool_alloc(&al->ranges, order, &off);
-		if (err)
-			return err;
-		for (i = 0; i < (1u << order); i++) {
-			struct pe_v6_range *r = &al->v6rng[off + i];
-
-			if (i < n) {
-				r->mid = (__u64)(al->cuts[i].start >> 40);
-				r->low = range_low(al->cuts[i].start, al->cuts[i].id);
-			} else {	/* padding: sorts last, the last range's set */
-				r->mid = ~0ULL;
-				r->low = ~0ULL << 24 | al->cuts[n - 1].id;
-			}
-		}
-		nv = PE_V6_SLICE | order << PE_V6_SLICE_SHIFT | off;
-	}
-	store64(ent, nv);
-	if (is_slice(old) && old != nv)
-		range_pool_retire(&al->ranges,
-				  old & PE_V6_SLICE_OFF_MASK,
-				  (old & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT);
-	return 0;
-}
-
-/* The 256 /24 entries of a /16, created from its directory entry. */
-static int v6_chunk_get(struct pe_allowlist *al, __u32 top, __u64 **ent)
-{
-	__u32 v = al->v6dir[top], c, e;
-	int err;
-
-	if (!(v & PE_V6_CHUNK)) {
-		err = chunk_alloc(&al->v6pool, &c);
-		if (err)
-			return err;
-		for (e = 0; e < 256; e++)
-			store64(&al->v6tbl[c * 256 + e], v);
-		v = PE_V6_CHUNK | c;
-		store32(&al->v6dir[top], v);
-	}
-	*ent = &al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256];
-	return 0;
-}
-
-/* No prefix longer than /16 left in it: the /16 is one entry again. */
-static int v6_chunk_put(struct pe_allowlist *al, __u32 top)
-{
-	__u32 v = al->v6dir[top], id;
-	__u8 a[16] = { top >> 8, top };
-	int err = 0;
-
-	if (al->v6deep[top] || !(v & PE_V6_CHUNK))
-		return 0;
-	id = intern(al, cover_bits(al, AF_INET6, a, 0, 16), &err);
-	if (err)
-		return err;
-	store32(&al->v6dir[top], id);
-	chunk_free(&al->v6pool, v & PE_V6_CHUNK_MASK);
-	return 0;
-}
-
-/* Adding bits to a /24: a plain entry only grows, others are rebuilt. */
-static int v6_entry_add(struct pe_allowlist *al, __u32 k24, __u64 *ent,
-			__u64 bits)
-{
-	int err = 0;
-	__u32 id;
-
-	if (*ent & (PE_V6_ONE | PE_V6_SLICE))
-		return v6_entry_write(al, k24, ent);
-	id = set_or(al, *ent, bits, &err);
-	if (!err)
-		store64(ent, id);
-	return err;
-}
-
-/*
- * The shadow already holds the prefix (fresh: it just appeared there);
- * bits: the peerings being added.
- */
-static int v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
-		  __u64 bits, bool fresh)
-{
-	__u32 top = addr[0] << 8 | addr[1], idx, k24, end;
-	u128 start = a6_load(addr);
-	int err = 0;
-	__u64 *ent;
-
-	if (len <= 16) {
-		end = top + (1u << (16 - len));
-		for (idx = top; idx < end; idx++) {
-			__u32 v = al->v6dir[idx], i;
-
-			if (!(v & PE_V6_CHUNK)) {
-				v = set_or(al, v, bits, &err);
-				if (err)
-					return err;
-				store32(&al->v6dir[idx], v);
-				continue;
-			}
-			ent = &al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256];
-			for (i = 0; i < 256; i++) {
-				err = v6_entry_add(al, idx << 8 | i, &ent[i], bits);
-				if (err)
-					return err;
-			}
-		}
-		return 0;
-	}
-	if (fresh)
-		al->v6deep[top]++;
-	k24 = start >> 104;
-	err = v6_chunk_get(al, top, &ent);
-	if (err)
-		return err;
-	if (len > 24) {
-		err = blk_set(&al->blks, start, len, own_bits(al, AF_INET6, addr, len));
-		return err ? err : v6_entry_write(al, k24, &ent[k24 & 0xff]);
-	}
-	end = k24 + (1u << (24 - len));
-	for (; k24 < end; k24++) {
-		err = v6_entry_add(al, k24, &ent[k24 & 0xff], bits);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/* gone: the prefix left the shadow (no peering holds it any more). */
-static int v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
-		  bool gone)
-{
-	__u32 top = addr[0] << 8 | addr[1], idx, k24, end, id, i;
-	u128 start = a6_load(addr);
-	int err = 0;
-	__u64 *ent;
-
-	if (len <= 16) {
-		end = top + (1u << (16 - len));
-		for (idx = top; idx < end; idx++) {
-			__u32 v = al->v6dir[idx];
-			__u8 a[16] = { idx >> 8, idx };
-
-			if (!(v & PE_V6_CHUNK)) {
-				id = intern(al, cover_bits(al, AF_INET6, a, 0, 16), &err);
-				if (err)
-					return err;
-				store32(&al->v6dir[idx], id);
-				continue;
-			}
-			ent = &al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256];
-			for (i = 0; i < 256; i++) {
-				err = v6_entry_write(al, idx << 8 | i, &ent[i]);
-				if (err)
-					return err;
-			}
-		}
-		return 0;
-	}
-	k24 = start >> 104;
-	if (len > 24) {
-		err = blk_set(&al->blks, start, len, own_bits(al, AF_INET6, addr, len));
-		if (err)
-			return err;
-	}
-	if (al->v6dir[top] & PE_V6_CHUNK) {
-		ent = &al->v6tbl[(al->v6dir[top] & PE_V6_CHUNK_MASK) * 256];
-		end = len > 24 ? k24 + 1 : k24 + (1u << (24 - len));
-		for (; k24 < end; k24++) {
-			err = v6_entry_write(al, k24, &ent[k24 & 0xff]);
-			if (err)
-				return err;
-		}
-	}
-	if (gone && al->v6deep[top])
-		al->v6deep[top]--;
-	return v6_chunk_put(al, top);
-}
-
-/* What the program computes: the set id of a source. */
-static __u32 v6_lookup(struct pe_allowlist *al, const __u8 *b)
-{
-	u128 a = a6_load(b);
-	__u32 v = __atomic_load_n(&al->v6dir[a >> 112], __ATOMIC_ACQUIRE);
-	__u32 off, order, base = 0, step;
-	__u64 qmid, qlow, e;
-
-	if (!(v & PE_V6_CHUNK))
-		return v;
-	e = __atomic_load_n(&al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 +
-				       (__u32)(a >> 104 & 0xff)],
-			    __ATOMIC_ACQUIRE);
-	if (e & PE_V6_ONE) {
-		unsigned int len = 25 + (e >> 56 & 31);
-
-		return (((__u32)(a >> 80) ^ (__u32)(e >> 32)) & 0xffffff) >>
-			       (48 - len) ?
-			       e & PE_V6_SET_MASK : e >> 16 & PE_V6_SET_MASK;
-	}
-	v = e;
-	if (!(v & PE_V6_SLICE))
-		return v;
-	off = v & PE_V6_SLICE_OFF_MASK;
-	order = (v & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
-	qmid = (__u64)(a >> 40);
-	qlow = range_low(a, 0xffffff);
-	for (step = order ? 1u << (order - 1) : 0; step; step >>= 1) {
-		const struct pe_v6_range *r = &al->v6rng[off + base + step];
-
-		if (r->mid < qmid || (r->mid == qmid && r->low <= qlow))
-			base += step;
-	}
-	return al->v6rng[off + base].low & PE_V6_SET_MASK;
 }
 
 /* ---- prefixes ---- */
@@ -1096,7 +460,7 @@ static void add_undo(struct pe_allowlist *al, const struct pe_prefix_key *k,
 		bpf_map_delete_elem(al->reg_fd, k);
 	}
 	if (v6)
-		v6_del(al, k->addr, k->len, !before);
+		al_v6_del(al, k->addr, k->len, !before);
 	else
 		v4_del(al, k->addr, k->len);
 }
@@ -1132,7 +496,7 @@ int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
 	e->own = own;
 	/* Always applied, so that adding again repairs a half-done add. */
 	err = family == AF_INET ? v4_add(al, k.addr, len, bit) :
-				  v6_add(al, k.addr, len, bit, fresh);
+				  al_v6_add(al, k.addr, len, bit, fresh);
 	if (err)
 		add_undo(al, &k, own & ~bit);
 	return err;
@@ -1166,7 +530,7 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 	/* Tables first, registry last: a crash in between is repaired by
 	 * removing again. */
 	err = family == AF_INET ? v4_del(al, k.addr, len) :
-				  v6_del(al, k.addr, len, gone);
+				  al_v6_del(al, k.addr, len, gone);
 	if (err)
 		return err;
 	e = shadow_find(&al->shadow, &k);
@@ -1215,7 +579,7 @@ int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
 		return !!(set_bits(al, v) & bit);
 	}
 	if (family == AF_INET6)
-		return !!(set_bits(al, v6_lookup(al, b)) & bit);
+		return !!(set_bits(al, al_v6_lookup(al, b)) & bit);
 	return -EAFNOSUPPORT;
 }
 
@@ -1627,121 +991,10 @@ static int setup_pins(struct pe_allowlist *al)
 			err = bpf_map__set_max_entries(m, max);
 			if (err)
 				return err;
+			if (m == al->skel->maps.pe_v4_tbl8)
+				al->v4_reused = true;
 		}
 		err = bpf_map__set_pin_path(m, path);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/* Free chunks: those no directory entry points to. */
-static int pool_rebuild(struct chunk_pool *p, const __u32 *dir, __u32 ndir,
-			__u32 flag, __u32 mask)
-{
-	bool *used = calloc(p->n ? p->n : 1, sizeof(*used));
-	__u32 i;
-
-	if (!used)
-		return -ENOMEM;
-	for (i = 0; i < ndir; i++)
-		if ((dir[i] & flag) && (dir[i] & mask) < p->n)
-			used[dir[i] & mask] = true;
-	for (i = 0; i < p->n; i++)
-		if (!used[i])
-			chunk_free(p, i);
-	free(used);
-	return 0;
-}
-
-struct range_bitmap {
-	__u64 *w;
-};
-
-static int ranges_in_use(__u32 off, __u32 order, void *ctx)
-{
-	const struct range_bitmap *bm = ctx;
-	__u64 n = 1ULL << order, set = 0, i;
-
-	if (order >= 6) {
-		for (i = off / 64; i < (off + n) / 64; i++)
-			set += __builtin_popcountll(bm->w[i]);
-	} else {
-		for (i = off; i < off + n; i++)
-			set += bm->w[i / 64] >> (i % 64) & 1;
-	}
-	return set == n ? 1 : set ? -1 : 0;
-}
-
-/* IPv6 state of tables found pinned: counts, lists, free space. */
-static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
-{
-	struct range_bitmap bm;
-	size_t i;
-	__u32 c, e;
-	int err;
-
-	for (i = 0; i < al->shadow.cap; i++) {
-		const struct shadow_ent *s = &al->shadow.ent[i];
-
-		if (!s->used || s->key.family != AF_INET6 || s->key.len <= 16)
-			continue;
-		al->v6deep[s->key.addr[0] << 8 | s->key.addr[1]]++;
-		if (s->key.len > 24) {
-			err = blk_set(&al->blks, a6_load(s->key.addr), s->key.len,
-				      s->own);
-			if (err)
-				return err;
-		}
-	}
-	err = pool_rebuild(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE, PE_V6_CHUNK,
-			   PE_V6_CHUNK_MASK);
-	if (err)
-		return err;
-	bm.w = calloc(((size_t)1 << order_max) / 64 + 1, 8);
-	if (!bm.w)
-		return -ENOMEM;
-	for (c = 0; c < PE_V6_DIR_SIZE; c++) {
-		__u32 v = al->v6dir[c];
-
-		if (!(v & PE_V6_CHUNK) || (v & PE_V6_CHUNK_MASK) >= al->v6pool.n)
-			continue;
-		for (e = 0; e < 256; e++) {
-			__u64 s = al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 + e];
-			__u32 off = s & PE_V6_SLICE_OFF_MASK, k;
-			__u32 order = (s & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
-
-			if (!is_slice(s) || order > order_max ||
-			    off + (1ULL << order) > (1ULL << order_max))
-				continue;
-			for (k = off; k < off + (1u << order); k++)
-				bm.w[k / 64] |= 1ULL << (k % 64);
-		}
-	}
-	err = range_pool_init(&al->ranges, al->v6rng, order_max, ranges_in_use,
-			      &bm);
-	free(bm.w);
-	return err;
-}
-
-/* New IPv6 tables (first start, or an older layout replaced). */
-static int v6_fill(struct pe_allowlist *al, __u32 order_max)
-{
-	size_t i;
-	int err;
-
-	err = range_pool_init(&al->ranges, al->v6rng, order_max, NULL, NULL);
-	if (err)
-		return err;
-
-	for (i = 0; i < al->v6pool.n; i++)
-		chunk_free(&al->v6pool, i);
-	for (i = 0; i < al->shadow.cap; i++) {
-		const struct shadow_ent *s = &al->shadow.ent[i];
-
-		if (!s->used || s->key.family != AF_INET6)
-			continue;
-		err = v6_add(al, s->key.addr, s->key.len, s->own, true);
 		if (err)
 			return err;
 	}
@@ -1780,13 +1033,13 @@ static int rebuild(struct pe_allowlist *al)
 		set_tab_put(al, al->sets[idx], idx);
 		al->sets_next = idx + 1;
 	}
-	err = pool_rebuild(&al->v4pool, al->tbl24, PE_V4_TBL24_SIZE, PE_V4_CHUNK,
-			   PE_V4_CHUNK_MASK);
+	err = chunk_pool_fill(&al->v4pool, al->tbl24, PE_V4_TBL24_SIZE,
+			      PE_V4_CHUNK, PE_V4_CHUNK_MASK, al->v4_reused);
 	if (err)
 		return err;
 	order_max = log2_up(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
-	return al->v6_reused ? v6_rebuild_reused(al, order_max) :
-			       v6_fill(al, order_max);
+	return al_v6_open(al, bpf_map__max_entries(al->skel->maps.pe_v6_tbl),
+			  order_max);
 }
 
 void pe_allowlist_close(struct pe_allowlist *al)
@@ -1812,14 +1065,8 @@ void pe_allowlist_close(struct pe_allowlist *al)
 	}
 	free(al->shadow.ent);
 	free(al->set_tab);
-	free(al->v4pool.fifo);
-	free(al->v6pool.fifo);
-	range_pool_fini(&al->ranges);
-	free(al->v6deep);
-	for (i = 0; al->blks.ent && i < al->blks.cap; i++)
-		free(al->blks.ent[i].p);
-	free(al->blks.ent);
-	free(al->cuts);
+	chunk_pool_fini(&al->v4pool);
+	al_v6_close(al);
 	free(al->pin_dir);
 	free(al);
 }
@@ -1875,8 +1122,6 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	err = -ENOMEM;
 	al->sets_max = bpf_map__max_entries(m->pe_sets);
 	al->sets_next = 1;
-	al->v4pool.n = bpf_map__max_entries(m->pe_v4_tbl8);
-	al->v6pool.n = bpf_map__max_entries(m->pe_v6_tbl);
 	al->sets = map_mmap(m->pe_sets);
 	al->tbl24 = map_mmap(m->pe_v4_tbl24);
 	al->tbl8 = map_mmap(m->pe_v4_tbl8);
@@ -1892,13 +1137,10 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	for (al->set_cap = 1; al->set_cap < 2 * (size_t)al->sets_max;)
 		al->set_cap <<= 1;
 	al->set_tab = calloc(al->set_cap, sizeof(*al->set_tab));
-	al->v4pool.fifo = calloc(al->v4pool.n ? al->v4pool.n : 1, sizeof(__u32));
-	al->v6pool.fifo = calloc(al->v6pool.n ? al->v6pool.n : 1, sizeof(__u32));
-	al->v6deep = calloc(PE_V6_DIR_SIZE, sizeof(*al->v6deep));
-	al->blks.cap = 1024;
-	al->blks.ent = calloc(al->blks.cap, sizeof(*al->blks.ent));
-	if (!al->set_tab || !al->v4pool.fifo || !al->v6pool.fifo ||
-	    !al->v6deep || !al->blks.ent || shadow_init(&al->shadow, 1024))
+	if (!al->set_tab ||
+	    chunk_pool_init(&al->v4pool, bpf_map__max_entries(m->pe_v4_tbl8),
+			    &al->grace) ||
+	    shadow_init(&al->shadow, 1024))
 		goto fail;
 	al->reg_fd = bpf_map__fd(m->pe_prefixes);
 	al->ifcfg_fd = bpf_map__fd(m->pe_ifcfg);
@@ -1924,4 +1166,5 @@ void pe_allowlist_stats(const struct pe_allowlist *al,
 	st->v6_chunks_used = al->v6pool.n - al->v6pool.len;
 	st->v6_ranges = 1u << al->ranges.order_max;
 	st->v6_ranges_used = al->ranges.used - al->ranges.quarantined;
+	st->grace_waits = al->grace.waits;
 }

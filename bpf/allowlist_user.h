@@ -119,6 +119,7 @@ struct pe_allowlist_stats {
 	__u32 v4_chunks_used, v4_chunks;
 	__u32 v6_chunks_used, v6_chunks;
 	__u32 v6_ranges_used, v6_ranges;	/* in live slices */
+	__u64 grace_waits;	/* RCU grace periods waited for before reuse */
 };
 void pe_allowlist_stats(const struct pe_allowlist *al,
 			struct pe_allowlist_stats *st);

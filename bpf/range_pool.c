@@ -5,17 +5,13 @@
  * Free blocks are linked through their own first range (mid: next, low:
  * previous): no reader looks at a free block, so the map holds the lists
  * and freeing never needs memory. Retired blocks are only returned to the
- * lists after membarrier(MEMBARRIER_CMD_GLOBAL), which waits for an RCU
- * grace period (synchronize_rcu()): every XDP program run that could have
- * started in a retired slice has finished by then.
+ * lists after an RCU grace period (grace.c): every XDP program run that
+ * could have started in a retired slice has finished by then.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <linux/membarrier.h>
-#include <sys/syscall.h>
 
 #include "range_pool.h"
 
@@ -77,18 +73,8 @@ static void rebuild_block(struct range_pool *p, __u32 off, __u32 order,
 	}
 }
 
-static void grace_wait(void)
-{
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
-		/*
-		 * nohz_full kernels refuse it: a pause far longer than any
-		 * program run (bounded loops, tens of nanoseconds).
-		 */
-		usleep(50000);
-}
-
 int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
-		    __u32 order_max,
+		    __u32 order_max, struct grace *grace,
 		    int (*in_use)(__u32 off, __u32 order, void *ctx),
 		    void *ctx)
 {
@@ -99,6 +85,7 @@ int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
 	memset(p, 0, sizeof(*p));
 	p->mem = mem;
 	p->order_max = order_max;
+	p->grace = grace;
 	for (o = 0; o <= PE_V6_SLICE_SHIFT; o++)
 		p->head[o] = NIL;
 	p->free_order = calloc((size_t)1 << order_max, 1);
@@ -108,7 +95,7 @@ int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
 		list_push(p, 0, order_max);
 		return 0;
 	}
-	grace_wait();
+	grace_wait(p->grace);
 	rebuild_block(p, 0, order_max, in_use, ctx);
 	return 0;
 }
@@ -126,7 +113,7 @@ static void grace_period(struct range_pool *p)
 {
 	size_t i;
 
-	grace_wait();
+	grace_wait(p->grace);
 	for (i = 0; i < p->nquar; i++)
 		release(p, p->quar[i].off, p->quar[i].order);
 	p->used -= p->quarantined;

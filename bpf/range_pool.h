@@ -13,6 +13,7 @@
 #include <linux/types.h>
 
 #include "peeredge/allowlist.h"
+#include "grace.h"
 
 struct range_block {
 	__u32 off;
@@ -28,6 +29,7 @@ struct range_pool {
 	size_t nquar, quar_cap;
 	__u64 used;			/* ranges in live or retired blocks */
 	__u64 quarantined;
+	struct grace *grace;
 };
 
 /*
@@ -38,7 +40,7 @@ struct range_pool {
  * process before us may have retired them just now.
  */
 int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
-		    __u32 order_max,
+		    __u32 order_max, struct grace *grace,
 		    int (*in_use)(__u32 off, __u32 order, void *ctx),
 		    void *ctx);
 void range_pool_fini(struct range_pool *p);

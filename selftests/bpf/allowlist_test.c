@@ -1493,4 +1493,142 @@ TEST(v6_capacity_exhausted_changes_nothing)
 	pe_allowlist_close(a);
 }
 
+/* Grace periods the handle waited for so far. */
+static __u64 grace_waits(const struct pe_allowlist *al)
+{
+	struct pe_allowlist_stats st;
+
+	pe_allowlist_stats(al, &st);
+	return st.grace_waits;
+}
+
+/*
+ * Prefix number i of a family, each in a second-level chunk of its own:
+ * 10.0.i.0/25, 200i::/32 (i < 10). Added (add) or removed on P1.
+ */
+static int chunk_prefix(struct pe_allowlist *al, int family, int i, bool add)
+{
+	__u8 a[16] = { 0x20, i };
+	unsigned int len = 32;
+
+	if (family == AF_INET) {
+		a[0] = 10;
+		a[1] = 0;
+		a[2] = i;
+		len = 25;
+	}
+	return add ? pe_allowlist_add(al, family, a, len, P1) :
+		     pe_allowlist_del(al, family, a, len, P1);
+}
+
+/* Adds prefix number i: the grace periods waited for since open; ~0: failed. */
+static __u64 waits_after_add(struct pe_allowlist *al, int family, int i)
+{
+	return chunk_prefix(al, family, i, true) ? ~0ULL : grace_waits(al);
+}
+
+/* Is the first host of prefix number i allowed on P1? */
+static int chunk_prefix_allowed(struct pe_allowlist *al, int family, int i)
+{
+	__u8 a[16] = { 0x20, i };
+
+	if (family == AF_INET) {
+		a[0] = 10;
+		a[1] = 0;
+		a[2] = i;
+		a[3] = 1;
+	} else {
+		a[15] = 1;
+	}
+	return pe_allowlist_allowed(al, family, a, P1);
+}
+
+/*
+ * A second-level chunk freed since the last grace period may still be read
+ * by a program that loaded the old directory entry: it is handed out again
+ * only after a grace period; older free chunks are taken without one, and
+ * one wait covers what both pools freed before it. Two chunks per pool.
+ */
+TEST(chunk_reused_only_after_grace_period)
+{
+	struct pe_allowlist_opts o = { .v4_chunks = 2, .v6_chunks = 2,
+				       .v6_ranges = 16, .prefixes = 64 };
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct pe_allowlist *a;
+	unsigned int f;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	for (f = 0; f < 2; f++) {
+		int fam = families[f];
+		__u64 w = grace_waits(a);
+
+		/* New tables: no program ever read them. */
+		ASSERT_EQ(0, chunk_prefix(a, fam, 0, true));	/* chunk x */
+		ASSERT_EQ(0, chunk_prefix(a, fam, 0, false));	/* x freed now */
+		EXPECT_EQ(w, waits_after_add(a, fam, 1));	/* y, free before */
+		EXPECT_EQ(w + 1, waits_after_add(a, fam, 2));	/* only x left */
+		/* Both freed after that wait: the first reuse waits, the
+		 * second finds its chunk freed before that wait. */
+		ASSERT_EQ(0, chunk_prefix(a, fam, 1, false));
+		ASSERT_EQ(0, chunk_prefix(a, fam, 2, false));
+		EXPECT_EQ(w + 2, waits_after_add(a, fam, 3));
+		EXPECT_EQ(w + 2, waits_after_add(a, fam, 4));
+		EXPECT_EQ(0, chunk_prefix_allowed(a, fam, 0));
+		EXPECT_EQ(0, chunk_prefix_allowed(a, fam, 2));
+		EXPECT_EQ(1, chunk_prefix_allowed(a, fam, 3));
+		EXPECT_EQ(1, chunk_prefix_allowed(a, fam, 4));
+	}
+	/* An IPv6 chunk freed, then an IPv4 reuse that waits: the IPv6
+	 * chunk is safe after that wait and is taken without another. */
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET6, 3, false));
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 3, false));
+	EXPECT_EQ(5, waits_after_add(a, AF_INET, 5));
+	EXPECT_EQ(5, waits_after_add(a, AF_INET6, 5));
+	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET6, 5));
+	EXPECT_EQ(0, chunk_prefix_allowed(a, AF_INET6, 3));
+	pe_allowlist_close(a);
+}
+
+/*
+ * Free chunks found in a reused pinned table may have been freed by the
+ * process before, just now: the first reuse waits, unless the open did
+ * already (reused IPv6 tables: the slice space waits once at open).
+ */
+TEST(pinned_free_chunks_reused_after_grace_period)
+{
+	struct pe_allowlist_opts o = { .v4_chunks = 2, .v6_chunks = 2,
+				       .v6_ranges = 16, .prefixes = 64 };
+	struct pe_allowlist *a;
+	char dir[64];
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
+	o.pin_dir = dir;
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 0, true));
+	ASSERT_EQ(0, chunk_prefix(a, AF_INET, 0, false));
+	EXPECT_EQ(0, grace_waits(a));
+	pe_allowlist_close(a);
+
+	/* IPv6 tables of another layout: replaced, no wait at open. */
+	ASSERT_EQ(0, pin_map(dir, "pe_v6_dir", BPF_MAP_TYPE_ARRAY, 4, 8, 65536));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	EXPECT_EQ(0, grace_waits(a));
+	EXPECT_EQ(1, waits_after_add(a, AF_INET, 1));
+	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 1));
+	pe_allowlist_close(a);
+
+	/* Everything reused: the wait at open covers the free chunk. */
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	EXPECT_EQ(1, grace_waits(a));
+	EXPECT_EQ(1, waits_after_add(a, AF_INET, 2));
+	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 1));
+	EXPECT_EQ(1, chunk_prefix_allowed(a, AF_INET, 2));
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
 TEST_HARNESS_MAIN

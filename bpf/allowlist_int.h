@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside liballowlist: the handle, shared by allowlist.c (registry shadow,
+ * peering sets, IPv4 tables, interfaces, open and close) and allowlist_v6.c
+ * (the IPv6 tables), and what each of them calls in the other.
+ */
+#ifndef PEEREDGE_ALLOWLIST_INT_H
+#define PEEREDGE_ALLOWLIST_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "allowlist_user.h"
+#include "chunk_pool.h"
+#include "grace.h"
+#include "range_pool.h"
+
+#define PE_MAX_LINKS	64
+
+/* Shadow of the registry: open addressing, linear probing. */
+struct shadow_ent {
+	struct pe_prefix_key key;
+	__u32 used;
+	__u64 own;
+};
+
+struct shadow {
+	struct shadow_ent *ent;
+	size_t cap;		/* power of two */
+	size_t n;
+};
+
+/* Per IPv6 /24, its prefixes longer than /24 (allowlist_v6.c). */
+struct v6blks {
+	struct v6blk *ent;	/* open addressing, linear probing */
+	size_t cap, n;
+};
+
+struct link_ent {
+	int ifindex;
+	int fd;			/* -1: free */
+};
+
+struct pe_allowlist {
+	struct allowlist_bpf *skel;
+	char *pin_dir;
+
+	__u64 *sets;		/* mmap of pe_sets */
+	__u32 sets_max, sets_next;
+	struct set_ent *set_tab;
+	size_t set_cap;
+
+	struct grace grace;	/* shared by the pools below */
+	__u32 *tbl24, *tbl8;	/* mmaps */
+	struct chunk_pool v4pool;
+	bool v4_reused;		/* pe_v4_tbl8 found pinned */
+
+	__u32 *v6dir;		/* mmap */
+	__u64 *v6tbl;		/* mmap */
+	struct pe_v6_range *v6rng;	/* mmap */
+	struct chunk_pool v6pool;
+	struct range_pool ranges;
+	bool v6_reused;		/* IPv6 tables found pinned, with this layout */
+	__u32 *v6deep;		/* per /16: prefixes longer than /16 in it */
+	struct v6blks blks;	/* per /24: prefixes longer than /24 in it */
+	struct v6cut *cuts;	/* scratch of v6_entry_write() */
+	size_t cuts_cap;
+	struct pe_ifcfg *ifcfg;	/* mmap, read only here */
+	int reg_fd, ifcfg_fd, cnt_fd;
+
+	struct shadow shadow;
+	__u32 nlen[2][129];	/* prefixes per length, [0] v4, [1] v6 */
+
+	struct link_ent links[PE_MAX_LINKS];
+};
+
+/* A table entry the XDP program may be reading: one release store. */
+static inline void store32(__u32 *p, __u32 v)
+{
+	if (__atomic_load_n(p, __ATOMIC_RELAXED) != v)
+		__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static inline void store64(__u64 *p, __u64 v)
+{
+	if (__atomic_load_n(p, __ATOMIC_RELAXED) != v)
+		__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static inline __u64 mix64(__u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* allowlist.c: the shadow and the peering sets. */
+
+/* Own bits of the prefix addr/len (0 when not registered). */
+__u64 al_own_bits(struct pe_allowlist *al, int family, const __u8 *addr,
+		  unsigned int len);
+/* OR of the own bits of the prefixes of length lo..hi covering addr. */
+__u64 al_cover_bits(struct pe_allowlist *al, int family, const __u8 *addr,
+		    unsigned int lo, unsigned int hi);
+/* The id of a bitmap, created on first use. 0 or -errno in *err. */
+__u32 al_intern(struct pe_allowlist *al, __u64 bits, int *err);
+/* The id of set id plus bits. */
+__u32 al_set_or(struct pe_allowlist *al, __u32 id, __u64 bits, int *err);
+
+/* allowlist_v6.c: the IPv6 tables. */
+
+/*
+ * Once the shadow holds the registry: the state of IPv6 tables found
+ * pinned (al->v6_reused), or new ones filled from the shadow. chunks:
+ * pe_v6_tbl entries, 2^order_max: pe_v6_ranges entries.
+ */
+int al_v6_open(struct pe_allowlist *al, __u32 chunks, __u32 order_max);
+void al_v6_close(struct pe_allowlist *al);
+/*
+ * The shadow already holds the prefix (fresh: it just appeared there);
+ * bits: the peerings being added.
+ */
+int al_v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+	      __u64 bits, bool fresh);
+/* gone: the prefix left the shadow (no peering holds it any more). */
+int al_v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+	      bool gone);
+/* What the program computes: the set id of a source. */
+__u32 al_v6_lookup(struct pe_allowlist *al, const __u8 *b);
+
+#endif
