@@ -8,6 +8,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "clock.h"
 #include "edge.h"
 #include "state.h"
 
@@ -86,17 +87,10 @@ static bool settled(const struct edge *e)
 	return !e->settle_deadline_ms;
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool pace_due(const struct edge_pace *pace)
 {
-	return monotonic_ms() >= pace->next_ms;
+	return clock_monotonic_ms() >= pace->next_ms;
 }
 
 /* A job busy for took ms is done: when it may run again. */
@@ -105,14 +99,14 @@ static void pace_done(struct edge *e, struct edge_pace *pace, int64_t took, int6
 {
 	if (took >= EDGE_SLOW_JOB_MS)
 		bgpd_log(e->d, LOG_INFO, "%s took %lld ms", job, (long long)took);
-	pace->next_ms = monotonic_ms() +
+	pace->next_ms = clock_monotonic_ms() +
 			(gap_ms > EDGE_PACE_FACTOR * took ? gap_ms : EDGE_PACE_FACTOR * took);
 }
 
 /* Every target at once, for an operator's change: its reply follows. */
 static void revalidate_all(struct edge *e)
 {
-	int64_t start = monotonic_ms();
+	int64_t start = clock_monotonic_ms();
 
 	e->revalidate_now = e->revalidate_bulk = false;
 	if (settled(e))
@@ -120,7 +114,7 @@ static void revalidate_all(struct edge *e)
 	/* It completed the sliced pass, if one was in progress. */
 	e->revalidate_busy_ms = 0;
 	e->revalidate_slices = 0;
-	pace_done(e, &e->revalidate_pace, monotonic_ms() - start, EDGE_FULL_RUN_MS,
+	pace_done(e, &e->revalidate_pace, clock_monotonic_ms() - start, EDGE_FULL_RUN_MS,
 		  "re-validation");
 }
 
@@ -132,7 +126,7 @@ static void revalidate_all(struct edge *e)
  */
 static void revalidate_slice(struct edge *e)
 {
-	int64_t start = monotonic_ms();
+	int64_t start = clock_monotonic_ms();
 	bool done = true;
 	char job[80];
 
@@ -145,12 +139,12 @@ static void revalidate_slice(struct edge *e)
 	}
 	if (settled(e))
 		done = validator_run_some(e->v, edge_now_ms(), EDGE_SLICE_MS);
-	e->revalidate_busy_ms += monotonic_ms() - start;
+	e->revalidate_busy_ms += clock_monotonic_ms() - start;
 	e->revalidate_slices++;
 	if (!done)
 		return;
 	snprintf(job, sizeof(job), "re-validation in %zu slices over %lld ms",
-		 e->revalidate_slices, (long long)(monotonic_ms() - e->revalidate_start_ms));
+		 e->revalidate_slices, (long long)(clock_monotonic_ms() - e->revalidate_start_ms));
 	pace_done(e, &e->revalidate_pace, e->revalidate_busy_ms, EDGE_FULL_RUN_MS, job);
 	e->revalidate_busy_ms = 0;
 	e->revalidate_slices = 0;
@@ -649,7 +643,7 @@ static void sync_xdp(struct edge *e)
 
 static int save_state(struct edge *e, char *err, size_t errlen)
 {
-	int64_t start = monotonic_ms();
+	int64_t start = clock_monotonic_ms();
 	int ret = 0;
 
 	e->state_dirty = false;
@@ -657,7 +651,7 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 		ret = -1;
 	}
-	pace_done(e, &e->save_pace, monotonic_ms() - start, 0, "state file save");
+	pace_done(e, &e->save_pace, clock_monotonic_ms() - start, 0, "state file save");
 	return ret;
 }
 
@@ -683,13 +677,13 @@ void edge_turn(struct edge *e)
 	if (e->revalidate_now || validator_run_busy(e->v) || pace_due(&e->revalidate_pace)) {
 		revalidate_slice(e);
 	} else if ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace)) {
-		int64_t start = monotonic_ms();
+		int64_t start = clock_monotonic_ms();
 
 		if (e->fib_dirty && e->fib_enabled)
 			sync_fib(e);
 		sync_xdp(e);
 		e->fib_dirty = false;
-		pace_done(e, &e->sync_pace, monotonic_ms() - start, 0, "FIB and XDP sync");
+		pace_done(e, &e->sync_pace, clock_monotonic_ms() - start, 0, "FIB and XDP sync");
 	} else if (e->state_dirty && pace_due(&e->save_pace)) {
 		save_state(e, err, sizeof(err));
 	}
@@ -702,7 +696,7 @@ static int64_t wait_for(const struct edge_pace *pace, int64_t now)
 
 int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 {
-	int64_t now = monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
+	int64_t now = clock_monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
 
 	if (e->revalidate_now || validator_run_busy(e->v))
 		wait = 0;

@@ -17,8 +17,9 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 #ifndef IP_MINTTL
 #define IP_MINTTL 21
@@ -42,10 +43,7 @@ const char *bgp_state_name(enum bgp_state st)
 
 uint64_t bgpd_clock_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)clock_monotonic_ms();
 }
 
 void bgpd_log(struct bgpd *d, int prio, const char *fmt, ...)

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "asn.h"
+#include "clock.h"
 #include "peering.h"
 #include "registry.h"
 #include "special.h"
@@ -632,17 +632,9 @@ bool validator_run_busy(const struct validator *v)
 	return v->run.active;
 }
 
-static int64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 bool validator_run_some(struct validator *v, int64_t now_ms, int64_t budget_ms)
 {
-	int64_t deadline = monotonic_ns() + budget_ms * 1000000;
+	int64_t deadline = clock_monotonic_ns() + budget_ms * 1000000;
 
 	if (!v->run.active)
 		return true;
@@ -658,7 +650,7 @@ bool validator_run_some(struct validator *v, int64_t now_ms, int64_t budget_ms)
 			return true;
 		}
 		run_restart(v, false);
-	} while (monotonic_ns() < deadline);
+	} while (clock_monotonic_ns() < deadline);
 	return false;
 }
 
