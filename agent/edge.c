@@ -87,7 +87,6 @@ static bool settled(const struct edge *e)
 	return !e->settle_deadline_ms;
 }
 
-
 static bool pace_due(const struct edge_pace *pace)
 {
 	return clock_monotonic_ms() >= pace->next_ms;
