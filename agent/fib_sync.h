@@ -65,7 +65,7 @@ int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t
  * The same for a plan of nexthops and groups only (a connection changed):
  * the installed routes stay as they are, but for those of a group that
  * goes, which the kernel removes with it. A group update moves every route
- * using it: nothing per route is sent.
+ * using it: nothing per route is sent, nor looked at before the commit.
  */
 int fib_sync_apply_nexthops(struct fib_sync *fs, struct fib_plan *plan, char *err,
 			    size_t errlen);
