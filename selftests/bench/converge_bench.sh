@@ -1,37 +1,48 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# converge_bench.sh [TRIALS [PREFIXES...]]: issue 7's convergence, a
-# connection's BFD Down to every route of its peering moved (another
-# connection is left) or removed (it was the last), for each table size
-# (default: 3 trials, 1000 and 100000 prefixes). Meant for the qemu guest
+# converge_bench.sh [-e peeredged|bird] [TRIALS [PREFIXES...]]: issue 7's
+# convergence, a connection's BFD Down to every route of its peering moved
+# (another connection is left) or removed (it was the last), for each
+# table size (default: 3 trials, 1000 and 100000 prefixes) and each edge
+# (default both; -e picks one). Meant for the qemu guest
 # (selftests/bench/vm.bench; needs kbfd.ko, BIRD, nft).
 #
-# Method: two namespaces, the edge (peeredged, build/agent) and the peer
-# (BIRD 2), joined by two veth pairs, one BGP session over BFD on each: two
-# connections of one voice peering. converge_fixture writes the state file
-# (PREFIXES registered /24s, each activated with its key), the registry
-# and BIRD's static routes; BIRD announces them all on both sessions with
-# 8075:8007, so they go Verified and peeredged installs each as a route to
-# the peering's nexthop group (RTA_NH_ID). The far side's BFD is kbfd
-# (peeredge bfd add, 100 ms x 3). A fault drops every frame both ways on
-# the peer's end of connection c1 (nft netdev ingress and egress chains),
-# carrier up. BGP hold time 90 s (the usual; BFD is what detects here).
-# Start: the kbfd session Down event of c1 on the edge (its CLOCK_MONOTONIC
+# Method: two namespaces, the edge and the peer (BIRD 2), joined by two
+# veth pairs, one BGP session over BFD on each: two connections of one
+# voice peering. converge_fixture writes the state file (PREFIXES
+# registered /24s, each activated with its key), the registry and BIRD's
+# static routes; BIRD announces them all on both sessions with 8075:8007.
+# The far side's BFD is kbfd (peeredge bfd add, 100 ms x 3). A fault drops
+# every frame both ways on the peer's end of connection c1 (nft netdev
+# ingress and egress chains), carrier up. BGP hold time 90 s (the usual;
+# BFD is what detects here). Moved trials run with both sessions up;
+# removed trials first disable BIRD's c2 and fault the last connection.
+# Each trial waits until the edge's log is quiet for 3 s. Between trials
+# the fault is cleared (and c2 enabled) and everything must be back
+# (every route via both connections) before the next.
+#
+# Edge peeredged (build/agent): the prefixes go Verified and it installs
+# each as a route to the peering's nexthop group (RTA_NH_ID); its BFD is
+# kbfd. Start: kbfd's Down event of c1 on the edge (its CLOCK_MONOTONIC
 # stamp, from `peeredge -j bfd monitor`), not the fault: BFD's detection
 # time and nft's start (most of a second under emulation) are not ours.
-# End (converge_watch, CLOCK_MONOTONIC, same namespace): moved, the kernel's
-# notification that the group was replaced by one of a single nexthop (the
-# routes are swapped under it at that instant; a dump after it checks all
-# PREFIXES routes still point at the group); removed, after the group's
-# deletion notification, the end of the first dump that finds no route in
-# the table (the kernel flushes the routes of a deleted nexthop itself;
-# the deletion's own notification time is reported too). Moved trials run
-# with both sessions up; removed trials first
-# disable BIRD's c2 and fault the last connection. Each trial waits until
-# the daemon's log is quiet for 3 s. Between trials the fault
-# is cleared (and c2 enabled) and everything must be back (connections
-# Active, every route via the group) before the next.
+# End (converge_watch, CLOCK_MONOTONIC, same namespace): moved, the
+# kernel's notification that the group was replaced by one of a single
+# nexthop (the routes are swapped under it at that instant; a dump after
+# it checks all PREFIXES routes still point at the group); removed, after
+# the group's deletion notification, the end of the first dump that finds
+# no route in the table (the kernel flushes the routes of a deleted
+# nexthop itself; the deletion's own notification time is reported too).
+#
+# Edge bird, the alternative without nexthop objects: BIRD 2 with BFD
+# (its own, 100 ms x 3) on both sessions and its kernel protocol exporting
+# the routes with both sessions' nexthops merged (multipath), each route
+# its own netlink request. Start: BIRD's log line of c1's BFD session
+# going Down (microseconds, wall clock, turned into CLOCK_MONOTONIC).
+# End: the kernel's notification of the last of PREFIXES routes replaced
+# by one via c2 (moved) or deleted (removed), then checked by a dump.
+#
 # Also reported: how long the table took to load, and the BGP sessions
 # lost to a hold timer meanwhile (must be 0: the event loop stays free).
 . "$(dirname "$0")/../lib/lib.sh"
@@ -40,6 +51,13 @@ require_cmd ip nft bird birdc python3
 BIN=$TOP/build/selftests/bench
 PEEREDGED=${PEEREDGED:-$TOP/build/agent/peeredged}
 PEEREDGE=${PEEREDGE:-$TOP/build/agent/peeredge}
+edges=(peeredged bird)
+if [ "${1:-}" = -e ]; then
+	[[ ${2:-} =~ ^(peeredged|bird)$ ]] ||
+		{ echo "converge_bench.sh: -e takes peeredged or bird" >&2; exit 2; }
+	edges=("$2")
+	shift 2
+fi
 trials=${1:-3}
 shift || true
 sizes=("$@")
@@ -65,38 +83,73 @@ table netdev fault {
 EOF
 }
 fault_off() { ip netns exec "$P" nft delete table netdev fault; }
-# down_ns AFTER_NS: the stamp of the first kbfd Down event of c1 after AFTER_NS.
+# down_ns AFTER_NS: the CLOCK_MONOTONIC stamp of the edge's first BFD Down
+# of c1 after AFTER_NS: kbfd's event, or BIRD's log line (wall clock, in
+# microseconds, moved onto the monotonic clock by their offset now).
 down_ns() {
-	python3 - "$W/bfd-events" "$1" <<'EOF'
-import json, sys
-for line in open(sys.argv[1]):
-    try:
-        e = json.loads(line)
-    except ValueError:
-        continue
-    if e.get("peer") == "10.30.1.2" and e.get("state") == "Down" and \
-            e.get("timestamp_ns", 0) > int(sys.argv[2]):
-        print(e["timestamp_ns"]); break
+	python3 - "$edge" "$W" "$1" <<'EOF'
+import datetime, json, sys, time
+edge, w, after = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if edge == "peeredged":
+    for line in open(w + "/bfd-events"):
+        try:
+            e = json.loads(line)
+        except ValueError:
+            continue
+        if e.get("peer") == "10.30.1.2" and e.get("state") == "Down" and \
+                e.get("timestamp_ns", 0) > after:
+            print(e["timestamp_ns"]); break
+else:
+    offset = time.clock_gettime_ns(time.CLOCK_REALTIME) - \
+        time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+    for line in open(w + "/edge-bird.log"):
+        if "Session to 10.30.1.2 changed state from Up to Down" not in line:
+            continue
+        wall = datetime.datetime.strptime(line[:26], "%Y-%m-%d %H:%M:%S.%f")
+        ns = int(wall.timestamp()) * 10**9 + wall.microsecond * 1000 - offset
+        if ns > after:
+            print(ns); break
 EOF
 }
-# quiet: the daemon's log unchanged for 3 s, so a trial starts with the
+edge_log() { [ "$edge" = peeredged ] && echo "$W/peeredged.log" || echo "$W/edge-bird.log"; }
+# quiet: the edge's log unchanged for 3 s, so a trial starts with its
 # event loop idle (a whole-table job in progress delays the BFD event).
 quiet() {
 	local size
-	size=$(stat -c %s "$W/peeredged.log")
+	size=$(stat -c %s "$(edge_log)")
 	sleep 3
-	[ "$(stat -c %s "$W/peeredged.log")" = "$size" ]
+	[ "$(stat -c %s "$(edge_log)")" = "$size" ]
+}
+# edge_ready N PATHS: N routes in the FIB, each over PATHS connections
+# (and for peeredged, those connections Active).
+edge_ready() {
+	local n=$1 m=$2 c
+	if [ "$edge" = peeredged ]; then
+		c=(c1 c2)
+		ready "$n" "$m" "${c[@]:0:m}"
+	elif ((m == 1)); then
+		[ "$(ip netns exec "$E" "$BIN/converge_watch" paths $TABLE)" = "routes=$n single=$n multi=0" ]
+	else
+		[ "$(ip netns exec "$E" "$BIN/converge_watch" paths $TABLE)" = "routes=$n single=0 multi=$n" ]
+	fi
+}
+# watch_fib moved|removed N: converge_watch for the edge's kind of FIB.
+watch_fib() {
+	case $edge-$1 in
+	peeredged-moved) set -- moved $TABLE $GROUP "$2" ;;
+	peeredged-removed) set -- removed $TABLE $GROUP ;;
+	bird-moved) set -- moved-per-route $TABLE "$2" 10.30.2.2 ;;
+	bird-removed) set -- removed-per-route $TABLE "$2" ;;
+	esac
+	ip netns exec "$E" "$BIN/converge_watch" "$@" 60000
 }
 # trial moved|removed N: one fault of c1; prints the ms from its BFD Down to
-# the FIB, and for removed also to the group's deletion notification.
+# the FIB, and for peeredged's removed also to the group's deletion
+# notification.
 trial() {
 	local mode=$1 n=$2 ready_ns end_ns deleted_ns down line
-	wait_for 300 quiet || diag "$mode: the daemon did not go quiet"
-	if [ "$mode" = moved ]; then
-		coproc W1 { ip netns exec "$E" "$BIN/converge_watch" moved $TABLE $GROUP "$n" 60000; }
-	else
-		coproc W1 { ip netns exec "$E" "$BIN/converge_watch" removed $TABLE $GROUP 60000; }
-	fi
+	wait_for 300 quiet || diag "$mode: the edge did not go quiet"
+	coproc W1 { watch_fib "$mode" "$n"; }
 	read -r _ ready_ns <&"${W1[0]}"
 	fault_on
 	read -r line <&"${W1[0]}"
@@ -123,36 +176,46 @@ EOF
 
 rows=()
 for n in "${sizes[@]}"; do
-	conv_start "$n" on 90
-	check "$n prefixes: both connections Active, every route via the group of 2" \
-		wait_for $((120 + n / 200)) ready "$n" 2 c1 c2
-	load_s=$(python3 -c "print('%.1f' % ($EPOCHREALTIME - $t0))")
-	moved=() removed=() deleted=()
-	for ((t = 0; t < trials; t++)); do
-		ms=$(trial moved "$n") && moved+=("$ms")
-		check "$n: moved trial $((t + 1)): ${ms:-failed} ms" test -n "$ms"
-		check "$n: ... back" wait_for $((120 + n / 200)) ready "$n" 2 c1 c2
+	for edge in "${edges[@]}"; do
+		if [ "$edge" = peeredged ]; then
+			conv_start "$n" on 90
+		else
+			conv_start_bird "$n" on 90
+		fi
+		check "$edge, $n prefixes: every route over both connections" \
+			wait_for $((120 + n / 200)) edge_ready "$n" 2
+		load_s=$(python3 -c "print('%.1f' % ($EPOCHREALTIME - $t0))")
+		moved=() removed=() deleted=()
+		for ((t = 0; t < trials; t++)); do
+			ms=$(trial moved "$n") && moved+=("$ms")
+			check "$edge, $n: moved trial $((t + 1)): ${ms:-failed} ms" test -n "$ms"
+			check "$edge, $n: ... back" wait_for $((120 + n / 200)) edge_ready "$n" 2
+		done
+		# A prefix Failed once needs two sessions again (the primary
+		# location's rule): c2 comes back between removed trials.
+		for ((t = 0; t < trials; t++)); do
+			birdc -s "$W/bird.ctl" disable c2 >/dev/null
+			check "$edge, $n: c2 disabled, every route over c1 alone" \
+				wait_for 60 edge_ready "$n" 1
+			ms=$(trial removed "$n") &&
+				{ removed+=("${ms%$'\n'*}"); [ "$edge" = bird ] || deleted+=("${ms#*$'\n'}"); }
+			check "$edge, $n: removed trial $((t + 1)): ${ms//$'\n'/ ms, group deleted after } ms" \
+				test -n "$ms"
+			birdc -s "$W/bird.ctl" enable c2 >/dev/null
+			check "$edge, $n: ... back" wait_for $((120 + n / 200)) edge_ready "$n" 2
+		done
+		lost=$(hold_expiries "$(edge_log)")
+		check "$edge, $n: no BGP session lost to a hold timer ($lost)" test "$lost" = 0
+		[ "$edge" = bird ] ||
+			grep -E "took [0-9]+ ms" "$W/peeredged.log" | sed "s/^/# $n: /" | tail -n 20
+		rows+=("| $edge | $n | $(stats "${moved[@]}") | $(stats "${deleted[@]}") | $(stats "${removed[@]}") | $load_s | $lost |")
+		conv_stop
 	done
-	# A prefix Failed once needs two sessions again (the primary location's
-	# rule): c2 comes back between removed trials.
-	for ((t = 0; t < trials; t++)); do
-		birdc -s "$W/bird.ctl" disable c2 >/dev/null
-		check "$n: c2 disabled, the group has c1 alone" wait_for 60 ready "$n" 1 c1
-		ms=$(trial removed "$n") && { removed+=("${ms%$'\n'*}"); deleted+=("${ms#*$'\n'}"); }
-		check "$n: removed trial $((t + 1)): ${ms//$'\n'/ ms, group deleted after } ms" test -n "$ms"
-		birdc -s "$W/bird.ctl" enable c2 >/dev/null
-		check "$n: ... back" wait_for $((120 + n / 200)) ready "$n" 2 c1 c2
-	done
-	lost=$(hold_expiries)
-	check "$n: no BGP session lost to a hold timer ($lost)" test "$lost" = 0
-	grep -E "took [0-9]+ ms" "$W/peeredged.log" | sed "s/^/# $n: /" | tail -n 20
-	rows+=("| $n | $(stats "${moved[@]}") | $(stats "${deleted[@]}") | $(stats "${removed[@]}") | $load_s | $lost |")
-	conv_stop
 done
 
 echo "# uptime: $(uptime)"
-echo "# kbfd Down -> FIB, ms (p50 / p99 / max of $trials trials; nearest rank)"
-echo "| prefixes | moved p50 / p99 / max | group deleted p50 / p99 / max | routes removed p50 / p99 / max | table load s | hold timer expiries |"
-echo "|---:|---:|---:|---:|---:|---:|"
+echo "# BFD Down -> FIB, ms (p50 / p99 / max of $trials trials; nearest rank)"
+echo "| edge | prefixes | moved p50 / p99 / max | group deleted p50 / p99 / max | routes removed p50 / p99 / max | table load s | hold timer expiries |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 done_testing

@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The convergence lab, for converge_bench.sh (in the guest, BFD on) and
-# selftests/e2e/load.sh (on the host, BFD off): namespaces $E (peeredged)
-# and $P (BIRD 2) joined by va1/vb1 (10.30.1.0/24) and va2/vb2
+# selftests/e2e/load.sh (on the host, BFD off): namespaces $E (the edge)
+# and $P (BIRD 2, the peer) joined by va1/vb1 (10.30.1.0/24) and va2/vb2
 # (10.30.2.0/24), one BGP session on each: connections c1 and c2 of one
 # voice peering. converge_fixture writes the state file (N registered /24s,
 # each activated with its key), the registry and BIRD's static routes;
-# BIRD announces them all on both sessions with 8075:8007, so they go
-# Verified and peeredged installs each as a route to the peering's nexthop
-# group. Needs lib.sh sourced, BIN, PEEREDGED and PEEREDGE set.
+# BIRD announces them all on both sessions with 8075:8007. The edge is
+# peeredged (conv_start: the prefixes go Verified and it installs each as
+# a route to the peering's nexthop group) or, for comparison, a BIRD 2
+# (conv_start_bird: its kernel protocol installs each route by itself,
+# with both sessions' nexthops merged, no nexthop objects). Needs lib.sh
+# sourced, BIN, PEEREDGED and PEEREDGE set.
 
 TABLE=100
 GROUP=$((0x10000000 + 0x1000))	# default nexthop base + group offset, peering 0
@@ -46,13 +49,13 @@ ready() {
 	for c in "$@"; do [ "$(conn_state "$c")" = Active ] || return 1; done
 	in_fib "$n" "$m"
 }
-hold_expiries() { grep -c "hold timer expired" "$W/peeredged.log"; }
+# hold_expiries [LOG]: BGP sessions lost to a hold timer (peeredged's log by default).
+hold_expiries() { grep -ci "hold timer expired" "${1:-$W/peeredged.log}"; }
 
-# conv_start N BFD HOLD: the lab with N prefixes, "bfd BFD" on both
-# neighbors (on: the far side's kbfd sessions at 100 ms x 3, and
-# `peeredge -j bfd monitor` into $W/bfd-events), BGP hold time HOLD s on
-# both sides. Starts BIRD last; t0 is when it started.
-conv_start() {
+# conv_lab N BFD HOLD: the namespaces and links, the fixture's files, the
+# peer's BIRD config ($W/bird.conf, hold time HOLD s) and, with BFD on,
+# the far side's kbfd sessions (100 ms x 3).
+conv_lab() {
 	local n=$1 bfd=$2 hold=$3 i
 	netns_add "$E" && netns_add "$P" || skip_all "cannot create network namespaces"
 	for i in 1 2; do
@@ -78,6 +81,26 @@ protocol bgp c1 from edge { local 10.30.1.2; neighbor 10.30.1.1 as 8075; }
 protocol bgp c2 from edge { local 10.30.2.2; neighbor 10.30.2.1 as 8075; }
 EOF
 	} >"$W/bird.conf"
+	[ "$bfd" = on ] || return 0
+	for i in 1 2; do
+		ip netns exec "$P" "$PEEREDGE" bfd add "10.30.$i.1" local "10.30.$i.2" dev "vb$i" \
+			interval 100000 >/dev/null || skip_all "kbfd: cannot add the far side's session"
+	done
+}
+
+# The peer's BIRD, started last; t0 is when it started.
+start_peer() {
+	t0=$EPOCHREALTIME
+	ip netns exec "$P" bird -c "$W/bird.conf" -s "$W/bird.ctl" -P "$W/bird.pid" ||
+		skip_all "bird does not start"
+}
+
+# conv_start N BFD HOLD: the lab with N prefixes and peeredged as the edge,
+# "bfd BFD" on both neighbors (on: `peeredge -j bfd monitor` into
+# $W/bfd-events), BGP hold time HOLD s on both sides.
+conv_start() {
+	local n=$1 bfd=$2 hold=$3 i
+	conv_lab "$n" "$bfd" "$hold"
 	cat >"$W/pe.conf" <<EOF
 router-id 10.30.1.1;
 local-as 8075;
@@ -92,9 +115,6 @@ EOF
 neighbor c$i { address 10.30.$i.2; local-address 10.30.$i.1; remote-as 3320;
 	hold-time $hold; bfd $bfd; dev va$i; peering bench; location AMS; router r$i; }
 EOF
-		[ "$bfd" = on ] || continue
-		ip netns exec "$P" "$PEEREDGE" bfd add "10.30.$i.1" local "10.30.$i.2" dev "vb$i" \
-			interval 100000 >/dev/null || skip_all "kbfd: cannot add the far side's session"
 	done
 	ip netns exec "$E" "$PEEREDGED" -d -f "$W/pe.conf" -s "$W/pe.sock" >"$W/peeredged.log" 2>&1 &
 	PID=$!
@@ -103,7 +123,34 @@ EOF
 		ip netns exec "$E" "$PEEREDGE" -j bfd monitor >"$W/bfd-events" 2>&1 &
 		BPID=$!
 	fi
-	t0=$EPOCHREALTIME
-	ip netns exec "$P" bird -c "$W/bird.conf" -s "$W/bird.ctl" -P "$W/bird.pid" ||
-		skip_all "bird does not start"
+	start_peer
+}
+
+# conv_start_bird N BFD HOLD: the same lab with a BIRD 2 as the edge: BGP
+# sessions c1 and c2 (with BFD on, over BIRD's BFD at 100 ms x 3, whose
+# state changes it logs with microseconds into $W/edge-bird.log), the
+# routes carrying 8075:8007 imported, and its kernel protocol exporting
+# them to table $TABLE with both sessions' nexthops merged.
+conv_start_bird() {
+	local n=$1 bfd=$2 hold=$3
+	conv_lab "$n" "$bfd" "$hold"
+	cat >"$W/edge.conf" <<EOF
+router id 10.30.1.1;
+log "$W/edge-bird.log" all;
+timeformat log "%F %T.%6f";
+protocol device { }
+protocol kernel { ipv4 { import none; export all; }; kernel table $TABLE; merge paths on; }
+EOF
+	[ "$bfd" = on ] && cat >>"$W/edge.conf" <<EOF
+protocol bfd { debug { events }; interface "va*" { interval 100 ms; multiplier 3; }; }
+EOF
+	cat >>"$W/edge.conf" <<EOF
+template bgp peer { local as 8075; hold time $hold; connect retry time 1; error wait time 1, 2;
+	bfd $bfd; ipv4 { import where (8075,8007) ~ bgp_community; export none; }; }
+protocol bgp c1 from peer { local 10.30.1.1; neighbor 10.30.1.2 as 3320; }
+protocol bgp c2 from peer { local 10.30.2.1; neighbor 10.30.2.2 as 3320; }
+EOF
+	ip netns exec "$E" bird -c "$W/edge.conf" -s "$W/edge.ctl" -P "$W/edge.pid" ||
+		skip_all "bird does not start as the edge"
+	start_peer
 }
