@@ -640,11 +640,31 @@ static void sync_xdp(struct edge *e)
 
 /* ---- state file ---- */
 
+/* A background save that ended: its pace, or another try when it failed. */
+static void reap_save(struct edge *e, bool wait)
+{
+	int64_t took = clock_monotonic_ms() - e->writer.started_ms;
+	char err[512];
+	int ret = state_writer_reap(&e->writer, wait, err, sizeof(err));
+
+	if (!ret)
+		return;
+	if (ret < 0) {
+		bgpd_log(e->d, LOG_ERR, "%s", err);
+		e->state_dirty = true;
+	}
+	pace_done(e, &e->save_pace, took, 0, "state file save in the background");
+}
+
+/* In the loop, for an operator's change and at close. */
 static int save_state(struct edge *e, char *err, size_t errlen)
 {
-	int64_t start = clock_monotonic_ms();
+	int64_t start;
 	int ret = 0;
 
+	/* A child still writing an older snapshot must not rename it over this one. */
+	reap_save(e, true);
+	start = clock_monotonic_ms();
 	e->state_dirty = false;
 	if (state_save(e->state_path, e->db, err, errlen) < 0) {
 		bgpd_log(e->d, LOG_ERR, "%s", err);
@@ -652,6 +672,18 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 	}
 	pace_done(e, &e->save_pace, clock_monotonic_ms() - start, 0, "state file save");
 	return ret;
+}
+
+/* A paced save: in a child, or in the loop if none can start. */
+static void save_in_background(struct edge *e)
+{
+	char err[512];
+
+	e->state_dirty = false;
+	if (state_writer_start(&e->writer, e->state_path, e->db, err, sizeof(err)) < 0) {
+		bgpd_log(e->d, LOG_WARNING, "%s; saving in the event loop", err);
+		save_state(e, err, sizeof(err));
+	}
 }
 
 int edge_model_changed(struct edge *e, char *err, size_t errlen)
@@ -664,14 +696,13 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 /*
  * One whole-table job a turn at most, so the timers (keepalives) run
  * between them: a slice of re-validation, then (once the pass is through)
- * the route and XDP syncs, then the state file.
+ * the route and XDP syncs, then the start of a state file save in a child.
  */
 void edge_turn(struct edge *e)
 {
-	char err[512];
-
 	check_settled(e);
 	e->turn_prefix_runs = 0;
+	reap_save(e, false);
 	xdp_sync_poll(&e->xdp, edge_now_ms());
 	if (e->revalidate_now || validator_run_busy(e->v) || pace_due(&e->revalidate_pace)) {
 		revalidate_slice(e);
@@ -683,8 +714,8 @@ void edge_turn(struct edge *e)
 		sync_xdp(e);
 		e->fib_dirty = false;
 		pace_done(e, &e->sync_pace, clock_monotonic_ms() - start, 0, "FIB and XDP sync");
-	} else if (e->state_dirty && pace_due(&e->save_pace)) {
-		save_state(e, err, sizeof(err));
+	} else if (e->state_dirty && pace_due(&e->save_pace) && !state_writer_busy(&e->writer)) {
+		save_in_background(e);
 	}
 }
 
@@ -703,6 +734,8 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 		wait = wait_for(&e->sync_pace, now);
 	if (e->state_dirty && wait_for(&e->save_pace, now) < wait)
 		wait = wait_for(&e->save_pace, now);
+	if (state_writer_busy(&e->writer) && wait > EDGE_WRITER_POLL_MS)
+		wait = EDGE_WRITER_POLL_MS;
 	return wait < max_ms ? (int)wait : max_ms;
 }
 
@@ -782,7 +815,8 @@ void edge_close(struct edge *e)
 {
 	char err[512];
 
-	/* A change whose save was still being coalesced is not lost. */
+	/* A save in the background ends first; a change still coalesced is not lost. */
+	reap_save(e, true);
 	if (e->db && e->state_dirty)
 		save_state(e, err, sizeof(err));
 	if (e->d) {

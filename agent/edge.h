@@ -34,7 +34,9 @@
  *                ms, while 100k prefixes load it keeps keepalives and BFD
  *                events read. Nothing is dropped, only coalesced: a dirty
  *                state is saved on the next due turn, at edge_close(), and
- *                at once after an operator's change. Re-validation runs
+ *                at once after an operator's change. The paced saves
+ *                run in a child process (state_writer.h), the loop going
+ *                on; the others wait for it, then save. Re-validation runs
  *                in slices of EDGE_SLICE_MS, one a turn, the sockets read
  *                in between; its pace counts the slices' time. Only an
  *                operator's change re-validates everything at once (its
@@ -61,6 +63,7 @@
 #include "peering.h"
 #include "registry.h"
 #include "session.h"
+#include "state_writer.h"
 #include "validate.h"
 #include "xdp_sync.h"
 
@@ -71,6 +74,8 @@
 #define EDGE_PACE_FACTOR 4
 /* Prefixes re-validated one by one in a turn before a whole run takes over. */
 #define EDGE_PREFIX_RUNS_MAX 256
+/* While a save runs in the background, the loop looks this often whether it ended. */
+#define EDGE_WRITER_POLL_MS 50
 /*
  * A re-validation runs this long a turn, then the loop reads its sockets:
  * a BFD Down arriving during one waits at most that for its nexthop
@@ -107,6 +112,7 @@ struct edge {
 	struct edge_pace {
 		int64_t next_ms;
 	} revalidate_pace, sync_pace, save_pace;
+	struct state_writer writer;	/* the paced save in progress */
 	/* Start-up: neighbors of connections Active before, not yet back. */
 	char (*awaited)[INET6_ADDRSTRLEN];
 	size_t n_awaited;

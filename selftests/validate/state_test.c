@@ -2,6 +2,7 @@
 /* The state file: round trip, refusals that leave the file alone, crashes. */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "kselftest_harness.h"
 
 #include "state.h"
+#include "state_writer.h"
 
 /* The file's bytes, NUL-terminated too. */
 static char *slurp(const char *path, size_t *len)
@@ -324,6 +326,101 @@ TEST_F(state, save_failure_reports)
 
 	EXPECT_EQ(-ENOENT, state_save("/nonexistent/dir/state", db, self->err, sizeof(self->err)));
 	EXPECT_NE(NULL, strstr(self->err, "cannot create /nonexistent/dir/state.tmp"));
+	pdb_free(db);
+}
+
+TEST_F(state, a_background_save_writes_the_db_as_it_was_at_its_start)
+{
+	struct peering_db *db = sample_db(1), *back = NULL;
+	struct state_writer w = { 0 };
+	char sync_path[128];
+	size_t len1, len2;
+	char *text1, *text2;
+	const char *why;
+
+	snprintf(sync_path, sizeof(sync_path), "%s/sync", self->dir);
+	ASSERT_EQ(0, state_save(sync_path, db, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_TRUE(state_writer_busy(&w));
+	/* The daemon goes on changing its db; the child saves the snapshot. */
+	ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), "late", "82.0.0.0/24",
+					  1, NULL, &why));
+	ASSERT_EQ(1, state_writer_reap(&w, true, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_FALSE(state_writer_busy(&w));
+	EXPECT_EQ(0, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+
+	ASSERT_EQ(0, state_load(self->path, &back, self->err, sizeof(self->err)));
+	EXPECT_EQ(51, pdb_peering(back, "contoso")->nprefixes);
+	text1 = slurp(self->path, &len1);
+	text2 = slurp(sync_path, &len2);
+	ASSERT_EQ(len1, len2);
+	EXPECT_EQ(0, memcmp(text1, text2, len1));
+	unlink(sync_path);
+	free(text1);
+	free(text2);
+	pdb_free(db);
+	pdb_free(back);
+}
+
+/*
+ * The daemon closes a socket while a save runs: no copy in the child may
+ * keep it open (epoll would go on reporting it for a freed watch).
+ */
+TEST_F(state, a_background_save_holds_none_of_the_daemons_files)
+{
+	struct peering_db *db = sample_db(1);
+	struct state_writer w = { 0 };
+	struct pollfd pfd = { .events = POLLIN };
+	const char *why;
+	int p[2];
+
+	/* 20,000 more prefixes: the child takes a while. */
+	for (int i = 0; i < 20000; i++) {
+		char name[32], pfx[32];
+
+		snprintf(name, sizeof(name), "many%d", i);
+		snprintf(pfx, sizeof(pfx), "82.%d.%d.0/24", i / 256, i % 256);
+		ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), name, pfx, i,
+						  NULL, &why)) TH_LOG("%s", why);
+	}
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
+	close(p[1]);
+	pfd.fd = p[0];
+	/* Our write end was the last: the reader sees the end at once. */
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_TRUE(pfd.revents & POLLHUP);
+	EXPECT_TRUE(state_writer_busy(&w));
+	EXPECT_EQ(1, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+	close(p[0]);
+	pdb_free(db);
+}
+
+TEST_F(state, one_background_save_at_a_time)
+{
+	struct peering_db *db = sample_db(2);
+	struct state_writer w = { 0 };
+
+	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
+	EXPECT_EQ(-EBUSY, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
+	EXPECT_STREQ("a state file save is already running", self->err);
+	EXPECT_EQ(1, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+	pdb_free(db);
+}
+
+TEST_F(state, a_failed_background_save_says_why)
+{
+	struct peering_db *db = pdb_new();
+	struct state_writer w = { 0 };
+
+	ASSERT_EQ(0, state_writer_start(&w, "/nonexistent/dir/state", db, self->err,
+					sizeof(self->err)));
+	EXPECT_EQ(-1, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, "cannot create /nonexistent/dir/state.tmp"))
+		TH_LOG("%s", self->err);
+	EXPECT_FALSE(state_writer_busy(&w));
 	pdb_free(db);
 }
 
