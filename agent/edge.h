@@ -78,8 +78,8 @@
  * A re-validation runs this long a turn, then the loop reads its sockets:
  * a BFD Down arriving during one waits at most that for its nexthop
  * update, whatever the table's size (the state save is still
- * whole-table, and so is building a FIB plan). Each slice ends in a poll round: a 100k pass took 320 of
- * them under ASan on the host (load.sh).
+ * whole-table, and so is building a FIB plan). Each slice ends in a poll
+ * round: a 100k pass took 320 of them under ASan on the host (load.sh).
  */
 #define EDGE_SLICE_MS 20
 
