@@ -72,10 +72,10 @@ int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t
  * target of a pass, replacing any in progress. Each fib_sync_step()
  * commits the route changes of the next max_routes (at least 1) in prefix
  * order, with every nexthop and group of the target they need (none is
- * removed yet); after it the routes before its last prefix are the
- * target's, those from it on as they were. The last step commits the
- * target itself, removing the nexthops and groups it lacks (and with
- * them their routes). A step costs O(n) at most, a pass n / max_routes
+ * removed yet); after it the routes up to its last prefix are the
+ * target's, those after it as they were (and so is a route whose group
+ * the target lacks). The last step commits the target itself, removing
+ * the nexthops and groups it lacks (and with them their routes). A step costs O(n) at most, a pass n / max_routes
  * steps. Returns 1 while steps remain, 0 when the pass is through (or
  * there is none), -errno with err set when a commit failed (the pass is
  * dropped; what earlier steps committed stays installed).
