@@ -575,18 +575,24 @@ static int build_plan(struct edge *e, struct fib_plan *plan)
 	return ret;
 }
 
-static void sync_fib(struct edge *e)
+/*
+ * A pass to the plan of every route, replacing any in progress (it
+ * restarts from what is installed: what its slices committed stays).
+ */
+static void start_fib_pass(struct edge *e)
 {
 	struct fib_plan plan = { 0 };
-	char err[512];
+	int64_t start = clock_monotonic_ms(), took;
 
 	if (build_plan(e, &plan) < 0) {
 		fib_plan_free(&plan);
 		bgpd_log(e->d, LOG_ERR, "FIB: out of memory");
 		return;
 	}
-	if (fib_sync_apply(&e->fib, &plan, err, sizeof(err)) < 0)
-		bgpd_log(e->d, LOG_ERR, "%s", err);
+	fib_sync_start(&e->fib, &plan);
+	/* Building the plan is whole-table: a change during the pass restarts it paced. */
+	took = clock_monotonic_ms() - start;
+	e->sync_pace.next_ms = clock_monotonic_ms() + EDGE_PACE_FACTOR * took;
 }
 
 /* The connections' nexthops and the peerings' groups alone; routes stay. */
@@ -694,9 +700,44 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 }
 
 /*
+ * One slice of the FIB and XDP sync: a pass starts when the routes
+ * changed (a change during one restarts it once the sync's pace allows),
+ * then EDGE_FIB_SLICE_ROUTES route changes of it are committed; XDP
+ * follows the finished pass. The pacing counts the slices' time, not the
+ * work the loop did in between.
+ */
+static void sync_slice(struct edge *e)
+{
+	int64_t start = clock_monotonic_ms();
+	char err[512], job[80];
+
+	if (!e->sync_slices)
+		e->sync_start_ms = start;
+	if (e->fib_dirty && pace_due(&e->sync_pace)) {
+		e->fib_dirty = false;
+		if (e->fib_enabled)
+			start_fib_pass(e);
+	}
+	if (fib_sync_step(&e->fib, EDGE_FIB_SLICE_ROUTES, err, sizeof(err)) < 0)
+		bgpd_log(e->d, LOG_ERR, "%s", err);
+	if (!fib_sync_busy(&e->fib))
+		sync_xdp(e);
+	e->sync_busy_ms += clock_monotonic_ms() - start;
+	e->sync_slices++;
+	if (fib_sync_busy(&e->fib))
+		return;
+	snprintf(job, sizeof(job), "FIB and XDP sync in %zu slices over %lld ms",
+		 e->sync_slices, (long long)(clock_monotonic_ms() - e->sync_start_ms));
+	pace_done(e, &e->sync_pace, e->sync_busy_ms, 0, job);
+	e->sync_busy_ms = 0;
+	e->sync_slices = 0;
+}
+
+/*
  * One whole-table job a turn at most, so the timers (keepalives) run
  * between them: a slice of re-validation, then (once the pass is through)
- * the route and XDP syncs, then the start of a state file save in a child.
+ * a slice of the route and XDP syncs, then the start of a state file save
+ * in a child.
  */
 void edge_turn(struct edge *e)
 {
@@ -706,14 +747,9 @@ void edge_turn(struct edge *e)
 	xdp_sync_poll(&e->xdp, edge_now_ms());
 	if (e->revalidate_now || validator_run_busy(e->v) || pace_due(&e->revalidate_pace)) {
 		revalidate_slice(e);
-	} else if ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace)) {
-		int64_t start = clock_monotonic_ms();
-
-		if (e->fib_dirty && e->fib_enabled)
-			sync_fib(e);
-		sync_xdp(e);
-		e->fib_dirty = false;
-		pace_done(e, &e->sync_pace, clock_monotonic_ms() - start, 0, "FIB and XDP sync");
+	} else if (fib_sync_busy(&e->fib) ||
+		   ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace))) {
+		sync_slice(e);
 	} else if (e->state_dirty && pace_due(&e->save_pace) && !state_writer_busy(&e->writer)) {
 		save_in_background(e);
 	}
@@ -728,7 +764,7 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 {
 	int64_t now = clock_monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
 
-	if (e->revalidate_now || validator_run_busy(e->v))
+	if (e->revalidate_now || validator_run_busy(e->v) || fib_sync_busy(&e->fib))
 		wait = 0;
 	if ((e->fib_dirty || e->xdp.retry) && wait_for(&e->sync_pace, now) < wait)
 		wait = wait_for(&e->sync_pace, now);

@@ -38,9 +38,12 @@
  *                run in a child process (state_writer.h), the loop going
  *                on; the others wait for it, then save. Re-validation runs
  *                in slices of EDGE_SLICE_MS, one a turn, the sockets read
- *                in between; its pace counts the slices' time. Only an
- *                operator's change re-validates everything at once (its
- *                reply and the save follow)
+ *                in between; its pace counts the slices' time. The route
+ *                sync likewise commits EDGE_FIB_SLICE_ROUTES route
+ *                changes a turn (fib_sync_step()); a connection change
+ *                drops the pass in progress, a route change restarts it
+ *                (paced). Only an operator's change re-validates
+ *                everything at once (its reply and the save follow)
  *   restart      connections that were Active when the state was saved get
  *                EDGE_SETTLE_MS to come back (Active, End-of-RIB received)
  *                before anything is validated,
@@ -79,11 +82,20 @@
 /*
  * A re-validation runs this long a turn, then the loop reads its sockets:
  * a BFD Down arriving during one waits at most that for its nexthop
- * update, whatever the table's size (the FIB sync and the state save are
- * still whole-table). Each slice ends in a poll round: a 100k pass took
- * 320 of them under ASan on the host (load.sh).
+ * update, whatever the table's size (building a FIB plan is still
+ * whole-table; the state save runs in a child). Each slice ends in a poll
+ * round: a 100k pass took 320 of them under ASan on the host (load.sh).
  */
 #define EDGE_SLICE_MS 20
+
+/*
+ * Route changes a FIB sync commits a turn, then the loop reads its
+ * sockets, for the same reason: about EDGE_SLICE_MS in the guest, where
+ * installing 100k routes took 391 slices of 256 at 26 ms each (the
+ * kernel's inserts most of it). A pass's first slice also builds and
+ * sorts the whole plan: a pass with nothing to change took 0.5 s there.
+ */
+#define EDGE_FIB_SLICE_ROUTES 192
 
 struct edge_rx;
 
@@ -107,6 +119,10 @@ struct edge {
 	int64_t revalidate_busy_ms;
 	size_t revalidate_slices;
 	int64_t revalidate_start_ms;
+	/* The same for the FIB and XDP sync. */
+	int64_t sync_busy_ms;
+	size_t sync_slices;
+	int64_t sync_start_ms;
 	size_t turn_prefix_runs;	/* prefixes re-validated one by one this turn */
 	/* Whole-table jobs: when each may run again (see pacing above). */
 	struct edge_pace {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,34 +138,53 @@ struct element_ops {
 	int (*del)(struct fib *fib, const void *elem, const struct fib_plan *new);
 };
 
-/*
- * Walks two sorted arrays at once: puts what new adds or changes, or (with
- * removals) deletes what old has and new has not.
- */
-static int merge(struct fib *fib, const struct element_ops *ops, const void *old, size_t n_old,
-		 const void *new, size_t n_new, const struct fib_plan *new_plan, bool removals)
+/* Two sorted arrays walked at once, from heads i and j up to their ends. */
+struct walk {
+	size_t size;
+	int (*order)(const void *a, const void *b);
+	const void *old, *new;
+	size_t i, end_old, j, end_new;
+};
+
+static struct walk walk_all(const struct element_ops *ops, const void *old, size_t n_old,
+			    const void *new, size_t n_new)
 {
-	size_t i = 0, j = 0;
+	return (struct walk){ ops->size, ops->order, old, new, 0, n_old, 0, n_new };
+}
+
+/*
+ * The next key of the walk: *o is old's element of it, *n new's, NULL where
+ * that array lacks the key. False at the end of both.
+ */
+static bool walk_next(struct walk *w, const void **o, const void **n)
+{
+	int d;
+
+	if (w->i == w->end_old && w->j == w->end_new)
+		return false;
+	d = w->i == w->end_old ? 1 : w->j == w->end_new ? -1 :
+	    w->order((const char *)w->old + w->i * w->size, (const char *)w->new + w->j * w->size);
+	*o = d <= 0 ? (const char *)w->old + w->i++ * w->size : NULL;
+	*n = d >= 0 ? (const char *)w->new + w->j++ * w->size : NULL;
+	return true;
+}
+
+/*
+ * Puts what new adds or changes, or (with removals) deletes what old has
+ * and new has not.
+ */
+static int merge(struct fib *fib, const struct element_ops *ops, struct walk w,
+		 const struct fib_plan *new_plan, bool removals)
+{
+	const void *o, *n;
 	int err = 0;
 
-	while (!err && (i < n_old || j < n_new)) {
-		const char *o = (const char *)old + i * ops->size;
-		const char *n = (const char *)new + j * ops->size;
-		int d = i == n_old ? 1 : j == n_new ? -1 : ops->order(o, n);
-
-		if (d < 0) {
+	while (!err && walk_next(&w, &o, &n)) {
+		if (!n) {
 			if (removals)
 				err = ops->del(fib, o, new_plan);
-			i++;
-		} else if (d > 0) {
-			if (!removals)
-				err = ops->put(fib, n);
-			j++;
-		} else {
-			if (!removals && !ops->same(o, n))
-				err = ops->put(fib, n);
-			i++;
-			j++;
+		} else if (!removals && (!o || !ops->same(o, n))) {
+			err = ops->put(fib, n);
 		}
 	}
 	return err;
@@ -244,32 +264,31 @@ static const struct element_ops route_ops = {
 
 /*
  * Queues what turns sorted `old` into sorted `new`, in an order the kernel
- * accepts; with routes false, the nexthops and groups alone.
+ * accepts: the routes of the `routes` walk over both (NULL: none), and the
+ * nexthops and groups, with none of them removed when `keep_nexthops`.
  */
 static int queue_changes(struct fib *fib, const struct fib_plan *old, const struct fib_plan *new,
-			 bool routes)
+			 const struct walk *routes, bool keep_nexthops)
 {
+	struct walk nexthops = walk_all(&nexthop_ops, old->nexthops, old->n_nexthops,
+					new->nexthops, new->n_nexthops);
+	struct walk groups = walk_all(&group_ops, old->groups, old->n_groups, new->groups,
+				      new->n_groups);
 	int err;
 
 	/* Nexthops, then groups naming them, then routes naming groups. */
-	err = merge(fib, &nexthop_ops, old->nexthops, old->n_nexthops, new->nexthops,
-		    new->n_nexthops, new, false);
+	err = merge(fib, &nexthop_ops, nexthops, new, false);
 	if (!err)
-		err = merge(fib, &group_ops, old->groups, old->n_groups, new->groups,
-			    new->n_groups, new, false);
+		err = merge(fib, &group_ops, groups, new, false);
 	if (!err && routes)
-		err = merge(fib, &route_ops, old->routes, old->n_routes, new->routes,
-			    new->n_routes, new, false);
+		err = merge(fib, &route_ops, *routes, new, false);
 	/* Removals the other way round: routes, groups, nexthops. */
 	if (!err && routes)
-		err = merge(fib, &route_ops, old->routes, old->n_routes, new->routes,
-			    new->n_routes, new, true);
-	if (!err)
-		err = merge(fib, &group_ops, old->groups, old->n_groups, new->groups,
-			    new->n_groups, new, true);
-	if (!err)
-		err = merge(fib, &nexthop_ops, old->nexthops, old->n_nexthops, new->nexthops,
-			    new->n_nexthops, new, true);
+		err = merge(fib, &route_ops, *routes, new, true);
+	if (!err && !keep_nexthops)
+		err = merge(fib, &group_ops, groups, new, true);
+	if (!err && !keep_nexthops)
+		err = merge(fib, &nexthop_ops, nexthops, new, true);
 	return err;
 }
 
@@ -282,11 +301,14 @@ static const char *fib_reason(const struct fib *fib, int err)
 	return strerror(-err);
 }
 
-/* Queues and commits the changes from what is installed to sorted plan. */
-static int commit_sorted(struct fib_sync *fs, struct fib_plan *plan, bool routes, char *err,
-			 size_t errlen)
+/*
+ * Queues and commits the changes from what is installed to sorted plan
+ * (queue_changes() says which); frees plan when that fails.
+ */
+static int commit_sorted(struct fib_sync *fs, struct fib_plan *plan, const struct walk *routes,
+			 bool keep_nexthops, char *err, size_t errlen)
 {
-	int ret = queue_changes(&fs->fib, &fs->installed, plan, routes);
+	int ret = queue_changes(&fs->fib, &fs->installed, plan, routes, keep_nexthops);
 
 	if (!ret)
 		ret = fib_commit(&fs->fib);
@@ -299,25 +321,206 @@ static int commit_sorted(struct fib_sync *fs, struct fib_plan *plan, bool routes
 	return ret;
 }
 
+/* ---- a pass in steps ---- */
+
+static void drop_pass(struct fib_sync *fs)
+{
+	fib_plan_free(&fs->target);
+	fs->pass = false;
+}
+
+void fib_sync_start(struct fib_sync *fs, struct fib_plan *plan)
+{
+	drop_pass(fs);
+	plan_sort(plan);
+	fs->target = *plan;
+	memset(plan, 0, sizeof(*plan));
+	fs->installed_at = fs->target_at = 0;
+	fs->pass = true;
+}
+
+bool fib_sync_busy(const struct fib_sync *fs)
+{
+	return fs->pass;
+}
+
+/* The installed routes against the target's, from the pass's cursor on. */
+static struct walk pass_routes(const struct fib_sync *fs)
+{
+	struct walk w = walk_all(&route_ops, fs->installed.routes, fs->installed.n_routes,
+				 fs->target.routes, fs->target.n_routes);
+
+	w.i = fs->installed_at;
+	w.j = fs->target_at;
+	return w;
+}
+
+/* A route the target has no nexthop for: the last step's group deletion takes it. */
+static bool route_left_to_its_group(const void *elem, const struct fib_plan *target)
+{
+	return !plan_has_nexthop(target, ((const struct fib_route *)elem)->nexthop_id);
+}
+
+/* The next step's routes: from the cursor to where max_routes changes are seen. */
+static struct walk pass_window(const struct fib_sync *fs, size_t max_routes)
+{
+	struct walk window = pass_routes(fs), rest = window;
+	const void *o, *n;
+	size_t changes = 0;
+
+	while (changes < max_routes && walk_next(&rest, &o, &n))
+		changes += n ? !o || !route_same(o, n) : !route_left_to_its_group(o, &fs->target);
+	window.end_old = rest.i;
+	window.end_new = rest.j;
+	return window;
+}
+
+static bool keep_any(const void *elem, const struct fib_plan *target)
+{
+	(void)elem;
+	(void)target;
+	return true;
+}
+
+/*
+ * The keys of walk w in a new sorted array of *n_out: new's element where
+ * it has one, else old's when keep_old() says so. NULL when out of memory.
+ */
+static void *walk_union(struct walk w,
+			bool (*keep_old)(const void *o, const struct fib_plan *target),
+			const struct fib_plan *target, size_t *n_out)
+{
+	size_t k = 0, most = (w.end_old - w.i) + (w.end_new - w.j);
+	char *out = malloc(most ? most * w.size : 1);
+	const void *o, *n;
+
+	if (!out)
+		return NULL;
+	while (walk_next(&w, &o, &n))
+		if (n || keep_old(o, target))
+			memcpy(out + k++ * w.size, n ? n : o, w.size);
+	*n_out = k;
+	return out;
+}
+
+/*
+ * What installed holds after a step over window: every nexthop and group
+ * of both plans (the target's where they differ; none goes before the
+ * last step, the routes left may still name them), and the window's
+ * routes (the target's, and those left to their group). Built, and room
+ * made for them, before the commit: running out of memory sends nothing.
+ */
+static int pass_next(struct fib_sync *fs, const struct walk *window, struct fib_plan *next)
+{
+	struct fib_plan *in = &fs->installed;
+	const struct fib_plan *to = &fs->target;
+	size_t need;
+
+	next->nexthops = walk_union(walk_all(&nexthop_ops, in->nexthops, in->n_nexthops,
+					     to->nexthops, to->n_nexthops),
+				    keep_any, to, &next->n_nexthops);
+	next->groups = walk_union(walk_all(&group_ops, in->groups, in->n_groups, to->groups,
+					   to->n_groups), keep_any, to, &next->n_groups);
+	next->routes = walk_union(*window, route_left_to_its_group, to, &next->n_routes);
+	if (!next->nexthops || !next->groups || !next->routes)
+		return -ENOMEM;
+	next->cap_nexthops = next->n_nexthops;
+	next->cap_groups = next->n_groups;
+	need = in->n_routes - (window->end_old - window->i) + next->n_routes;
+	if (need > in->cap_routes) {
+		size_t cap = need > 2 * in->cap_routes ? need : 2 * in->cap_routes;
+		struct fib_route *grown = realloc(in->routes, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		in->routes = grown;
+		in->cap_routes = cap;
+	}
+	return 0;
+}
+
+/* After the commit: installed becomes what pass_next() built; the cursor moves past it. */
+static void pass_advance(struct fib_sync *fs, const struct walk *window, struct fib_plan *next)
+{
+	struct fib_plan *in = &fs->installed;
+	size_t tail = in->n_routes - window->end_old;
+
+	memmove(in->routes + window->i + next->n_routes, in->routes + window->end_old,
+		tail * sizeof(*in->routes));
+	memcpy(in->routes + window->i, next->routes, next->n_routes * sizeof(*in->routes));
+	in->n_routes = window->i + next->n_routes + tail;
+	fs->installed_at = window->i + next->n_routes;
+	fs->target_at = window->end_new;
+	free(in->nexthops);
+	free(in->groups);
+	in->nexthops = next->nexthops;
+	in->groups = next->groups;
+	in->n_nexthops = in->cap_nexthops = next->n_nexthops;
+	in->n_groups = in->cap_groups = next->n_groups;
+	free(next->routes);
+	memset(next, 0, sizeof(*next));
+}
+
+/*
+ * The last step: the target itself. The routes before the cursor are the
+ * target's already, or left to a group this commit deletes.
+ */
+static int pass_finish(struct fib_sync *fs, char *err, size_t errlen)
+{
+	struct walk routes = pass_routes(fs);
+	int ret;
+
+	fs->pass = false;
+	ret = commit_sorted(fs, &fs->target, &routes, false, err, errlen);
+	if (ret)
+		return ret;
+	fib_plan_free(&fs->installed);
+	fs->installed = fs->target;
+	memset(&fs->target, 0, sizeof(fs->target));
+	return 0;
+}
+
+int fib_sync_step(struct fib_sync *fs, size_t max_routes, char *err, size_t errlen)
+{
+	struct fib_plan next = { 0 };
+	struct walk window;
+	int ret;
+
+	if (!fs->pass)
+		return 0;
+	window = pass_window(fs, max_routes);
+	if (window.end_old == fs->installed.n_routes && window.end_new == fs->target.n_routes)
+		return pass_finish(fs, err, errlen);
+	ret = pass_next(fs, &window, &next);
+	if (ret)
+		snprintf(err, errlen, "FIB update: out of memory");
+	else
+		ret = commit_sorted(fs, &fs->target, &window, true, err, errlen);
+	if (ret) {
+		fib_plan_free(&next);
+		drop_pass(fs);
+		return ret;
+	}
+	pass_advance(fs, &window, &next);
+	return 1;
+}
+
 int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen)
 {
 	int ret;
 
-	plan_sort(plan);
-	ret = commit_sorted(fs, plan, true, err, errlen);
-	if (ret)
-		return ret;
-	fib_plan_free(&fs->installed);
-	fs->installed = *plan;
-	memset(plan, 0, sizeof(*plan));
-	return 0;
+	fib_sync_start(fs, plan);
+	ret = fib_sync_step(fs, SIZE_MAX, err, errlen);
+	return ret < 0 ? ret : 0;
 }
 
 /*
  * Nothing per route comes before the commit: at 100,000 routes, filtering
  * and diffing them first delayed a connection's group update by tens of
  * milliseconds in the guest. The routes of a group that went (the kernel
- * flushed them) leave the installed plan afterwards.
+ * flushed them) leave the installed plan afterwards. A pass in progress
+ * is dropped: its target's groups predate the change, and a later step
+ * of it would put them back.
  */
 int fib_sync_apply_nexthops(struct fib_sync *fs, struct fib_plan *plan, char *err,
 			    size_t errlen)
@@ -326,11 +529,12 @@ int fib_sync_apply_nexthops(struct fib_sync *fs, struct fib_plan *plan, char *er
 	size_t kept = 0;
 	int ret;
 
+	drop_pass(fs);
 	free(plan->routes);
 	plan->routes = NULL;
 	plan->n_routes = plan->cap_routes = 0;
 	plan_sort(plan);
-	ret = commit_sorted(fs, plan, false, err, errlen);
+	ret = commit_sorted(fs, plan, NULL, false, err, errlen);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < installed->n_routes; i++)

@@ -3,7 +3,9 @@
  * What peeredged wants in the kernel FIB, and getting it there: the daemon
  * builds a plan (nexthops, groups, routes) from the model, fib_sync_apply()
  * sends only the difference from what it installed last (install.h) in one
- * commit. A connection going down changes one group, not every route.
+ * commit, or a pass (fib_sync_start(), fib_sync_step()) in commits of a
+ * bounded number of routes, so the event loop runs between them. A
+ * connection going down changes one group, not every route.
  */
 #ifndef PEEREDGE_FIB_SYNC_H
 #define PEEREDGE_FIB_SYNC_H
@@ -43,7 +45,11 @@ void fib_plan_free(struct fib_plan *plan);
 
 struct fib_sync {
 	struct fib fib;
-	struct fib_plan installed;	/* what the last successful apply installed */
+	struct fib_plan installed;	/* what the kernel holds: each commit updates it */
+	/* The pass in progress: its sorted plan, and its cursor in both route arrays. */
+	struct fib_plan target;
+	bool pass;
+	size_t installed_at, target_at;
 };
 
 /*
@@ -62,10 +68,27 @@ int fib_sync_open(struct fib_sync *fs, uint32_t table, uint32_t id_base, char *e
  */
 int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen);
 /*
+ * The same in steps. fib_sync_start() takes plan (sorting it) as the
+ * target of a pass, replacing any in progress. Each fib_sync_step()
+ * commits the route changes of the next max_routes (at least 1) in prefix
+ * order, with every nexthop and group of the target they need (none is
+ * removed yet); after it the routes up to its last prefix are the
+ * target's, those after it as they were (and so is a route whose group
+ * the target lacks). The last step commits the target itself, removing
+ * the nexthops and groups it lacks (and with them their routes). A step costs O(n) at most, a pass n / max_routes
+ * steps. Returns 1 while steps remain, 0 when the pass is through (or
+ * there is none), -errno with err set when a commit failed (the pass is
+ * dropped; what earlier steps committed stays installed).
+ */
+void fib_sync_start(struct fib_sync *fs, struct fib_plan *plan);
+int fib_sync_step(struct fib_sync *fs, size_t max_routes, char *err, size_t errlen);
+bool fib_sync_busy(const struct fib_sync *fs);
+/*
  * The same for a plan of nexthops and groups only (a connection changed):
  * the installed routes stay as they are, but for those of a group that
  * goes, which the kernel removes with it. A group update moves every route
  * using it: nothing per route is sent, nor looked at before the commit.
+ * It drops the pass in progress, if any: the caller starts another.
  */
 int fib_sync_apply_nexthops(struct fib_sync *fs, struct fib_plan *plan, char *err,
 			    size_t errlen);

@@ -3,7 +3,9 @@
  * agent/fib_sync.c's plan diff against the real kernel FIB, in a network
  * namespace of its own with a veth pair: random plans against a simple
  * quadratic reference (what the kernel must hold, how many requests it
- * takes), and the cost of a 100,000-route plan that did not change.
+ * takes), whole or in steps (the kernel holding what the pass says it
+ * installed after each), and the cost of a 100,000-route plan that did
+ * not change.
  */
 #include <errno.h>
 #include <sched.h>
@@ -212,47 +214,169 @@ static void copy_plan(struct fib_plan *to, const struct fib_plan *from)
 			abort();
 }
 
-TEST_F(sync, random_plans_match_a_quadratic_reference)
+/* The kernel holds want, as the reference reads it; round says which case. */
+static void expect_kernel_is(struct __test_metadata *_metadata, struct fib_sync *fs,
+			     const struct fib_plan *want, int round)
+{
+	struct fib_nexthop *nexthops;
+	struct fib_route *routes;
+	size_t count, expected_routes = 0;
+
+	ASSERT_EQ(0, fib_routes(&fs->fib, &routes, &count));
+	for (int i = 0; i < PREFIXES; i++) {
+		struct prefix p = nth_prefix(i);
+
+		expected_routes += ref_route(want, &p) != NULL;
+	}
+	EXPECT_EQ(expected_routes, count) TH_LOG("round %d", round);
+	for (size_t i = 0; i < count; i++) {
+		const struct fib_route *r = ref_route(want, &routes[i].dst);
+
+		ASSERT_NE(NULL, r) TH_LOG("round %d: a route not planned", round);
+		EXPECT_EQ(r->nexthop_id, routes[i].nexthop_id) TH_LOG("round %d", round);
+	}
+	free(routes);
+	ASSERT_EQ(0, fib_nexthops(&fs->fib, &nexthops, &count));
+	EXPECT_EQ(want->n_nexthops + want->n_groups, count) TH_LOG("round %d", round);
+	for (size_t i = 0; i < count; i++)
+		EXPECT_TRUE(nexthops[i].group ? ref_group(want, nexthops[i].id) != NULL :
+			    ref_nexthop(want, nexthops[i].id) != NULL);
+	free(nexthops);
+}
+
+static int dst_order(const void *a, const void *b)
+{
+	return prefix_compare(&((const struct fib_route *)a)->dst,
+			      &((const struct fib_route *)b)->dst);
+}
+
+/* The kernel holds what fs->installed says, routes and nexthop objects. */
+static void expect_kernel_is_installed(struct __test_metadata *_metadata, struct fib_sync *fs,
+				       int round, int step)
+{
+	const struct fib_plan *in = &fs->installed;
+	struct fib_nexthop *nexthops;
+	struct fib_route *routes;
+	size_t count;
+
+	ASSERT_EQ(0, fib_routes(&fs->fib, &routes, &count));
+	if (count)
+		qsort(routes, count, sizeof(*routes), dst_order);
+	EXPECT_EQ(in->n_routes, count) TH_LOG("round %d step %d", round, step);
+	for (size_t i = 0; i < count && i < in->n_routes; i++) {
+		EXPECT_TRUE(prefix_equal(&in->routes[i].dst, &routes[i].dst))
+			TH_LOG("round %d step %d: route %zu", round, step, i);
+		EXPECT_EQ(in->routes[i].nexthop_id, routes[i].nexthop_id)
+			TH_LOG("round %d step %d: route %zu", round, step, i);
+	}
+	free(routes);
+	ASSERT_EQ(0, fib_nexthops(&fs->fib, &nexthops, &count));
+	EXPECT_EQ(in->n_nexthops + in->n_groups, count) TH_LOG("round %d step %d", round, step);
+	for (size_t i = 0; i < count; i++) {
+		EXPECT_TRUE(nexthops[i].group ? ref_group(in, nexthops[i].id) != NULL :
+			    ref_nexthop(in, nexthops[i].id) != NULL)
+			TH_LOG("round %d step %d: id %u", round, step, nexthops[i].id);
+	}
+	free(nexthops);
+}
+
+/*
+ * Steps the pass in progress to its end, max_routes 1..7 at random: after
+ * each, the kernel holds what installed says, and no step sent more route
+ * changes than its budget (plus the nexthops and groups of both plans).
+ */
+static void step_to_the_end(struct __test_metadata *_metadata, struct fib_sync *fs,
+			    size_t nexthop_objects, int round)
+{
+	char err[512];
+	int ret, step = 0;
+
+	do {
+		size_t max_routes = 1 + rand() % 7;
+
+		ret = fib_sync_step(fs, max_routes, err, sizeof(err));
+		ASSERT_LE(0, ret) TH_LOG("round %d step %d: %s", round, step, err);
+		EXPECT_LE(fs->fib.committed, max_routes + nexthop_objects)
+			TH_LOG("round %d step %d", round, step);
+		EXPECT_EQ(ret == 1, fib_sync_busy(fs));
+		expect_kernel_is_installed(_metadata, fs, round, step);
+		step++;
+	} while (ret == 1);
+}
+
+static size_t nexthop_objects(const struct fib_plan *a, const struct fib_plan *b)
+{
+	return a->n_nexthops + a->n_groups + b->n_nexthops + b->n_groups;
+}
+
+/*
+ * Rounds of random plans, each from the last, applied whole (sending what
+ * the reference would) or in steps: the kernel ends holding each.
+ */
+static void random_rounds(struct __test_metadata *_metadata, struct fib_sync *fs,
+			  uint32_t ifindex, unsigned int seed, int rounds, bool in_steps)
 {
 	struct fib_plan was = { 0 };
+	char err[512];
 
-	srand(7);
-	for (int round = 0; round < 60; round++) {
+	srand(seed);
+	for (int round = 0; round < rounds; round++) {
 		struct fib_plan want = { 0 }, plan;
-		struct fib_nexthop *nexthops;
-		struct fib_route *routes;
-		size_t count, expected_routes = 0;
 
-		random_plan(&want, self->ifindex);
+		random_plan(&want, ifindex);
 		copy_plan(&plan, &want);
-		ASSERT_EQ(0, fib_sync_apply(&self->fs, &plan, self->err, sizeof(self->err)))
-			TH_LOG("round %d: %s", round, self->err);
-		EXPECT_EQ(ref_requests(&was, &want), self->fs.fib.committed) TH_LOG("round %d", round);
-
-		ASSERT_EQ(0, fib_routes(&self->fs.fib, &routes, &count));
-		for (int i = 0; i < PREFIXES; i++) {
-			struct prefix p = nth_prefix(i);
-
-			expected_routes += ref_route(&want, &p) != NULL;
+		if (in_steps) {
+			fib_sync_start(fs, &plan);
+			step_to_the_end(_metadata, fs, nexthop_objects(&was, &want), round);
+		} else {
+			ASSERT_EQ(0, fib_sync_apply(fs, &plan, err, sizeof(err)))
+				TH_LOG("round %d: %s", round, err);
+			EXPECT_EQ(ref_requests(&was, &want), fs->fib.committed)
+				TH_LOG("round %d", round);
 		}
-		EXPECT_EQ(expected_routes, count) TH_LOG("round %d", round);
-		for (size_t i = 0; i < count; i++) {
-			const struct fib_route *r = ref_route(&want, &routes[i].dst);
-
-			ASSERT_NE(NULL, r) TH_LOG("round %d: a route not planned", round);
-			EXPECT_EQ(r->nexthop_id, routes[i].nexthop_id) TH_LOG("round %d", round);
-		}
-		free(routes);
-		ASSERT_EQ(0, fib_nexthops(&self->fs.fib, &nexthops, &count));
-		EXPECT_EQ(want.n_nexthops + want.n_groups, count) TH_LOG("round %d", round);
-		for (size_t i = 0; i < count; i++)
-			EXPECT_TRUE(nexthops[i].group ? ref_group(&want, nexthops[i].id) != NULL :
-				    ref_nexthop(&want, nexthops[i].id) != NULL);
-		free(nexthops);
+		expect_kernel_is(_metadata, fs, &want, round);
 		fib_plan_free(&was);
 		was = want;
 	}
 	fib_plan_free(&was);
+}
+
+TEST_F(sync, random_plans_match_a_quadratic_reference)
+{
+	random_rounds(_metadata, &self->fs, self->ifindex, 7, 60, false);
+}
+
+TEST_F(sync, random_plans_in_steps_match_the_reference_and_the_kernel_after_each)
+{
+	random_rounds(_metadata, &self->fs, self->ifindex, 11, 40, true);
+}
+
+TEST_F(sync, a_new_plan_during_a_pass_replaces_it)
+{
+	int replaced = 0;
+
+	srand(13);
+	for (int round = 0; round < 30; round++) {
+		struct fib_plan dropped = { 0 }, want = { 0 }, plan;
+
+		random_plan(&dropped, self->ifindex);
+		fib_sync_start(&self->fs, &dropped);
+		for (int step = 0; step < 3; step++) {
+			ASSERT_LE(0, fib_sync_step(&self->fs, 2, self->err, sizeof(self->err)))
+				TH_LOG("%s", self->err);
+			expect_kernel_is_installed(_metadata, &self->fs, round, step);
+		}
+		replaced += fib_sync_busy(&self->fs);
+		random_plan(&want, self->ifindex);
+		copy_plan(&plan, &want);
+		fib_sync_start(&self->fs, &plan);
+		step_to_the_end(_metadata, &self->fs, nexthop_objects(&self->fs.installed, &want),
+				round);
+		expect_kernel_is(_metadata, &self->fs, &want, round);
+		fib_plan_free(&want);
+	}
+	/* Most rounds must have replaced a pass in progress, or this tests nothing. */
+	EXPECT_LT(20, replaced);
 }
 
 /* Two nexthops (192.0.2.2, .3), one group over those of `members`, n routes to it. */
@@ -336,6 +460,44 @@ TEST_F(sync, a_connection_change_is_its_nexthop_and_group_alone)
 	ASSERT_EQ(0, fib_sync_apply(&self->fs, &plan, self->err, sizeof(self->err)));
 	EXPECT_EQ(20000, self->fs.fib.committed);
 	EXPECT_EQ(20000, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
+}
+
+TEST_F(sync, a_connection_change_during_a_pass_drops_it)
+{
+	struct fib_plan plan, want;
+	int ret;
+
+	peering_plan(&plan, self->ifindex, 3, 2000, false);
+	fib_sync_start(&self->fs, &plan);
+	for (int step = 0; step < 3; step++)
+		ASSERT_EQ(1, fib_sync_step(&self->fs, 100, self->err, sizeof(self->err)))
+			TH_LOG("%s", self->err);
+	EXPECT_EQ(300, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
+
+	/* The first connection down: its group is the second alone from now on. */
+	peering_plan(&plan, self->ifindex, 2, 0, false);
+	ASSERT_EQ(0, fib_sync_apply_nexthops(&self->fs, &plan, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_FALSE(fib_sync_busy(&self->fs));
+	EXPECT_EQ(0, fib_sync_step(&self->fs, 100, self->err, sizeof(self->err)));
+	EXPECT_EQ(1, count_lines("ip nexthop show id 65792", "group 65538 "));
+	EXPECT_EQ(0, count_lines("ip nexthop show", "id 65537 "));
+	expect_kernel_is_installed(_metadata, &self->fs, 0, 0);
+	EXPECT_EQ(300, self->fs.installed.n_routes);
+
+	/* The pass that follows the change ends at its own plan. */
+	peering_plan(&want, self->ifindex, 2, 2000, false);
+	copy_plan(&plan, &want);
+	fib_sync_start(&self->fs, &plan);
+	do {
+		ret = fib_sync_step(&self->fs, 100, self->err, sizeof(self->err));
+		ASSERT_LE(0, ret) TH_LOG("%s", self->err);
+	} while (ret == 1);
+	expect_kernel_is_installed(_metadata, &self->fs, 1, 0);
+	EXPECT_EQ(2000, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
+	EXPECT_EQ(1, count_lines("ip nexthop show id 65792", "group 65538 "));
+	EXPECT_EQ(0, count_lines("ip nexthop show", "id 65537 "));
+	fib_plan_free(&want);
 }
 
 TEST_HARNESS_MAIN
