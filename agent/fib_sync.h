@@ -75,10 +75,11 @@ int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t
  * removed yet); after it the routes up to its last prefix are the
  * target's, those after it as they were (and so is a route whose group
  * the target lacks). The last step commits the target itself, removing
- * the nexthops and groups it lacks (and with them their routes). A step costs O(n) at most, a pass n / max_routes
- * steps. Returns 1 while steps remain, 0 when the pass is through (or
- * there is none), -errno with err set when a commit failed (the pass is
- * dropped; what earlier steps committed stays installed).
+ * the nexthops and groups it lacks (and with them their routes). A step
+ * costs O(n) at most, a pass n / max_routes steps. Returns 1 while steps
+ * remain, 0 when the pass is through (or there is none), -errno with err
+ * set when a commit failed (the pass is dropped; what earlier steps
+ * committed stays installed).
  */
 void fib_sync_start(struct fib_sync *fs, struct fib_plan *plan);
 int fib_sync_step(struct fib_sync *fs, size_t max_routes, char *err, size_t errlen);
