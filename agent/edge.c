@@ -102,6 +102,35 @@ static void pace_done(struct edge *e, struct edge_pace *pace, int64_t took, int6
 			(gap_ms > EDGE_PACE_FACTOR * took ? gap_ms : EDGE_PACE_FACTOR * took);
 }
 
+/* A slice of a pass begins: its start, and the pass's if it is the first. */
+static int64_t slice_begin(struct edge_slices *run)
+{
+	int64_t now = clock_monotonic_ms();
+
+	if (!run->n)
+		run->start_ms = now;
+	return now;
+}
+
+/*
+ * A slice that began at start ends; the pass's last paces the job by the
+ * slices' time, not the work the loop did in between.
+ */
+static void slice_end(struct edge *e, struct edge_slices *run, int64_t start, bool done,
+		      struct edge_pace *pace, int64_t gap_ms, const char *job)
+{
+	char line[80];
+
+	run->busy_ms += clock_monotonic_ms() - start;
+	run->n++;
+	if (!done)
+		return;
+	snprintf(line, sizeof(line), "%s in %zu slices over %lld ms", job, run->n,
+		 (long long)(clock_monotonic_ms() - run->start_ms));
+	pace_done(e, pace, run->busy_ms, gap_ms, line);
+	memset(run, 0, sizeof(*run));
+}
+
 /* Every target at once, for an operator's change: its reply follows. */
 static void revalidate_all(struct edge *e)
 {
@@ -111,8 +140,7 @@ static void revalidate_all(struct edge *e)
 	if (settled(e))
 		validator_run_all(e->v, edge_now_ms());
 	/* It completed the sliced pass, if one was in progress. */
-	e->revalidate_busy_ms = 0;
-	e->revalidate_slices = 0;
+	memset(&e->revalidate_run, 0, sizeof(e->revalidate_run));
 	pace_done(e, &e->revalidate_pace, clock_monotonic_ms() - start, EDGE_FULL_RUN_MS,
 		  "re-validation");
 }
@@ -125,12 +153,9 @@ static void revalidate_all(struct edge *e)
  */
 static void revalidate_slice(struct edge *e)
 {
-	int64_t start = clock_monotonic_ms();
+	int64_t start = slice_begin(&e->revalidate_run);
 	bool done = true;
-	char job[80];
 
-	if (!e->revalidate_slices)
-		e->revalidate_start_ms = start;
 	if (e->revalidate_now || !validator_run_busy(e->v)) {
 		e->revalidate_now = e->revalidate_bulk = false;
 		if (settled(e))
@@ -138,15 +163,8 @@ static void revalidate_slice(struct edge *e)
 	}
 	if (settled(e))
 		done = validator_run_some(e->v, edge_now_ms(), EDGE_SLICE_MS);
-	e->revalidate_busy_ms += clock_monotonic_ms() - start;
-	e->revalidate_slices++;
-	if (!done)
-		return;
-	snprintf(job, sizeof(job), "re-validation in %zu slices over %lld ms",
-		 e->revalidate_slices, (long long)(clock_monotonic_ms() - e->revalidate_start_ms));
-	pace_done(e, &e->revalidate_pace, e->revalidate_busy_ms, EDGE_FULL_RUN_MS, job);
-	e->revalidate_busy_ms = 0;
-	e->revalidate_slices = 0;
+	slice_end(e, &e->revalidate_run, start, done, &e->revalidate_pace, EDGE_FULL_RUN_MS,
+		  "re-validation");
 }
 
 /* At open: the connections whose return validation waits for. */
@@ -708,11 +726,9 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
  */
 static void sync_slice(struct edge *e)
 {
-	int64_t start = clock_monotonic_ms();
-	char err[512], job[80];
+	int64_t start = slice_begin(&e->sync_run);
+	char err[512];
 
-	if (!e->sync_slices)
-		e->sync_start_ms = start;
 	if (e->fib_dirty && pace_due(&e->sync_pace)) {
 		e->fib_dirty = false;
 		if (e->fib_enabled)
@@ -722,15 +738,8 @@ static void sync_slice(struct edge *e)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 	if (!fib_sync_busy(&e->fib))
 		sync_xdp(e);
-	e->sync_busy_ms += clock_monotonic_ms() - start;
-	e->sync_slices++;
-	if (fib_sync_busy(&e->fib))
-		return;
-	snprintf(job, sizeof(job), "FIB and XDP sync in %zu slices over %lld ms",
-		 e->sync_slices, (long long)(clock_monotonic_ms() - e->sync_start_ms));
-	pace_done(e, &e->sync_pace, e->sync_busy_ms, 0, job);
-	e->sync_busy_ms = 0;
-	e->sync_slices = 0;
+	slice_end(e, &e->sync_run, start, !fib_sync_busy(&e->fib), &e->sync_pace, 0,
+		  "FIB and XDP sync");
 }
 
 /*

@@ -115,14 +115,12 @@ struct edge {
 	bool fib_dirty, state_dirty;
 	bool revalidate_now;		/* a connection changed: every target, from this turn */
 	bool revalidate_bulk;		/* too many prefixes this turn: every target, paced */
-	/* The sliced pass in progress: its slices' time, their number, its start. */
-	int64_t revalidate_busy_ms;
-	size_t revalidate_slices;
-	int64_t revalidate_start_ms;
-	/* The same for the FIB and XDP sync. */
-	int64_t sync_busy_ms;
-	size_t sync_slices;
-	int64_t sync_start_ms;
+	/* The sliced passes in progress: re-validation, FIB and XDP sync. */
+	struct edge_slices {
+		int64_t busy_ms;	/* the slices' time */
+		size_t n;		/* slices so far */
+		int64_t start_ms;	/* the first slice's start */
+	} revalidate_run, sync_run;
 	size_t turn_prefix_runs;	/* prefixes re-validated one by one this turn */
 	/* Whole-table jobs: when each may run again (see pacing above). */
 	struct edge_pace {
