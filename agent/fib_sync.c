@@ -242,14 +242,20 @@ static int route_put(struct fib *fib, const void *elem)
 	return fib_route_replace(fib, &route->dst, route->nexthop_id);
 }
 
+/*
+ * A route whose nexthop or group the target lacks: deleting that takes the
+ * route with it, one message for all.
+ */
+static bool route_left_to_its_group(const void *elem, const struct fib_plan *target)
+{
+	return !plan_has_nexthop(target, ((const struct fib_route *)elem)->nexthop_id);
+}
+
 static int route_del(struct fib *fib, const void *elem, const struct fib_plan *new)
 {
-	const struct fib_route *route = elem;
-
-	/* Deleting its nexthop or group takes the route with it: one message for all. */
-	if (!plan_has_nexthop(new, route->nexthop_id))
+	if (route_left_to_its_group(elem, new))
 		return 0;
-	return fib_route_delete(fib, &route->dst);
+	return fib_route_delete(fib, &((const struct fib_route *)elem)->dst);
 }
 
 static const struct element_ops nexthop_ops = {
@@ -353,12 +359,6 @@ static struct walk pass_routes(const struct fib_sync *fs)
 	w.i = fs->installed_at;
 	w.j = fs->target_at;
 	return w;
-}
-
-/* A route the target has no nexthop for: the last step's group deletion takes it. */
-static bool route_left_to_its_group(const void *elem, const struct fib_plan *target)
-{
-	return !plan_has_nexthop(target, ((const struct fib_route *)elem)->nexthop_id);
 }
 
 /* The next step's routes: from the cursor to where max_routes changes are seen. */
@@ -538,7 +538,7 @@ int fib_sync_apply_nexthops(struct fib_sync *fs, struct fib_plan *plan, char *er
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < installed->n_routes; i++)
-		if (plan_has_nexthop(plan, installed->routes[i].nexthop_id))
+		if (!route_left_to_its_group(&installed->routes[i], plan))
 			installed->routes[kept++] = installed->routes[i];
 	plan->routes = installed->routes;
 	plan->n_routes = kept;
