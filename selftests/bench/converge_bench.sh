@@ -131,10 +131,9 @@ edge_ready() {
 	if [ "$edge" = peeredged ]; then
 		c=(c1 c2)
 		ready "$n" "$m" "${c[@]:0:m}"
-	elif ((m == 1)); then
-		[ "$(ip netns exec "$E" "$BIN/converge_watch" paths $TABLE)" = "routes=$n single=$n multi=0" ]
 	else
-		[ "$(ip netns exec "$E" "$BIN/converge_watch" paths $TABLE)" = "routes=$n single=0 multi=$n" ]
+		((m == 1)) && c="single=$n multi=0" || c="single=0 multi=$n"
+		[ "$(ip netns exec "$E" "$BIN/converge_watch" paths $TABLE)" = "routes=$n $c" ]
 	fi
 }
 # watch_fib moved|removed N: converge_watch for the edge's kind of FIB.
