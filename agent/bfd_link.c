@@ -173,7 +173,7 @@ static void connect_kbfd(struct bfd_link *b)
 		return;
 	}
 	b->available = true;
-	edge_set_bfd_available(b->edge, true);
+	edge_set_bfd_events(b->edge, b->w.fd);
 }
 
 void bfd_link_sync(struct bfd_link *b)

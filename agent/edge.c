@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -119,13 +120,17 @@ static int64_t slice_begin(struct edge_slices *run)
 static void slice_end(struct edge *e, struct edge_slices *run, int64_t start, bool done,
 		      struct edge_pace *pace, int64_t gap_ms, const char *job)
 {
-	char line[80];
+	int64_t took = clock_monotonic_ms() - start;
+	char line[112];
 
-	run->busy_ms += clock_monotonic_ms() - start;
+	run->busy_ms += took;
+	if (took > run->longest_ms)
+		run->longest_ms = took;
 	run->n++;
 	if (!done)
 		return;
-	snprintf(line, sizeof(line), "%s in %zu slices over %lld ms", job, run->n,
+	snprintf(line, sizeof(line), "%s in %zu slices (longest %lld ms) over %lld ms", job,
+		 run->n, (long long)run->longest_ms,
 		 (long long)(clock_monotonic_ms() - run->start_ms));
 	pace_done(e, pace, run->busy_ms, gap_ms, line);
 	memset(run, 0, sizeof(*run));
@@ -145,6 +150,15 @@ static void revalidate_all(struct edge *e)
 		  "re-validation");
 }
 
+/* A slice's yield: kbfd has an event waiting to be read. */
+static bool bfd_event_waiting(void *arg)
+{
+	const struct edge *e = arg;
+	struct pollfd pfd = { .fd = e->bfd_events_fd, .events = POLLIN };
+
+	return e->bfd_events_fd >= 0 && poll(&pfd, 1, 0) > 0;
+}
+
 /*
  * One slice of the pass over every target, starting one when none is in
  * progress (a request during one asks for another pass after it). State
@@ -162,7 +176,8 @@ static void revalidate_slice(struct edge *e)
 			validator_run_start(e->v);
 	}
 	if (settled(e))
-		done = validator_run_some(e->v, edge_now_ms(), EDGE_SLICE_MS);
+		done = validator_run_some(e->v, edge_now_ms(), EDGE_SLICE_MS, bfd_event_waiting,
+					  e);
 	slice_end(e, &e->revalidate_run, start, done, &e->revalidate_pace, EDGE_FULL_RUN_MS,
 		  "re-validation");
 }
@@ -249,11 +264,13 @@ void edge_bfd(struct edge *e, struct bgp_session *s, bool up)
 	connections_changed(e);
 }
 
-void edge_set_bfd_available(struct edge *e, bool available)
+void edge_set_bfd_events(struct edge *e, int fd)
 {
-	e->bfd_available = available;
+	e->bfd_available = true;
+	e->bfd_events_fd = fd;
 	connections_changed(e);
 }
+
 
 /* ---- received routes, as the validator asks for them ---- */
 
@@ -818,6 +835,7 @@ int edge_open(struct edge *e, struct bgpd *d, char *err, size_t errlen)
 
 	memset(e, 0, sizeof(*e));
 	e->d = d;
+	e->bfd_events_fd = -1;
 	snprintf(e->state_path, sizeof(e->state_path), "%s", c->state_file);
 	if (load_state(e, err, errlen) || edge_check_config(e, c, err, errlen) ||
 	    edge_load_registry(c, d, &reg, err, errlen))

@@ -38,7 +38,8 @@
  *                run in a child process (state_writer.h), the loop going
  *                on; the others wait for it, then save. Re-validation runs
  *                in slices of EDGE_SLICE_MS, one a turn, the sockets read
- *                in between; its pace counts the slices' time. The route
+ *                in between (a waiting kbfd event ends a slice early);
+ *                its pace counts the slices' time. The route
  *                sync likewise commits EDGE_FIB_SLICE_ROUTES route
  *                changes a turn (fib_sync_step()); a connection change
  *                drops the pass in progress, a route change restarts it
@@ -80,11 +81,12 @@
 /* While a save runs in the background, the loop looks this often whether it ended. */
 #define EDGE_WRITER_POLL_MS 50
 /*
- * A re-validation runs this long a turn, then the loop reads its sockets:
- * a BFD Down arriving during one waits at most that for its nexthop
- * update, whatever the table's size (building a FIB plan is still
- * whole-table; the state save runs in a child). Each slice ends in a poll
- * round: a 100k pass took 320 of them under ASan on the host (load.sh).
+ * A re-validation runs this long a turn, then the loop reads its sockets,
+ * whatever the table's size (building a FIB plan is still whole-table;
+ * the state save runs in a child). A kbfd event ends the slice sooner,
+ * after the target in hand: a BFD Down does not wait for the slice. Each
+ * slice ends in a poll round: a 100k pass took 320 of them under ASan on
+ * the host (load.sh).
  */
 #define EDGE_SLICE_MS 20
 
@@ -111,6 +113,7 @@ struct edge {
 	uint32_t fib_table, fib_id_base;	/* as opened; reload does not move them */
 	char state_path[CONFIG_PATH_MAX];
 	bool bfd_available;		/* kbfd answers: BFD Up is required */
+	int bfd_events_fd;		/* kbfd's events, or -1; see edge_set_bfd_events() */
 	bool bfd_up[RIB_MAX_PEERS];	/* by RIB peer slot */
 	bool fib_dirty, state_dirty;
 	bool revalidate_now;		/* a connection changed: every target, from this turn */
@@ -120,6 +123,7 @@ struct edge {
 		int64_t busy_ms;	/* the slices' time */
 		size_t n;		/* slices so far */
 		int64_t start_ms;	/* the first slice's start */
+		int64_t longest_ms;	/* the loop's longest wait on one of them */
 	} revalidate_run, sync_run;
 	size_t turn_prefix_runs;	/* prefixes re-validated one by one this turn */
 	/* Whole-table jobs: when each may run again (see pacing above). */
@@ -159,7 +163,12 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms);
 
 /* A kbfd session of neighbor s changed state (RFC 5882). */
 void edge_bfd(struct edge *e, struct bgp_session *s, bool up);
-void edge_set_bfd_available(struct edge *e, bool available);
+/*
+ * kbfd answers and sends its events on fd: BFD Up is required from now
+ * on, and a re-validation slice ends early when an event waits (a Down
+ * moves every route of a connection; it must not wait for the slice).
+ */
+void edge_set_bfd_events(struct edge *e, int fd);
 
 /* The session behind a connection, or NULL (neighbor not configured). */
 struct bgp_session *edge_session_of(const struct edge *e, const struct connection *c);

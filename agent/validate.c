@@ -632,7 +632,8 @@ bool validator_run_busy(const struct validator *v)
 	return v->run.active;
 }
 
-bool validator_run_some(struct validator *v, int64_t now_ms, int64_t budget_ms)
+bool validator_run_some(struct validator *v, int64_t now_ms, int64_t budget_ms,
+			validator_yield_fn yield, void *yield_ctx)
 {
 	int64_t deadline = clock_monotonic_ns() + budget_ms * 1000000;
 
@@ -650,7 +651,7 @@ bool validator_run_some(struct validator *v, int64_t now_ms, int64_t budget_ms)
 			return true;
 		}
 		run_restart(v, false);
-	} while (clock_monotonic_ns() < deadline);
+	} while (clock_monotonic_ns() < deadline && !(yield && yield(yield_ctx)));
 	return false;
 }
 

@@ -876,7 +876,7 @@ static size_t slices_to_end(struct validator *v)
 {
 	size_t n = 1;
 
-	while (!validator_run_some(v, LATER_MS, 0) && n <= 4 * SLICE_TARGETS)
+	while (!validator_run_some(v, LATER_MS, 0, NULL, NULL) && n <= 4 * SLICE_TARGETS)
 		n++;
 	return n;
 }
@@ -885,7 +885,7 @@ static size_t slices_to_end(struct validator *v)
 static bool run_partly(struct validator *v, int k)
 {
 	for (int i = 0; i < k; i++)
-		if (validator_run_some(v, LATER_MS, 0))
+		if (validator_run_some(v, LATER_MS, 0, NULL, NULL))
 			return false;
 	return true;
 }
@@ -894,7 +894,7 @@ TEST_F(slices, every_target_once)
 {
 	size_t n;
 
-	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 0));	/* nothing asked */
+	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 0, NULL, NULL));	/* nothing asked */
 	EXPECT_EQ(0, self->seen.n);
 	validator_run_start(self->v);
 	EXPECT_TRUE(validator_run_busy(self->v));
@@ -907,7 +907,34 @@ TEST_F(slices, every_target_once)
 	/* A budget that covers the pass: one slice. */
 	self->seen.n = 0;
 	validator_run_start(self->v);
-	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 60000));
+	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 60000, NULL, NULL));
+	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 1));
+}
+
+/* A slice's yield that counts its calls and says yes from the at-th on. */
+struct yield_count {
+	size_t calls, at;
+};
+
+static bool yield_at(void *arg)
+{
+	struct yield_count *y = arg;
+
+	return ++y->calls >= y->at;
+}
+
+TEST_F(slices, yield_ends_the_slice_after_the_target_in_hand)
+{
+	struct yield_count y = { .at = 3 };
+
+	validator_run_start(self->v);
+	/* A budget for the whole pass: the yield cuts it, asked after each target. */
+	EXPECT_FALSE(validator_run_some(self->v, LATER_MS, 60000, yield_at, &y));
+	EXPECT_EQ(3, y.calls);
+	EXPECT_EQ(3, self->seen.n);
+	EXPECT_TRUE(validator_run_busy(self->v));
+	/* The pass goes on from there: every target once. */
+	slices_to_end(self->v);
 	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 1));
 }
 
@@ -945,7 +972,7 @@ TEST_F(slices, run_all_completes_a_pass_in_progress)
 	self->seen.n = 0;
 	EXPECT_EQ(SLICE_TARGETS, validator_run_all(self->v, LATER_MS));
 	EXPECT_FALSE(validator_run_busy(self->v));
-	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 0));
+	EXPECT_TRUE(validator_run_some(self->v, LATER_MS, 0, NULL, NULL));
 	EXPECT_TRUE(each_evaluated(&self->seen, SLICE_TARGETS, 1));
 }
 
