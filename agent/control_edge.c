@@ -540,11 +540,12 @@ static int cmd_service_prefix(struct reply *r, int argc, char **argv)
 static void event_out(struct reply *r, const struct event_ring *ring,
 		      const struct event_record *ev)
 {
-	char when[40];
+	char when[40], text[sizeof(((struct vevent *)0)->text)];
 
 	time_format(ev->time_ms, when, sizeof(when));
+	event_record_format(ring, ev, text, sizeof(text));
 	if (!r->json) {
-		fprintf(r->out, "%s %s\n", when, ev->text);
+		fprintf(r->out, "%s %s\n", when, text);
 		return;
 	}
 	json_start_object(&r->jw);
@@ -563,7 +564,7 @@ static void event_out(struct reply *r, const struct event_ring *ring,
 		json_kv_string(&r->jw, "old_state", vstate_name(ev->old_state));
 		json_kv_string(&r->jw, "new_state", vstate_name(ev->new_state));
 	}
-	json_kv_string(&r->jw, "text", ev->text);
+	json_kv_string(&r->jw, "text", text);
 	json_end_object(&r->jw);
 }
 

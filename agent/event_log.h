@@ -4,6 +4,15 @@
  * "peeredge events": a bounded ring per target (registered or service
  * prefix), so a flapping prefix cannot push out the history of the others.
  * The daemon also logs each event; the rings are what an operator asks for.
+ *
+ * The rings together are bounded too: a ring holds up to
+ * EVENT_LOG_PER_TARGET events, but grows past EVENT_LOG_MIN_PER_TARGET
+ * only while all the rings' room stays within the log's max_records
+ * (EVENT_LOG_RECORDS_MAX when 0); a ring that cannot grow keeps its newest
+ * events in the room it has. At 100,000 prefixes (200,000 targets) rings
+ * of 64 full-text events each reached 1.5 GB in the guest after a few
+ * connection changes, and the kernel killed the daemon. A record keeps
+ * the event's fields; its text is made again when shown.
  */
 #ifndef PEEREDGE_EVENT_LOG_H
 #define PEEREDGE_EVENT_LOG_H
@@ -14,8 +23,10 @@
 #include "validate.h"
 
 #define EVENT_LOG_PER_TARGET 64
+#define EVENT_LOG_MIN_PER_TARGET 4
+#define EVENT_LOG_RECORDS_MAX (1 << 19)	/* 80 bytes each: 40 MiB */
 
-/* A vevent with its strings copied. */
+/* A vevent's fields, its session copied. */
 struct event_record {
 	int64_t time_ms;
 	enum vevent_type type;
@@ -23,7 +34,6 @@ struct event_record {
 	char session_ip[INET6_ADDRSTRLEN];	/* "" when none */
 	uint32_t old_origin, new_origin;
 	enum vstate old_state, new_state;
-	char text[sizeof(((struct vevent *)0)->text)];
 };
 
 struct event_ring {
@@ -31,9 +41,8 @@ struct event_ring {
 	char prefix[PE_NAME_MAX];
 	size_t head, count;		/* oldest at (head - count) mod size */
 	/*
-	 * Grown on demand up to EVENT_LOG_PER_TARGET: most prefixes have a
-	 * few events, and a full ring for each of 100,000 would take 1.7 GB.
-	 * It only wraps once full, so head == count until then.
+	 * Grown on demand (see above): most prefixes have a few events. The
+	 * next record goes at head, modulo cap.
 	 */
 	size_t cap;
 	struct event_record *records;
@@ -45,6 +54,8 @@ struct event_log {
 	struct event_ring **rings;
 	size_t nrings;
 	void *by_target;
+	size_t records;		/* the rings' room, in records */
+	size_t max_records;	/* 0: EVENT_LOG_RECORDS_MAX */
 };
 
 /* 0 or -ENOMEM (the event is then only in the daemon's log). */
@@ -52,6 +63,9 @@ int event_log_add(struct event_log *log, const struct vevent *ev);
 const struct event_ring *event_log_find(const struct event_log *log, const char *target);
 /* The i-th record of a ring, oldest first (i < ring->count). */
 const struct event_record *event_ring_at(const struct event_ring *ring, size_t i);
+/* A record of ring as the line the daemon logged for it; returns buf. */
+const char *event_record_format(const struct event_ring *ring, const struct event_record *rec,
+				char *buf, size_t len);
 /* Drops a deleted target's history, so a new one of that name starts clean. */
 void event_log_forget(struct event_log *log, const char *target);
 void event_log_free(struct event_log *log);

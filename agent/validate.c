@@ -453,16 +453,41 @@ static bool was_received(const struct vresult *r, const struct vsession *s)
 	return false;
 }
 
+const char *vevent_format(const struct vevent *ev, char *buf, size_t len)
+{
+	char what[96] = "";
+
+	switch (ev->type) {
+	case VEVENT_ANNOUNCEMENT:
+	case VEVENT_BACKUP_ANNOUNCEMENT:
+		snprintf(what, sizeof(what), "announced by %s", ev->session_ip);
+		break;
+	case VEVENT_WITHDRAWAL:
+	case VEVENT_BACKUP_WITHDRAWAL:
+		snprintf(what, sizeof(what), "withdrawn by %s", ev->session_ip);
+		break;
+	case VEVENT_ORIGIN_AS_CHANGE:
+		snprintf(what, sizeof(what), "origin AS%u -> AS%u", ev->old_origin, ev->new_origin);
+		break;
+	case VEVENT_STATE_CHANGE:
+		snprintf(what, sizeof(what), "%s -> %s", vstate_name(ev->old_state),
+			 vstate_name(ev->new_state));
+		break;
+	}
+	snprintf(buf, len, "%s %s %s %s: %s", vevent_type_name(ev->type), vlevel_name(ev->level),
+		 ev->target, ev->prefix, what);
+	return buf;
+}
+
 static void emit(const struct validator *v, const struct target *t, struct vevent *ev,
-		 int64_t now_ms, const char *what)
+		 int64_t now_ms)
 {
 	if (!v->emit)
 		return;
 	ev->time_ms = now_ms;
 	ev->target = t->name;
 	ev->prefix = t->prefix_text;
-	snprintf(ev->text, sizeof(ev->text), "%s %s %s %s: %s", vevent_type_name(ev->type),
-		 vlevel_name(ev->level), t->name, t->prefix_text, what);
+	vevent_format(ev, ev->text, sizeof(ev->text));
 	v->emit(v->emit_ctx, ev);
 }
 
@@ -478,7 +503,6 @@ static void emit_session_changes(const struct validator *v, const struct target 
 	for (size_t i = 0; i < has->nsessions; i++) {
 		const struct vsession *s = &has->sessions[i];
 		struct vevent ev = { .session_ip = s->ip, .level = level };
-		char what[96];
 
 		if (!s->received || was_received(had, s))
 			continue;
@@ -486,9 +510,7 @@ static void emit_session_changes(const struct validator *v, const struct target 
 			ev.type = s->backup ? VEVENT_BACKUP_ANNOUNCEMENT : VEVENT_ANNOUNCEMENT;
 		else
 			ev.type = s->backup ? VEVENT_BACKUP_WITHDRAWAL : VEVENT_WITHDRAWAL;
-		snprintf(what, sizeof(what), "%s by %s", announced ? "announced" : "withdrawn",
-			 s->ip);
-		emit(v, t, &ev, now_ms, what);
+		emit(v, t, &ev, now_ms);
 	}
 }
 
@@ -510,8 +532,6 @@ static enum vlevel state_change_level(enum vstate from, enum vstate to)
 static void emit_events(const struct validator *v, const struct target *t,
 			const struct vresult *old, const struct vresult *new, int64_t now_ms)
 {
-	char what[96];
-
 	emit_session_changes(v, t, new, old, true, VLEVEL_INFORMATION, now_ms);
 	/* A withdrawal is Critical once no session carries the prefix. */
 	emit_session_changes(v, t, old, new, false,
@@ -524,8 +544,7 @@ static void emit_events(const struct validator *v, const struct target *t,
 			.new_origin = new->origin,
 		};
 
-		snprintf(what, sizeof(what), "origin AS%u -> AS%u", old->origin, new->origin);
-		emit(v, t, &ev, now_ms, what);
+		emit(v, t, &ev, now_ms);
 	}
 	if (old->state != new->state) {
 		struct vevent ev = {
@@ -535,9 +554,7 @@ static void emit_events(const struct validator *v, const struct target *t,
 			.new_state = new->state,
 		};
 
-		snprintf(what, sizeof(what), "%s -> %s", vstate_name(old->state),
-			 vstate_name(new->state));
-		emit(v, t, &ev, now_ms, what);
+		emit(v, t, &ev, now_ms);
 	}
 }
 

@@ -207,8 +207,11 @@ struct vevent {
 	const char *session_ip;	/* (backup) announcement / withdrawal only */
 	uint32_t old_origin, new_origin;	/* origin change only */
 	enum vstate old_state, new_state;	/* state change only */
-	char text[192];		/* the whole event as one log line */
+	char text[192];		/* the whole event as one log line: vevent_format() */
 };
+
+/* ev as one log line, "TYPE LEVEL target prefix: what"; returns buf. */
+const char *vevent_format(const struct vevent *ev, char *buf, size_t len);
 
 /* ---- the engine ---- */
 
