@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Arrays that grow by doubling without a capacity field. */
+/* Arrays that grow by doubling without a capacity field, and their sorting. */
 #ifndef PEEREDGE_ARRAY_H
 #define PEEREDGE_ARRAY_H
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 /*
@@ -17,6 +18,22 @@ static inline void *array_grow(void *arr, size_t n, size_t elem)
 	if (n & (n - 1))
 		return arr;
 	return realloc(arr, (n ? 2 * n : 1) * elem);
+}
+
+/*
+ * qsort(3), but for an array already in order (one built in that order,
+ * checked in O(n)), and never given a NULL array, even empty.
+ */
+static inline void array_sort(void *arr, size_t n, size_t elem,
+			      int (*order)(const void *, const void *))
+{
+	const char *p = arr;
+	bool sorted = true;
+
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = order(p + (i - 1) * elem, p + i * elem) <= 0;
+	if (!sorted)
+		qsort(arr, n, elem, order);
 }
 
 #endif

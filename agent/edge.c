@@ -9,6 +9,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "array.h"
 #include "clock.h"
 #include "edge.h"
 #include "state.h"
@@ -240,12 +241,16 @@ static void sync_nexthops(struct edge *e);
  * that one update is what moves (or removes) every route of a peering.
  * Re-validation and the routes follow at the end of the turn.
  */
+static void build_drop(struct edge *e);
+
 static void connections_changed(struct edge *e)
 {
 	if (!refresh_connections(e))
 		return;
 	if (e->fib_enabled)
 		sync_nexthops(e);
+	/* A plan in the making has the old groups: the next is built afresh. */
+	build_drop(e);
 	e->state_dirty = true;
 	e->fib_dirty = true;
 	e->revalidate_now = true;
@@ -530,6 +535,7 @@ void edge_apply_config(struct edge *e, struct registry *reg)
 		bgpd_log(e->d, LOG_WARNING, "fib table changed: takes effect at restart");
 	forget_unused_bfd(e);
 	refresh_connections(e);
+	build_drop(e);		/* peerings may have moved: the next plan is built afresh */
 	/* Only a real change is written: a BGP-only daemon never creates the file. */
 	if (changed || generation != e->db->generation)
 		e->state_dirty = true;
@@ -586,50 +592,6 @@ static int plan_groups(struct edge *e, struct fib_plan *plan)
 	return ret;
 }
 
-static int build_plan(struct edge *e, struct fib_plan *plan)
-{
-	int ret = plan_groups(e, plan);
-
-	for (size_t i = 0; i < e->db->nservices && !ret; i++) {
-		const struct service_prefix *sp = e->db->services[i];
-		const struct peering *p;
-		uint32_t group;
-
-		if (!vstate_installable(sp->result.state) ||
-		    !(p = validate_service_peering(e->db, sp)))
-			continue;
-		for (size_t pi = 0; pi < e->db->npeerings; pi++) {
-			if (e->db->peerings[pi] != p)
-				continue;
-			group = e->fib_id_base + EDGE_GROUP_ID_OFFSET + (uint32_t)pi;
-			for (size_t g = 0; g < plan->n_groups && !ret; g++)
-				if (plan->groups[g].id == group)
-					ret = fib_plan_route(plan, &sp->pfx, group);
-		}
-	}
-	return ret;
-}
-
-/*
- * A pass to the plan of every route, replacing any in progress (it
- * restarts from what is installed: what its slices committed stays).
- */
-static void start_fib_pass(struct edge *e)
-{
-	struct fib_plan plan = { 0 };
-	int64_t start = clock_monotonic_ms(), took;
-
-	if (build_plan(e, &plan) < 0) {
-		fib_plan_free(&plan);
-		bgpd_log(e->d, LOG_ERR, "FIB: out of memory");
-		return;
-	}
-	fib_sync_start(&e->fib, &plan);
-	/* Building the plan is whole-table: a change during the pass restarts it paced. */
-	took = clock_monotonic_ms() - start;
-	e->sync_pace.next_ms = clock_monotonic_ms() + EDGE_PACE_FACTOR * took;
-}
-
 /* The connections' nexthops and the peerings' groups alone; routes stay. */
 static void sync_nexthops(struct edge *e)
 {
@@ -645,38 +607,123 @@ static void sync_nexthops(struct edge *e)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 }
 
-/* ---- XDP ---- */
+/* ---- a FIB and XDP pass's plan, built in slices ---- */
 
-/* The installable service prefixes, each on its peering's allowlist id. */
-static void sync_xdp(struct edge *e)
+static int service_order(const void *a, const void *b)
 {
-	struct xdp_entry *want = NULL, *grown;
-	size_t n = 0, capacity = 0;
+	return prefix_compare(&(*(struct service_prefix *const *)a)->pfx,
+			      &(*(struct service_prefix *const *)b)->pfx);
+}
 
-	for (size_t i = 0; i < e->db->nservices; i++) {
-		const struct service_prefix *sp = e->db->services[i];
-		const struct peering *p;
-		int id;
+/*
+ * The service prefixes in prefix order: a plan built in that order needs
+ * no sort at its end (array_sort() checks). Sorted again only when
+ * prefixes came or went (db->generation), after an operator's change or a
+ * reload, which re-validate the whole table at once anyway.
+ */
+static int order_services(struct edge *e)
+{
+	struct edge_build *b = &e->build;
+	size_t n = e->db->nservices;
 
-		if (!vstate_installable(sp->result.state) ||
-		    !(p = validate_service_peering(e->db, sp)) ||
-		    (id = xdp_sync_peering_id(&e->xdp, p->name)) < 0)
-			continue;
-		if (n == capacity) {
-			capacity = capacity ? 2 * capacity : 256;
-			grown = realloc(want, capacity * sizeof(*want));
-			if (!grown) {
-				free(want);
-				e->xdp.retry = true;
-				bgpd_log(e->d, LOG_ERR, "XDP: out of memory");
-				return;
-			}
-			want = grown;
-		}
-		want[n++] = (struct xdp_entry){ .pfx = sp->pfx, .peering_id = (unsigned int)id };
+	if (b->ordered && b->order_generation == e->db->generation)
+		return 0;
+	if (n > b->n_order) {
+		struct service_prefix **grown = realloc(b->order, n * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		b->order = grown;
 	}
-	xdp_sync_apply(&e->xdp, want, n);
-	free(want);
+	if (n)
+		memcpy(b->order, e->db->services, n * sizeof(*b->order));
+	array_sort(b->order, n, sizeof(*b->order), service_order);
+	b->n_order = n;
+	b->ordered = true;
+	b->order_generation = e->db->generation;
+	return 0;
+}
+
+/* Drops the plan being built, and the allowlist waiting for the FIB pass. */
+static void build_drop(struct edge *e)
+{
+	struct edge_build *b = &e->build;
+
+	fib_plan_free(&b->plan);
+	free(b->want);
+	b->want = NULL;
+	b->n_want = 0;
+	b->active = b->want_ready = false;
+	b->busy_ms = 0;
+}
+
+static int build_begin(struct edge *e)
+{
+	struct edge_build *b = &e->build;
+
+	build_drop(e);
+	if (order_services(e) < 0 || (e->fib_enabled && plan_groups(e, &b->plan) < 0))
+		return -1;
+	b->active = true;
+	b->next = 0;
+	b->generation = e->db->generation;
+	return 0;
+}
+
+/* Service prefix sp's route, when its peering has a group, and allowlist entry. */
+static int build_service(struct edge *e, const struct service_prefix *sp)
+{
+	struct edge_build *b = &e->build;
+	const struct peering *p;
+	struct xdp_entry *grown;
+	int id;
+
+	if (!vstate_installable(sp->result.state) || !(p = validate_service_peering(e->db, sp)))
+		return 0;
+	for (size_t pi = 0; e->fib_enabled && pi < e->db->npeerings; pi++) {
+		uint32_t group = e->fib_id_base + EDGE_GROUP_ID_OFFSET + (uint32_t)pi;
+
+		if (e->db->peerings[pi] != p)
+			continue;
+		for (size_t g = 0; g < b->plan.n_groups; g++)
+			if (b->plan.groups[g].id == group && fib_plan_route(&b->plan, &sp->pfx, group))
+				return -1;
+	}
+	id = xdp_sync_peering_id(&e->xdp, p->name);
+	if (id < 0)
+		return 0;
+	grown = array_grow(b->want, b->n_want, sizeof(*b->want));
+	if (!grown)
+		return -1;
+	b->want = grown;
+	b->want[b->n_want++] = (struct xdp_entry){ .pfx = sp->pfx, .peering_id = (unsigned int)id };
+	return 0;
+}
+
+/*
+ * Builds on from where the last slice stopped, for EDGE_SLICE_MS or until
+ * a kbfd event waits (looked at every EDGE_BUILD_CHECK services: a
+ * service costs far less than a poll); true once the plan is whole.
+ */
+static int build_some(struct edge *e, bool *built)
+{
+	struct edge_build *b = &e->build;
+	int64_t deadline = clock_monotonic_ns() + EDGE_SLICE_MS * 1000000LL;
+
+	/* Prefixes came or went: positions moved, the build starts over. */
+	if (b->generation != e->db->generation && build_begin(e) < 0)
+		return -1;
+	for (;;) {
+		size_t end = b->next + EDGE_BUILD_CHECK < b->n_order ? b->next + EDGE_BUILD_CHECK :
+			     b->n_order;
+
+		for (; b->next < end; b->next++)
+			if (build_service(e, b->order[b->next]) < 0)
+				return -1;
+		*built = b->next == b->n_order;
+		if (*built || clock_monotonic_ns() >= deadline || bfd_event_waiting(e))
+			return 0;
+	}
 }
 
 /* ---- state file ---- */
@@ -734,29 +781,70 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 	return save_state(e, err, errlen);
 }
 
+static bool sync_busy(const struct edge *e)
+{
+	return e->build.active || fib_sync_busy(&e->fib) || e->build.want_ready;
+}
+
 /*
- * One slice of the FIB and XDP sync: a pass starts when the routes
- * changed (a change during one restarts it once the sync's pace allows),
- * then EDGE_FIB_SLICE_ROUTES route changes of it are committed; XDP
- * follows the finished pass. The pacing counts the slices' time, not the
- * work the loop did in between.
+ * A slice of the plan's build; once it is whole, the FIB pass to it
+ * starts (replacing any in progress: what its steps committed stays) and
+ * its allowlist waits for that pass's end. The next build waits for the
+ * pace of this one's time: a change during the pass restarts it, paced.
+ */
+static void build_slice(struct edge *e)
+{
+	int64_t start = clock_monotonic_ms();
+	bool built = false;
+
+	if (build_some(e, &built) < 0) {
+		build_drop(e);
+		e->xdp.retry = true;	/* the whole pass again, paced */
+		bgpd_log(e->d, LOG_ERR, "FIB and XDP: out of memory");
+		return;
+	}
+	e->build.busy_ms += clock_monotonic_ms() - start;
+	if (!built)
+		return;
+	e->build.active = false;
+	e->build.want_ready = true;
+	if (e->fib_enabled)
+		fib_sync_start(&e->fib, &e->build.plan);
+	fib_plan_free(&e->build.plan);
+	e->sync_pace.next_ms = clock_monotonic_ms() + EDGE_PACE_FACTOR * e->build.busy_ms;
+}
+
+/*
+ * One slice of the FIB and XDP sync: a pass starts when the routes (or a
+ * failed allowlist) changed and the sync's pace allows. Its plan is built
+ * in slices, then EDGE_FIB_SLICE_ROUTES route changes of it are committed
+ * a turn; the allowlist follows the finished pass. The pacing counts the
+ * slices' time, not the work the loop did in between.
  */
 static void sync_slice(struct edge *e)
 {
 	int64_t start = slice_begin(&e->sync_run);
 	char err[512];
 
-	if (e->fib_dirty && pace_due(&e->sync_pace)) {
-		e->fib_dirty = false;
-		if (e->fib_enabled)
-			start_fib_pass(e);
+	if ((e->fib_dirty || e->xdp.retry) && !e->build.active && pace_due(&e->sync_pace)) {
+		/* This pass covers both; a failure sets them again. */
+		e->fib_dirty = e->xdp.retry = false;
+		if (build_begin(e) < 0) {
+			build_drop(e);
+			e->xdp.retry = true;
+			bgpd_log(e->d, LOG_ERR, "FIB and XDP: out of memory");
+		}
 	}
-	if (fib_sync_step(&e->fib, EDGE_FIB_SLICE_ROUTES, err, sizeof(err)) < 0)
-		bgpd_log(e->d, LOG_ERR, "%s", err);
-	if (!fib_sync_busy(&e->fib))
-		sync_xdp(e);
-	slice_end(e, &e->sync_run, start, !fib_sync_busy(&e->fib), &e->sync_pace, 0,
-		  "FIB and XDP sync");
+	if (e->build.active) {
+		build_slice(e);
+	} else if (fib_sync_busy(&e->fib)) {
+		if (fib_sync_step(&e->fib, EDGE_FIB_SLICE_ROUTES, err, sizeof(err)) < 0)
+			bgpd_log(e->d, LOG_ERR, "%s", err);
+	} else if (e->build.want_ready) {
+		xdp_sync_apply(&e->xdp, e->build.want, e->build.n_want);
+		build_drop(e);
+	}
+	slice_end(e, &e->sync_run, start, !sync_busy(e), &e->sync_pace, 0, "FIB and XDP sync");
 }
 
 /*
@@ -773,8 +861,7 @@ void edge_turn(struct edge *e)
 	xdp_sync_poll(&e->xdp, edge_now_ms());
 	if (e->revalidate_now || validator_run_busy(e->v) || pace_due(&e->revalidate_pace)) {
 		revalidate_slice(e);
-	} else if (fib_sync_busy(&e->fib) ||
-		   ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace))) {
+	} else if (sync_busy(e) || ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace))) {
 		sync_slice(e);
 	} else if (e->state_dirty && pace_due(&e->save_pace) && !state_writer_busy(&e->writer)) {
 		save_in_background(e);
@@ -790,7 +877,7 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 {
 	int64_t now = clock_monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
 
-	if (e->revalidate_now || validator_run_busy(e->v) || fib_sync_busy(&e->fib))
+	if (e->revalidate_now || validator_run_busy(e->v) || sync_busy(e))
 		wait = 0;
 	if ((e->fib_dirty || e->xdp.retry) && wait_for(&e->sync_pace, now) < wait)
 		wait = wait_for(&e->sync_pace, now);
@@ -888,6 +975,8 @@ void edge_close(struct edge *e)
 	}
 	if (e->fib_enabled)
 		fib_sync_close(&e->fib);
+	build_drop(e);
+	free(e->build.order);
 	xdp_sync_close(&e->xdp);
 	validator_free(e->v);
 	registry_free(e->reg);

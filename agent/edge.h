@@ -98,6 +98,8 @@
  * sorts the whole plan: a pass with nothing to change took 0.5 s there.
  */
 #define EDGE_FIB_SLICE_ROUTES 192
+/* Service prefixes a plan's build takes between two looks at the clock and kbfd. */
+#define EDGE_BUILD_CHECK 64
 
 struct edge_rx;
 
@@ -125,6 +127,22 @@ struct edge {
 		int64_t start_ms;	/* the first slice's start */
 		int64_t longest_ms;	/* the loop's longest wait on one of them */
 	} revalidate_run, sync_run;
+	/* The plan of a FIB and XDP pass, built in slices (sync_slice()). */
+	struct edge_build {
+		bool active;		/* being built */
+		bool want_ready;	/* built: want waits for the FIB pass's end */
+		uint64_t generation;	/* the db's when the build began */
+		size_t next;		/* the next of order to take */
+		int64_t busy_ms;	/* the build's slices' time */
+		struct fib_plan plan;
+		struct xdp_entry *want;	/* the allowlist, in order's order */
+		size_t n_want;
+		/* The db's service prefixes in prefix order, as of order_generation. */
+		struct service_prefix **order;
+		size_t n_order;
+		bool ordered;
+		uint64_t order_generation;
+	} build;
 	size_t turn_prefix_runs;	/* prefixes re-validated one by one this turn */
 	/* Whole-table jobs: when each may run again (see pacing above). */
 	struct edge_pace {

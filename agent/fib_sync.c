@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fib_sync.h"
 
 /* Appends elem to *arr of *n elements, doubling *cap when full. */
@@ -89,13 +90,7 @@ static int route_order_nexthop(const void *a, const void *b)
 				((const struct fib_route *)b)->nexthop_id);
 }
 
-/* qsort(3) and bsearch(3) must not be given a NULL array, even empty. */
-static void sort(void *base, size_t n, size_t size, int (*order)(const void *, const void *))
-{
-	if (n)
-		qsort(base, n, size, order);
-}
-
+/* bsearch(3) must not be given a NULL array, even empty. */
 static bool found(const void *key, const void *base, size_t n, size_t size,
 		  int (*order)(const void *, const void *))
 {
@@ -107,9 +102,9 @@ static void plan_sort(struct fib_plan *plan)
 {
 	size_t i, kept = 0;
 
-	sort(plan->nexthops, plan->n_nexthops, sizeof(*plan->nexthops), nexthop_order);
-	sort(plan->groups, plan->n_groups, sizeof(*plan->groups), group_order);
-	sort(plan->routes, plan->n_routes, sizeof(*plan->routes), route_order_nexthop);
+	array_sort(plan->nexthops, plan->n_nexthops, sizeof(*plan->nexthops), nexthop_order);
+	array_sort(plan->groups, plan->n_groups, sizeof(*plan->groups), group_order);
+	array_sort(plan->routes, plan->n_routes, sizeof(*plan->routes), route_order_nexthop);
 	for (i = 0; i < plan->n_routes; i++)
 		if (!kept || route_order(&plan->routes[kept - 1], &plan->routes[i]))
 			plan->routes[kept++] = plan->routes[i];

@@ -9,6 +9,7 @@
 #include <linux/if_link.h>
 #include <bpf/libbpf.h>
 
+#include "array.h"
 #include "session.h"
 #include "xdp_sync.h"
 
@@ -174,8 +175,7 @@ int xdp_sync_apply(struct xdp_sync *xs, struct xdp_entry *want, size_t n)
 
 	if (!xs->al)
 		return 0;
-	if (n)
-		qsort(want, n, sizeof(*want), entry_compare);
+	array_sort(want, n, sizeof(*want), entry_compare);
 	for (i = 0; i < n; i++)		/* duplicates: one service prefix, two names */
 		if (!k || entry_compare(&want[k - 1], &want[i]))
 			want[k++] = want[i];
