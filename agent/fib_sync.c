@@ -356,14 +356,19 @@ static struct walk pass_routes(const struct fib_sync *fs)
 	return w;
 }
 
-/* The next step's routes: from the cursor to where max_routes changes are seen. */
+/*
+ * The next step's routes: from the cursor to where max_routes changes are
+ * seen, or FIB_STEP_WALK x max_routes routes, whichever comes first (a
+ * pass with little to change does not look at the whole table at once).
+ */
 static struct walk pass_window(const struct fib_sync *fs, size_t max_routes)
 {
+	size_t most = max_routes > SIZE_MAX / FIB_STEP_WALK ? SIZE_MAX : FIB_STEP_WALK * max_routes;
 	struct walk window = pass_routes(fs), rest = window;
+	size_t changes = 0, walked = 0;
 	const void *o, *n;
-	size_t changes = 0;
 
-	while (changes < max_routes && walk_next(&rest, &o, &n))
+	while (changes < max_routes && walked++ < most && walk_next(&rest, &o, &n))
 		changes += n ? !o || !route_same(o, n) : !route_left_to_its_group(o, &fs->target);
 	window.end_old = rest.i;
 	window.end_new = rest.j;
@@ -440,8 +445,10 @@ static void pass_advance(struct fib_sync *fs, const struct walk *window, struct 
 	struct fib_plan *in = &fs->installed;
 	size_t tail = in->n_routes - window->end_old;
 
-	memmove(in->routes + window->i + next->n_routes, in->routes + window->end_old,
-		tail * sizeof(*in->routes));
+	/* A window whose route count did not change leaves the rest in place. */
+	if (window->i + next->n_routes != window->end_old)
+		memmove(in->routes + window->i + next->n_routes, in->routes + window->end_old,
+			tail * sizeof(*in->routes));
 	memcpy(in->routes + window->i, next->routes, next->n_routes * sizeof(*in->routes));
 	in->n_routes = window->i + next->n_routes + tail;
 	fs->installed_at = window->i + next->n_routes;

@@ -427,6 +427,33 @@ TEST_F(sync, an_unchanged_plan_of_100000_routes_sends_nothing_at_once)
 	TH_LOG("unchanged 100,000-route plan: %.3f s", took);
 }
 
+TEST_F(sync, a_step_looks_at_a_bounded_window)
+{
+	enum { ROUTES = 2000, MAX = 4 };
+	struct fib_plan plan, want;
+	int steps = 0, ret;
+
+	peering_plan(&plan, self->ifindex, 3, ROUTES, false);
+	ASSERT_EQ(0, fib_sync_apply(&self->fs, &plan, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	/* The same routes and one more after them: one change, at the far end. */
+	peering_plan(&want, self->ifindex, 3, ROUTES + 1, false);
+	copy_plan(&plan, &want);
+	fib_sync_start(&self->fs, &plan);
+	do {
+		ret = fib_sync_step(&self->fs, MAX, self->err, sizeof(self->err));
+		ASSERT_LE(0, ret) TH_LOG("%s", self->err);
+		steps++;
+		if (ret)
+			EXPECT_EQ(steps * FIB_STEP_WALK * MAX, self->fs.installed_at);
+	} while (ret == 1);
+	EXPECT_EQ(ROUTES / (FIB_STEP_WALK * MAX) + 1, steps);
+	expect_kernel_is_installed(_metadata, &self->fs, 0, steps);
+	EXPECT_EQ(ROUTES + 1, self->fs.installed.n_routes);
+	EXPECT_EQ(ROUTES + 1, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
+	fib_plan_free(&want);
+}
+
 TEST_F(sync, a_connection_change_is_its_nexthop_and_group_alone)
 {
 	struct fib_plan plan;
