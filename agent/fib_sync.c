@@ -490,7 +490,8 @@ int fib_sync_step(struct fib_sync *fs, size_t max_routes, char *err, size_t errl
 
 	if (!fs->pass)
 		return 0;
-	window = pass_window(fs, max_routes);
+	/* A step of nothing would never end the pass. */
+	window = pass_window(fs, max_routes ? max_routes : 1);
 	if (window.end_old == fs->installed.n_routes && window.end_new == fs->target.n_routes)
 		return pass_finish(fs, err, errlen);
 	ret = pass_next(fs, &window, &next);

@@ -70,19 +70,18 @@ int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t
 /*
  * The same in steps. fib_sync_start() takes plan (sorting it) as the
  * target of a pass, replacing any in progress. Each fib_sync_step()
- * commits the route changes of the next max_routes (at least 1) in prefix
- * order, looking at no more than FIB_STEP_WALK x max_routes routes, with
- * every nexthop and group of the target they need (none is removed yet);
- * after it the routes up to its last prefix are the target's, those after
- * it as they were (and so is a route whose group the target lacks). The
- * last step commits the target itself, removing the nexthops and groups
- * it lacks (and with them their routes). A step costs O(max_routes) but
- * for moving the installed routes after it (when their count changed), a
- * pass at most n / max_routes steps with changes and n / (FIB_STEP_WALK x
- * max_routes) without. Returns 1 while steps
- * remain, 0 when the pass is through (or there is none), -errno with err
- * set when a commit failed (the pass is dropped; what earlier steps
- * committed stays installed).
+ * commits the route changes of the next max_routes (0 is taken as 1) in
+ * prefix order, looking at no more than FIB_STEP_WALK x max_routes routes,
+ * with every nexthop and group of the target they need (none is removed
+ * yet); after it the routes up to its last prefix are the target's, those
+ * after it as they were (and so is a route whose group the target lacks).
+ * The last step commits the target itself, removing the nexthops and
+ * groups it lacks (and with them their routes). A step costs O(max_routes)
+ * but for moving the installed routes after it (when their count changed),
+ * a pass at most n / max_routes steps with changes and n / (FIB_STEP_WALK
+ * x max_routes) without. Returns 1 while steps remain, 0 when the pass is
+ * through (or there is none), -errno with err set when a commit failed
+ * (the pass is dropped; what earlier steps committed stays installed).
  */
 #define FIB_STEP_WALK 16
 void fib_sync_start(struct fib_sync *fs, struct fib_plan *plan);

@@ -448,6 +448,11 @@ TEST_F(sync, a_step_looks_at_a_bounded_window)
 			EXPECT_EQ(steps * FIB_STEP_WALK * MAX, self->fs.installed_at);
 	} while (ret == 1);
 	EXPECT_EQ(ROUTES / (FIB_STEP_WALK * MAX) + 1, steps);
+	/* A step of 0 is taken as 1: the pass still ends. */
+	fib_sync_start(&self->fs, &want);
+	copy_plan(&want, &self->fs.target);
+	for (steps = 0; fib_sync_step(&self->fs, 0, self->err, sizeof(self->err)) == 1; steps++)
+		ASSERT_GT(ROUTES, steps);
 	expect_kernel_is_installed(_metadata, &self->fs, 0, steps);
 	EXPECT_EQ(ROUTES + 1, self->fs.installed.n_routes);
 	EXPECT_EQ(ROUTES + 1, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
