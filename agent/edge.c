@@ -783,7 +783,8 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 
 static bool sync_busy(const struct edge *e)
 {
-	return e->build.active || fib_sync_busy(&e->fib) || e->build.want_ready;
+	return e->build.active || fib_sync_busy(&e->fib) || e->build.want_ready ||
+	       xdp_sync_busy(&e->xdp);
 }
 
 /*
@@ -818,8 +819,9 @@ static void build_slice(struct edge *e)
  * One slice of the FIB and XDP sync: a pass starts when the routes (or a
  * failed allowlist) changed and the sync's pace allows. Its plan is built
  * in slices, then EDGE_FIB_SLICE_ROUTES route changes of it are committed
- * a turn; the allowlist follows the finished pass. The pacing counts the
- * slices' time, not the work the loop did in between.
+ * a turn; the allowlist follows the finished pass, EDGE_XDP_SLICE_ENTRIES
+ * changes a turn. The pacing counts the slices' time, not the work the
+ * loop did in between.
  */
 static void sync_slice(struct edge *e)
 {
@@ -841,8 +843,11 @@ static void sync_slice(struct edge *e)
 		if (fib_sync_step(&e->fib, EDGE_FIB_SLICE_ROUTES, err, sizeof(err)) < 0)
 			bgpd_log(e->d, LOG_ERR, "%s", err);
 	} else if (e->build.want_ready) {
-		xdp_sync_apply(&e->xdp, e->build.want, e->build.n_want);
+		xdp_sync_start(&e->xdp, e->build.want, e->build.n_want);
+		e->build.want = NULL;
 		build_drop(e);
+	} else if (xdp_sync_busy(&e->xdp)) {
+		xdp_sync_step(&e->xdp, EDGE_XDP_SLICE_ENTRIES);
 	}
 	slice_end(e, &e->sync_run, start, !sync_busy(e), &e->sync_pace, 0, "FIB and XDP sync");
 }

@@ -98,6 +98,11 @@
  * sorts the whole plan: a pass with nothing to change took 0.5 s there.
  */
 #define EDGE_FIB_SLICE_ROUTES 192
+/*
+ * Allowlist changes a pass makes a turn: each is a map update or more, a
+ * system call: a table's worth in one turn held the loop.
+ */
+#define EDGE_XDP_SLICE_ENTRIES 2048
 /* Service prefixes a plan's build takes between two looks at the clock and kbfd. */
 #define EDGE_BUILD_CHECK 64
 

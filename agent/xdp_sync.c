@@ -102,7 +102,7 @@ static int entry_compare(const void *pa, const void *pb)
 
 static int append_entry(struct xdp_entry **arr, size_t *n, const struct xdp_entry *e)
 {
-	struct xdp_entry *grown = realloc(*arr, (*n + 1) * sizeof(**arr));
+	struct xdp_entry *grown = array_grow(*arr, *n, sizeof(**arr));
 
 	if (!grown)
 		return -ENOMEM;
@@ -143,8 +143,7 @@ static int load_installed(struct xdp_sync *xs)
 		free(lc.arr);
 		return ret;
 	}
-	if (lc.n)
-		qsort(lc.arr, lc.n, sizeof(*lc.arr), entry_compare);
+	array_sort(lc.arr, lc.n, sizeof(*lc.arr), entry_compare);
 	free(xs->installed);
 	xs->installed = lc.arr;
 	xs->n_installed = lc.n;
@@ -168,49 +167,144 @@ static int entry_update(struct xdp_sync *xs, const struct xdp_entry *e, bool add
 	return 0;
 }
 
-int xdp_sync_apply(struct xdp_sync *xs, struct xdp_entry *want, size_t n)
+static bool held(const struct xdp_entry *e, const struct xdp_entry *set, size_t n)
 {
-	size_t i = 0, j = 0, k = 0;
-	bool failed = false;
+	return n && bsearch(e, set, n, sizeof(*set), entry_compare);
+}
 
-	if (!xs->al)
-		return 0;
+static void drop_pass(struct xdp_sync *xs)
+{
+	free(xs->target);
+	xs->target = NULL;
+	xs->n_target = 0;
+	xs->pass = false;
+}
+
+/* An update failed: the maps' truth for the next try, which comes paced. */
+static int pass_failed(struct xdp_sync *xs)
+{
+	drop_pass(xs);
+	xs->retry = true;
+	load_installed(xs);
+	return -1;
+}
+
+void xdp_sync_start(struct xdp_sync *xs, struct xdp_entry *want, size_t n)
+{
+	size_t k = 0;
+
+	drop_pass(xs);
 	array_sort(want, n, sizeof(*want), entry_compare);
-	for (i = 0; i < n; i++)		/* duplicates: one service prefix, two names */
+	for (size_t i = 0; i < n; i++)	/* duplicates: one service prefix, two names */
 		if (!k || entry_compare(&want[k - 1], &want[i]))
 			want[k++] = want[i];
-	n = k;
-	/* Additions first: every moment allows at least the still-valid sources. */
-	for (i = 0, j = 0; i < n; i++) {
-		while (j < xs->n_installed && entry_compare(&xs->installed[j], &want[i]) < 0)
-			j++;
-		if (j == xs->n_installed || entry_compare(&xs->installed[j], &want[i]))
-			failed |= entry_update(xs, &want[i], true) < 0;
+	xs->target = want;
+	xs->n_target = k;
+	xs->added_at = xs->removed_at = 0;
+	xs->pass = true;
+}
+
+bool xdp_sync_busy(const struct xdp_sync *xs)
+{
+	return xs->pass;
+}
+
+/* Merges sorted adds (none installed yet) into installed, from the back. */
+static int install_added(struct xdp_sync *xs, const struct xdp_entry *adds, size_t k)
+{
+	size_t i = xs->n_installed, w = xs->n_installed + k;
+	struct xdp_entry *grown;
+
+	if (!k)
+		return 0;
+	grown = realloc(xs->installed, w * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	xs->installed = grown;
+	xs->n_installed = w;
+	while (k) {
+		if (i && entry_compare(&grown[i - 1], &adds[k - 1]) > 0)
+			grown[--w] = grown[--i];
+		else
+			grown[--w] = adds[--k];
 	}
-	for (i = 0, j = 0; j < xs->n_installed; j++) {
-		while (i < n && entry_compare(&want[i], &xs->installed[j]) < 0)
-			i++;
-		if (i == n || entry_compare(&want[i], &xs->installed[j]))
-			failed |= entry_update(xs, &xs->installed[j], false) < 0;
+	return 0;
+}
+
+/* Additions from the pass's cursor: every moment allows the still-valid sources. */
+static int step_additions(struct xdp_sync *xs, size_t max, size_t *looked)
+{
+	size_t left = xs->n_target - xs->added_at, k = 0;
+	struct xdp_entry *adds = malloc((max < left ? max : left) * sizeof(*adds));
+	int ret = 0;
+
+	if (!adds)
+		return -ENOMEM;
+	for (; xs->added_at < xs->n_target && k < max && *looked; xs->added_at++, (*looked)--) {
+		const struct xdp_entry *e = &xs->target[xs->added_at];
+
+		if (held(e, xs->installed, xs->n_installed))
+			continue;
+		ret = entry_update(xs, e, true);
+		if (ret)
+			break;
+		adds[k++] = *e;
 	}
-	xs->retry = failed;
-	if (failed) {
-		load_installed(xs);	/* the truth, for the next try */
-		return -1;
-	}
-	free(xs->installed);
-	xs->installed = NULL;
-	xs->n_installed = 0;
-	if (n) {
-		xs->installed = malloc(n * sizeof(*want));
-		if (!xs->installed) {
-			xs->retry = true;
-			load_installed(xs);
-			return -1;
+	/* What went into the maps goes into installed, even before a failure. */
+	if (install_added(xs, adds, k) < 0 && !ret)
+		ret = -ENOMEM;
+	free(adds);
+	return ret;
+}
+
+/* Removals from the pass's cursor in installed, which closes up behind it. */
+static int step_removals(struct xdp_sync *xs, size_t max, size_t *looked)
+{
+	struct xdp_entry *in = xs->installed;
+	size_t r = xs->removed_at, w = r, k = 0;
+	int ret = 0;
+
+	for (; r < xs->n_installed && k < max && *looked; r++, (*looked)--) {
+		if (held(&in[r], xs->target, xs->n_target)) {
+			in[w++] = in[r];
+			continue;
 		}
-		memcpy(xs->installed, want, n * sizeof(*want));
-		xs->n_installed = n;
+		ret = entry_update(xs, &in[r], false);
+		if (ret)
+			break;
+		k++;
 	}
+	if (w != r)
+		memmove(in + w, in + r, (xs->n_installed - r) * sizeof(*in));
+	xs->n_installed -= r - w;
+	xs->removed_at = w;
+	return ret;
+}
+
+int xdp_sync_step(struct xdp_sync *xs, size_t max)
+{
+	size_t looked;
+
+	if (!xs->pass)
+		return 0;
+	if (!xs->al) {
+		drop_pass(xs);
+		return 0;
+	}
+	max = max ? max : 1;
+	looked = max > SIZE_MAX / XDP_STEP_LOOK ? SIZE_MAX : XDP_STEP_LOOK * max;
+	if (xs->added_at < xs->n_target) {
+		if (step_additions(xs, max, &looked) < 0)
+			return pass_failed(xs);
+		if (xs->added_at < xs->n_target)
+			return 1;
+	}
+	if (step_removals(xs, max, &looked) < 0)
+		return pass_failed(xs);
+	if (xs->removed_at < xs->n_installed)
+		return 1;
+	drop_pass(xs);
+	xs->retry = false;
 	return 0;
 }
 
@@ -525,6 +619,7 @@ void xdp_sync_poll(struct xdp_sync *xs, int64_t now_ms)
 
 void xdp_sync_close(struct xdp_sync *xs)
 {
+	drop_pass(xs);
 	pe_allowlist_close(xs->al);
 	free(xs->ifaces);
 	free(xs->installed);

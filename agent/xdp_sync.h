@@ -8,10 +8,11 @@
  *                back from the pinned interface configuration, so a
  *                restart keeps them too
  *   prefixes     per peering exactly the installable service prefixes
- *                (the set the FIB plan routes); xdp_sync_apply() sends
- *                only the difference from what the maps hold: all
- *                additions first, then the removals, so no still-valid
- *                source is refused at any moment
+ *                (the set the FIB plan routes); a pass (xdp_sync_start(),
+ *                then xdp_sync_step() a turn) sends only the difference
+ *                from what the maps hold: all additions first, then the
+ *                removals, so no still-valid source is refused at any
+ *                moment
  *   interfaces   the "xdp" statements of the configuration, plus those
  *                attached with "peeredge xdp attach" (they last until
  *                detached, or the daemon restarts); a bond's members get
@@ -69,7 +70,13 @@ struct xdp_sync {
 	struct xdp_iface *ifaces;
 	size_t n_installed;
 	struct xdp_entry *installed;	/* sorted, what the maps hold */
-	bool retry;			/* an update failed: apply again */
+	/* The pass in progress: its sorted target, and its cursors. */
+	struct xdp_entry *target;
+	size_t n_target;
+	size_t added_at;		/* the next of target to add, if missing */
+	size_t removed_at;		/* then the next of installed to remove, if not wanted */
+	bool pass;
+	bool retry;			/* an update failed: a pass again */
 	int64_t last_poll_ms;
 };
 
@@ -97,11 +104,19 @@ void xdp_sync_close(struct xdp_sync *xs);
 int xdp_sync_peering_id(const struct xdp_sync *xs, const char *peering);
 
 /*
- * Makes the maps hold exactly want (n entries, any order, duplicates
- * allowed; want is sorted in place): additions first, then removals.
- * 0, or -1 after logging (the next call tries again).
+ * A pass to make the maps hold exactly want (n entries from malloc, any
+ * order, duplicates allowed; taken over and sorted), replacing any in
+ * progress: installed follows every step, so the next pass starts from
+ * the truth. Each xdp_sync_step() makes up to max changes (0 is taken as
+ * 1), looking at no more than XDP_STEP_LOOK x max entries: additions
+ * first, then removals. It returns 1 while steps remain, 0 when the pass
+ * is through (or there is none), -1 after logging a failed update (the
+ * pass dropped, installed read back from the maps, retry set).
  */
-int xdp_sync_apply(struct xdp_sync *xs, struct xdp_entry *want, size_t n);
+#define XDP_STEP_LOOK 16
+void xdp_sync_start(struct xdp_sync *xs, struct xdp_entry *want, size_t n);
+int xdp_sync_step(struct xdp_sync *xs, size_t max);
+bool xdp_sync_busy(const struct xdp_sync *xs);
 
 /*
  * Once a second at most: interfaces that appeared get attached, those that

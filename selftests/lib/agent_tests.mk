@@ -17,7 +17,7 @@ PKGS := libnl-genl-3.0 libnl-route-3.0
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The harness leaves parameters unused and compares literals with sizes.
 CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Wno-sign-compare -MMD -MP -I$(TOP)/agent -I$(TOP)/include -I$(TOP)/include/uapi \
+	-Wno-sign-compare -MMD -MP -I$(TOP)/agent -I$(TOP)/bpf -I$(TOP)/include -I$(TOP)/include/uapi \
 	-I$(KSFT) $(shell pkg-config --cflags $(PKGS)) $(SAN)
 LDLIBS := $(TOP)/build/bpf/liballowlist-asan.a -lbpf -lelf -lz \
 	$(shell pkg-config --libs $(PKGS)) $(EXTRA_LDLIBS)
