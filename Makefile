@@ -95,7 +95,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@: >$(BUILD)/bench-results
 	selftests/lib/runner.sh $(BUILD)/bench-results $(wildcard selftests/*/host.bench)
-	selftests/vm/run --results $(BUILD)/bench-results $(wildcard selftests/*/vm.bench)
+	KSFT_TIMEOUT=1800 VM_TIMEOUT=7200 \
+		selftests/vm/run --results $(BUILD)/bench-results $(wildcard selftests/*/vm.bench)
 
 $(CHECKPATCH): | $(LINUX_SOURCE)
 	@mkdir -p $(BUILD)/linux-scripts
