@@ -303,13 +303,48 @@ static const char *fib_reason(const struct fib *fib, int err)
 }
 
 /*
+ * What the kernel holds, as installed after a failed commit: the requests
+ * of a batch before and after the one refused may have been applied.
+ * Routes come back as they are; nexthops and groups by id alone, so the
+ * next pass puts every one it wants again (a replace) and deletes the
+ * others.
+ */
+static int read_back(struct fib_sync *fs)
+{
+	struct fib_plan plan = { 0 };
+	struct fib_nexthop *nexthops;
+	size_t n;
+	int ret = fib_nexthops(&fs->fib, &nexthops, &n);
+
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = nexthops[i].group ?
+		      fib_plan_group(&plan, &(struct fib_plan_group){ .id = nexthops[i].id }) :
+		      fib_plan_nexthop(&plan, &(struct fib_plan_nexthop){ .id = nexthops[i].id });
+	if (!ret)
+		free(nexthops);
+	if (!ret)
+		ret = fib_routes(&fs->fib, &plan.routes, &plan.n_routes);
+	if (ret) {
+		fib_plan_free(&plan);
+		return ret;
+	}
+	plan.cap_routes = plan.n_routes;
+	plan_sort(&plan);
+	fib_plan_free(&fs->installed);
+	fs->installed = plan;
+	return 0;
+}
+
+/*
  * Queues and commits the changes from what is installed to sorted plan
- * (queue_changes() says which); frees plan when that fails.
+ * (queue_changes() says which); frees plan when that fails, and then
+ * reads installed back from the kernel.
  */
 static int commit_sorted(struct fib_sync *fs, struct fib_plan *plan, const struct walk *routes,
 			 bool keep_nexthops, char *err, size_t errlen)
 {
 	int ret = queue_changes(&fs->fib, &fs->installed, plan, routes, keep_nexthops);
+	bool sent = !ret;
 
 	if (!ret)
 		ret = fib_commit(&fs->fib);
@@ -318,6 +353,11 @@ static int commit_sorted(struct fib_sync *fs, struct fib_plan *plan, const struc
 	if (ret) {
 		snprintf(err, errlen, "FIB update failed: %s", fib_reason(&fs->fib, ret));
 		fib_plan_free(plan);
+		if (sent && read_back(fs) < 0) {
+			size_t len = strlen(err);
+
+			snprintf(err + len, errlen - len, " (and reading the table back failed)");
+		}
 	}
 	return ret;
 }

@@ -64,7 +64,9 @@ int fib_sync_open(struct fib_sync *fs, uint32_t table, uint32_t id_base, char *e
  * installed, in one commit: sorted merges, O(n log n) in the plan's size.
  * Routes whose nexthop or group goes are not deleted one by one: the
  * kernel removes them with it. Takes ownership of plan on success (and
- * frees it on failure). 0, or -errno with err set.
+ * frees it on failure). 0, or -errno with err set; after a failed commit
+ * (part of a batch may have been applied) installed is read back from the
+ * kernel, so the next plan is diffed against what is there.
  */
 int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t errlen);
 /*
@@ -81,7 +83,7 @@ int fib_sync_apply(struct fib_sync *fs, struct fib_plan *plan, char *err, size_t
  * a pass at most n / max_routes steps with changes and n / (FIB_STEP_WALK
  * x max_routes) without. Returns 1 while steps remain, 0 when the pass is
  * through (or there is none), -errno with err set when a commit failed
- * (the pass is dropped; what earlier steps committed stays installed).
+ * (the pass is dropped; what the kernel holds is installed).
  */
 #define FIB_STEP_WALK 16
 void fib_sync_start(struct fib_sync *fs, struct fib_plan *plan);

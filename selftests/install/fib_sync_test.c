@@ -459,6 +459,45 @@ TEST_F(sync, a_step_looks_at_a_bounded_window)
 	fib_plan_free(&want);
 }
 
+TEST_F(sync, after_a_refused_request_installed_is_what_the_kernel_took)
+{
+	struct fib_plan_nexthop bad = nth_nexthop(self->ifindex, 0, AF_INET, 0);
+	struct fib_plan_group bad_group = { .id = BASE + 0x200, .n = 1 };
+	struct fib_plan plan;
+
+	peering_plan(&plan, self->ifindex, 3, 100, false);
+	ASSERT_EQ(0, fib_sync_apply(&self->fs, &plan, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	/*
+	 * 100 more routes to the group, and in the same batch a nexthop on
+	 * a device that does not exist, its group and 10 routes to that:
+	 * the kernel takes the first, refuses the rest.
+	 */
+	peering_plan(&plan, self->ifindex, 3, 200, false);
+	bad.id = BASE + 0x50;
+	bad.ifindex = 999999;
+	bad_group.members[0] = bad.id;
+	ASSERT_EQ(0, fib_plan_nexthop(&plan, &bad));
+	ASSERT_EQ(0, fib_plan_group(&plan, &bad_group));
+	for (int i = 0; i < 10; i++) {
+		struct prefix p = nth_prefix(2 * (300 + i));
+
+		ASSERT_EQ(0, fib_plan_route(&plan, &p, bad_group.id));
+	}
+	EXPECT_GT(0, fib_sync_apply(&self->fs, &plan, self->err, sizeof(self->err)));
+	TH_LOG("refused as expected: %s", self->err);
+	EXPECT_EQ(200, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
+	expect_kernel_is_installed(_metadata, &self->fs, 0, 0);
+	EXPECT_EQ(200, self->fs.installed.n_routes);
+
+	/* Back to the first plan: the routes the refused batch added go too. */
+	peering_plan(&plan, self->ifindex, 3, 100, false);
+	ASSERT_EQ(0, fib_sync_apply(&self->fs, &plan, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_EQ(100, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
+	expect_kernel_is_installed(_metadata, &self->fs, 0, 1);
+}
+
 TEST_F(sync, a_connection_change_is_its_nexthop_and_group_alone)
 {
 	struct fib_plan plan;
