@@ -316,12 +316,13 @@ static int read_back(struct fib_sync *fs)
 	size_t n;
 	int ret = fib_nexthops(&fs->fib, &nexthops, &n);
 
+	if (ret)
+		return ret;
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = nexthops[i].group ?
 		      fib_plan_group(&plan, &(struct fib_plan_group){ .id = nexthops[i].id }) :
 		      fib_plan_nexthop(&plan, &(struct fib_plan_nexthop){ .id = nexthops[i].id });
-	if (!ret)
-		free(nexthops);
+	free(nexthops);
 	if (!ret)
 		ret = fib_routes(&fs->fib, &plan.routes, &plan.n_routes);
 	if (ret) {
