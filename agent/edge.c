@@ -276,7 +276,6 @@ void edge_set_bfd_events(struct edge *e, int fd)
 	connections_changed(e);
 }
 
-
 /* ---- received routes, as the validator asks for them ---- */
 
 /* Wire AS_PATH (4-octet ASNs) into rx segments; false when it does not fit. */
@@ -781,6 +780,14 @@ int edge_model_changed(struct edge *e, char *err, size_t errlen)
 	return save_state(e, err, errlen);
 }
 
+/* A build that ran out of memory: dropped, the whole pass again (paced). */
+static void build_failed(struct edge *e)
+{
+	build_drop(e);
+	e->xdp.retry = true;
+	bgpd_log(e->d, LOG_ERR, "FIB and XDP: out of memory");
+}
+
 static bool sync_busy(const struct edge *e)
 {
 	return e->build.active || fib_sync_busy(&e->fib) || e->build.want_ready ||
@@ -799,9 +806,7 @@ static void build_slice(struct edge *e)
 	bool built = false;
 
 	if (build_some(e, &built) < 0) {
-		build_drop(e);
-		e->xdp.retry = true;	/* the whole pass again, paced */
-		bgpd_log(e->d, LOG_ERR, "FIB and XDP: out of memory");
+		build_failed(e);
 		return;
 	}
 	e->build.busy_ms += clock_monotonic_ms() - start;
@@ -831,11 +836,8 @@ static void sync_slice(struct edge *e)
 	if ((e->fib_dirty || e->xdp.retry) && !e->build.active && pace_due(&e->sync_pace)) {
 		/* This pass covers both; a failure sets them again. */
 		e->fib_dirty = e->xdp.retry = false;
-		if (build_begin(e) < 0) {
-			build_drop(e);
-			e->xdp.retry = true;
-			bgpd_log(e->d, LOG_ERR, "FIB and XDP: out of memory");
-		}
+		if (build_begin(e) < 0)
+			build_failed(e);
 	}
 	if (e->build.active) {
 		build_slice(e);

@@ -81,12 +81,11 @@
 /* While a save runs in the background, the loop looks this often whether it ended. */
 #define EDGE_WRITER_POLL_MS 50
 /*
- * A re-validation runs this long a turn, then the loop reads its sockets,
- * whatever the table's size (building a FIB plan is still whole-table;
- * the state save runs in a child). A kbfd event ends the slice sooner,
- * after the target in hand: a BFD Down does not wait for the slice. Each
- * slice ends in a poll round: a 100k pass took 320 of them under ASan on
- * the host (load.sh).
+ * A re-validation, or a FIB and XDP plan's build, runs this long a turn,
+ * then the loop reads its sockets, whatever the table's size (the state
+ * save runs in a child). A kbfd event ends the slice sooner: a BFD Down
+ * does not wait for the slice. Each slice ends in a poll round: a 100k
+ * re-validation took 320 of them under ASan on the host (load.sh).
  */
 #define EDGE_SLICE_MS 20
 
@@ -94,8 +93,7 @@
  * Route changes a FIB sync commits a turn, then the loop reads its
  * sockets, for the same reason: about EDGE_SLICE_MS in the guest, where
  * installing 100k routes took 391 slices of 256 at 26 ms each (the
- * kernel's inserts most of it). A pass's first slice also builds and
- * sorts the whole plan: a pass with nothing to change took 0.5 s there.
+ * kernel's inserts most of it).
  */
 #define EDGE_FIB_SLICE_ROUTES 192
 /*

@@ -39,7 +39,7 @@ struct event_record {
 struct event_ring {
 	char target[PE_NAME_MAX];	/* first: see name_tree.h */
 	char prefix[PE_NAME_MAX];
-	size_t head, count;		/* oldest at (head - count) mod size */
+	size_t head, count;		/* oldest at (head - count) mod cap */
 	/*
 	 * Grown on demand (see above): most prefixes have a few events. The
 	 * next record goes at head, modulo cap.

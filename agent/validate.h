@@ -242,11 +242,12 @@ size_t validator_run_all(struct validator *v, int64_t now_ms);
  * change targets already passed). validator_run_some() evaluates targets
  * from where the last slice stopped, at least one, until budget_ms is
  * spent or yield (when not NULL, asked after each target) says something
- * more urgent waits; true when no pass is left. Each target is evaluated once a pass.
- * When targets are added or removed between slices (db->generation), the
- * pass starts over: positions moved, and the change may alter any verdict.
- * That cannot starve it: the daemon changes the db only on an operator's
- * command, which runs validator_run_all() at once, or on a reload.
+ * more urgent waits; true when no pass is left. Each target is evaluated
+ * once a pass. When targets are added or removed between slices
+ * (db->generation), the pass starts over: positions moved, and the change
+ * may alter any verdict. That cannot starve it: the daemon changes the db
+ * only on an operator's command, which runs validator_run_all() at once,
+ * or on a reload.
  */
 void validator_run_start(struct validator *v);
 typedef bool (*validator_yield_fn)(void *ctx);
