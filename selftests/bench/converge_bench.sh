@@ -133,22 +133,25 @@ pin_edge() {
 	[ "$edge" = peeredged ] || wait_for 10 test -s "$W/edge.pid"
 	taskset -apc 0 "$(edge_pid)" >/dev/null
 }
-# cpu_ticks PID: the CPU time the process used so far, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# cpu_percent PID: the share of a CPU the process used over the next second.
+cpu_percent() {
+	local before
+	before=$(awk '{ print $14 + $15 }' "/proc/$1/stat")
+	sleep 1
+	awk -v b="$before" -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15 - b) * 100 / hz) }' \
+		"/proc/$1/stat"
+}
 # quiet: the edge's log unchanged for 3 s, and under 30% of a CPU used in
 # the last of them, so a trial starts with its event loop idle. A sliced
 # pass logs only at its end and runs its slices back to back (near 100%):
 # at 100,000 prefixes a re-validation pass lasts half a minute in the
 # guest. The short passes of a small table stay under it.
 quiet() {
-	local size pid ticks
+	local size busy
 	size=$(stat -c %s "$(edge_log)")
-	pid=$(edge_pid)
 	sleep 2
-	ticks=$(cpu_ticks "$pid")
-	sleep 1
-	[ "$(stat -c %s "$(edge_log)")" = "$size" ] &&
-		(($(cpu_ticks "$pid") - ticks < $(getconf CLK_TCK) * 30 / 100))
+	busy=$(cpu_percent "$(edge_pid)")
+	[ "$(stat -c %s "$(edge_log)")" = "$size" ] && ((busy < 30))
 }
 # edge_ready N PATHS: N routes in the FIB, each over PATHS connections
 # (and for peeredged, those connections Active).
@@ -165,8 +168,7 @@ edge_ready() {
 # watch_fib moved|removed N: converge_watch for the edge's kind of FIB.
 watch_fib() {
 	case $edge-$1 in
-	peeredged-moved) set -- moved $TABLE $GROUP "$2" ;;
-	peeredged-revalidating) set -- moved $TABLE $GROUP "$2" ;;
+	peeredged-moved | peeredged-revalidating) set -- moved $TABLE $GROUP "$2" ;;
 	peeredged-busy) set -- moved $TABLE $GROUP 0 ;;
 	peeredged-removed) set -- removed $TABLE $GROUP ;;
 	bird-moved) set -- moved-per-route $TABLE "$2" 10.30.2.2 ;;
@@ -191,11 +193,7 @@ installing() {
 # revalidating N: every route over both connections, and the edge over
 # 70% of a CPU in the last second: a re-validation pass is running.
 revalidating() {
-	local ticks
-	edge_ready "$1" 2 || return 1
-	ticks=$(cpu_ticks "$PID")
-	sleep 1
-	(($(cpu_ticks "$PID") - ticks > $(getconf CLK_TCK) * 70 / 100))
+	edge_ready "$1" 2 && (($(cpu_percent "$PID") > 70))
 }
 # trial moved|removed|revalidating|busy N: one fault of c1; prints the ms
 # from its BFD Down to the FIB, and for peeredged's removed also to the
