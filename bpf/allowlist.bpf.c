@@ -12,7 +12,9 @@
  *
  * Built twice: normally, and with -DPE_LOOKUP_LPM for the benchmark, where
  * the only difference is that the address lookup goes through two
- * BPF_MAP_TYPE_LPM_TRIE maps (same parsing, config and counters).
+ * BPF_MAP_TYPE_LPM_TRIE maps (same parsing, config and counters). The
+ * benchmark also includes this file with PE_BENCH_PROLOGUE defined
+ * (selftests/bench/xdp_stream.bpf.c).
  *
  * Kept to what Debian's 6.1 verifier accepts: bounded loops, helpers only.
  */
@@ -27,6 +29,11 @@
 #include "peeredge/allowlist.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* Nothing, except in the benchmark's stream programs. */
+#ifndef PE_BENCH_PROLOGUE
+#define PE_BENCH_PROLOGUE(ctx) do { } while (0)
+#endif
 
 #define ETH_P_SLOW_	0x8809
 #define ETH_P_LLDP_	0x88cc
@@ -448,6 +455,7 @@ int pe_allowlist(struct xdp_md *ctx)
 	__u64 bit = 0;
 	int reason;
 
+	PE_BENCH_PROLOGUE(ctx);
 	cfg = bpf_map_lookup_elem(&pe_ifcfg, &ifindex);
 	if (cfg && !cfg->active)
 		cfg = NULL;

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
-# XDP allowlist benchmark: xdp_bench and the LPM-trie comparison program
-# (bpf/allowlist.bpf.c built with -DPE_LOOKUP_LPM).
+# XDP allowlist benchmark: xdp_bench, the LPM-trie comparison program
+# (bpf/allowlist.bpf.c built with -DPE_LOOKUP_LPM) and both with the stream
+# prologue (xdp_stream.bpf.c).
 
 XDP_BPFB := $(TOP)/build/bpf
 XDP_BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -mcpu=v3 \
 	-I/usr/include/x86_64-linux-gnu -I$(TOP)/include
 
 .PHONY: xdp xdp-lib
-xdp: $(B)/xdp_bench $(B)/allowlist_lpm.bpf.o
+XDP_STREAM_OBJS := $(B)/xdp_stream.bpf.o $(B)/xdp_stream_lpm.bpf.o
+xdp: $(B)/xdp_bench $(B)/allowlist_lpm.bpf.o $(XDP_STREAM_OBJS)
 
 xdp-lib:
 	$(MAKE) -C $(TOP)/bpf
@@ -20,7 +22,14 @@ $(XDP_BPFB)/liballowlist.a: xdp-lib
 $(B)/allowlist_lpm.bpf.o: $(TOP)/bpf/allowlist.bpf.c $(TOP)/include/peeredge/allowlist.h | $(B)
 	clang $(XDP_BPF_CFLAGS) -DPE_LOOKUP_LPM -c -o $@ $<
 
-$(B)/xdp_bench: xdp_bench.c $(XDP_BPFB)/liballowlist.a | $(B)
+XDP_STREAM_DEPS := xdp_stream.bpf.c xdp_stream.h $(TOP)/bpf/allowlist.bpf.c \
+	$(TOP)/include/peeredge/allowlist.h
+$(B)/xdp_stream.bpf.o: $(XDP_STREAM_DEPS) | $(B)
+	clang $(XDP_BPF_CFLAGS) -I$(TOP)/bpf -c -o $@ $<
+$(B)/xdp_stream_lpm.bpf.o: $(XDP_STREAM_DEPS) | $(B)
+	clang $(XDP_BPF_CFLAGS) -I$(TOP)/bpf -DPE_LOOKUP_LPM -c -o $@ $<
+
+$(B)/xdp_bench: xdp_bench.c xdp_stream.h $(XDP_BPFB)/liballowlist.a | $(B)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I$(TOP)/include \
 		-I$(TOP)/bpf -I$(XDP_BPFB) -o $@ $< $(XDP_BPFB)/liballowlist.a \
 		-lbpf -lelf -lz

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xdp_bench's "stream" programs: the allowlist program (built as it is, or
+ * with -DPE_LOOKUP_LPM) with a prologue that writes the next address of a
+ * table of random sources into the packet's source field. One
+ * BPF_PROG_TEST_RUN with repeat N then looks up N different sources, the
+ * way a port sees traffic, instead of one source N times with the table
+ * entry it touches in cache. pe_stream_null is the prologue alone: the cost
+ * of the test-run loop and of the rotation itself.
+ *
+ * The bench gives the lookup maps of these objects the fds of the real
+ * ones (bpf_map__reuse_fd), so the tables are filled once.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "xdp_stream.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PE_STREAM_SOURCES);
+	__type(key, __u32);
+	__type(value, struct in6_addr);	/* IPv4: the first 4 bytes */
+} pe_stream_src SEC(".maps");
+
+/* The index of the next source; the bench runs on one CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} pe_stream_pos SEC(".maps");
+
+static __always_inline void stream_next_source(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct in6_addr *src;
+	__u32 zero = 0, *pos, i;
+
+	pos = bpf_map_lookup_elem(&pe_stream_pos, &zero);
+	if (!pos)
+		return;
+	i = *pos;
+	*pos = (i + 1) & (PE_STREAM_SOURCES - 1);
+	src = bpf_map_lookup_elem(&pe_stream_src, &i);
+	if (!src || (void *)(eth + 1) > end)
+		return;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		if ((void *)(ip + 1) <= end)
+			__builtin_memcpy(&ip->saddr, src, 4);
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		if ((void *)(ip6 + 1) <= end)
+			__builtin_memcpy(&ip6->saddr, src, 16);
+	}
+}
+
+#define PE_BENCH_PROLOGUE(ctx) stream_next_source(ctx)
+#include "allowlist.bpf.c"
+
+SEC("xdp")
+int pe_stream_null(struct xdp_md *ctx)
+{
+	stream_next_source(ctx);
+	return XDP_PASS;
+}
