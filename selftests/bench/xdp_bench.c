@@ -21,7 +21,9 @@
  *    with repeat 2^20 looks each of them up once, in the same order for
  *    both programs, so consecutive lookups touch unrelated parts of the
  *    table as a port's traffic does. The kernel's per-run average, median
- *    over K rounds; the prologue alone (pe_stream_null) is measured too.
+ *    over K rounds; the prologue alone (pe_stream_null) is measured too,
+ *    and with one read placed by the source in a 64 MiB array
+ *    (pe_stream_probe): the floor of a table that does not fit in cache.
  *    The passed counters must agree between the two programs.
  *  The bench pins itself to CPU 0 at SCHED_FIFO priority 10, and the
  *  programs are measured interleaved (packet by packet, round by round).
@@ -266,7 +268,7 @@ static int bench_hot(const int *prog, const struct pkt *pk, int repeat,
  */
 struct stream {
 	struct bpf_object *obj;
-	int prog, null, src, pos, cfg, counters;
+	int prog, null, probe, src, pos, cfg, counters;
 };
 
 static int stream_open(const char *path, const char *pin_dir,
@@ -299,6 +301,9 @@ static int stream_open(const char *path, const char *pin_dir,
 								     "pe_allowlist"));
 	st->null = bpf_program__fd(bpf_object__find_program_by_name(st->obj,
 								     "pe_stream_null"));
+	/* Only in the peeredge one. */
+	st->probe = bpf_program__fd(bpf_object__find_program_by_name(st->obj,
+								      "pe_stream_probe"));
 	st->src = bpf_object__find_map_fd_by_name(st->obj, "pe_stream_src");
 	st->pos = bpf_object__find_map_fd_by_name(st->obj, "pe_stream_pos");
 	st->cfg = bpf_object__find_map_fd_by_name(st->obj, "pe_ifcfg");
@@ -343,32 +348,32 @@ static long long counted(const struct stream *st, __u32 reason)
 }
 
 /*
- * stream: per round, the two programs and the prologue alone, each once
- * over all the sources from the first; median over the rounds. @passed:
- * how many lookups each program allowed.
+ * stream: per round, the two programs, the prologue alone and the probe,
+ * each once over all the sources from the first; median over the rounds.
+ * @passed: how many lookups each program allowed.
  */
 static int bench_stream(const struct stream *st, const struct pkt *p,
 			int v6, int rounds, double *out, long long *passed)
 {
-	const struct stream *of[3] = { &st[0], &st[1], &st[0] };
-	int prog[3] = { st[0].prog, st[1].prog, st[0].null };
-	__u32 reason = v6 ? PE_R_PASS_V6 : PE_R_PASS_V4, zero = 0, *d[3];
+	const struct stream *of[4] = { &st[0], &st[1], &st[0], &st[0] };
+	int prog[4] = { st[0].prog, st[1].prog, st[0].null, st[0].probe };
+	__u32 reason = v6 ? PE_R_PASS_V6 : PE_R_PASS_V4, zero = 0, *d[4];
 	long long before[2], after;
 	int j, r, err = 0;
 
 	for (j = 0; j < 2; j++)
 		if ((before[j] = counted(&st[j], reason)) < 0)
 			return -1;
-	for (j = 0; j < 3; j++)
+	for (j = 0; j < 4; j++)
 		d[j] = calloc(rounds, sizeof(__u32));
-	if (!d[0] || !d[1] || !d[2])
+	if (!d[0] || !d[1] || !d[2] || !d[3])
 		err = -1;
 	for (r = 0; r < rounds && !err; r++)
-		for (j = 0; j < 3 && !err; j++)
+		for (j = 0; j < 4 && !err; j++)
 			if (bpf_map_update_elem(of[j]->pos, &zero, &zero, BPF_ANY) ||
 			    run(prog[j], p, PE_STREAM_SOURCES, &d[j][r]) < 0)
 				err = -1;
-	for (j = 0; j < 3; j++) {
+	for (j = 0; j < 4; j++) {
 		if (!err)
 			out[j] = median(d[j], rounds);
 		free(d[j]);
@@ -400,7 +405,7 @@ int main(int argc, char **argv)
 	struct row {
 		int v6;
 		long n;
-		double pe_h, lpm_h, null_h, pe_s, lpm_s, null_s;
+		double pe_h, lpm_h, null_h, pe_s, lpm_s, null_s, probe_s;
 	} rows[2 * MAX_SIZES];
 	int nrows = 0, ri, rt, i;
 	double t_start = now();
@@ -482,22 +487,28 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (strm[0].probe < 0) {
+		fprintf(stderr, "%s: no pe_stream_probe\n", spath[0]);
+		return 1;
+	}
 	nulfd = null_prog();
 	/*
 	 * BPF_PROG_TEST_RUN registers the program with the XDP dispatcher
 	 * around each run, which waits for an RCU grace period unless the
-	 * program is already attached somewhere: attach all six (generic
+	 * program is already attached somewhere: attach all seven (generic
 	 * mode, to veths of this netns that carry no traffic).
 	 */
 	{
-		int progs[6] = { pe_allowlist_prog_fd(al), l.prog, nulfd,
-				 strm[0].prog, strm[1].prog, strm[0].null };
+		int progs[7] = { pe_allowlist_prog_fd(al), l.prog, nulfd,
+				 strm[0].prog, strm[1].prog, strm[0].null,
+				 strm[0].probe };
 		char name[8];
 
 		err = system("ip link add pb0 type veth peer name pb1 && "
 			     "ip link add pb2 type veth peer name pb3 && "
-			     "ip link add pb4 type veth peer name pb5");
-		for (i = 0; i < 6 && !err; i++) {
+			     "ip link add pb4 type veth peer name pb5 && "
+			     "ip link add pb6 type veth peer name pb7");
+		for (i = 0; i < 7 && !err; i++) {
 			snprintf(name, sizeof(name), "pb%d", i);
 			err = bpf_xdp_attach(if_nametoindex(name), progs[i],
 					     XDP_FLAGS_SKB_MODE, NULL);
@@ -518,7 +529,8 @@ int main(int argc, char **argv)
 	       "#   median over packets, interleaved packet by packet;\n"
 	       "# stream: a prologue writes the next of %u sources into the packet, repeat=%u,\n"
 	       "#   kernel average, median over %d rounds, interleaved round by round;\n"
-	       "# null: an empty program (hot) and the prologue alone (stream); %s.\n",
+	       "# null: an empty program (hot) and the prologue alone (stream);\n"
+	       "# probe: the prologue and one read, placed by the source, in a 64 MiB array; %s.\n",
 	       NPKT, repeat, PE_STREAM_SOURCES, PE_STREAM_SOURCES, rounds,
 	       rt ? "pinned to CPU 0 at SCHED_FIFO 10" : "NOT real-time (sched_setscheduler failed)");
 	for (fam = 0; fam < 2; fam++) {
@@ -527,7 +539,7 @@ int main(int argc, char **argv)
 
 		for (si = 0; si < nsz; si++) {
 			long want = (fam ? sz6 : sz4)[si], i;
-			double t0 = now(), t_pe = 0, t_lpm = 0, h[3], sm[3];
+			double t0 = now(), t_pe = 0, t_lpm = 0, h[3], sm[4];
 			int bytes = fam ? 16 : 4, mism = 0, allowed = 0;
 			long long passed[2];
 			struct pe_allowlist_stats st;
@@ -628,26 +640,28 @@ int main(int argc, char **argv)
 			printf("%-10s %-9s %12.1f %14.1f\n", fam ? "ipv6" : "ipv4",
 			       "lpm_trie", h[1], sm[1]);
 			printf("%-10s %-9s %12.1f %14.1f\n", "", "null", h[2], sm[2]);
+			printf("%-10s %-9s %12s %14.1f\n", "", "probe", "", sm[3]);
 			printf("speedup: hot %.1fx (net of null %.1fx), stream %.1fx (net of null %.1fx)  [%.1f s]\n",
 			       h[1] / h[0], (h[1] - h[2]) / (h[0] - h[2]),
 			       sm[1] / sm[0], (sm[1] - sm[2]) / (sm[0] - sm[2]),
 			       now() - t0);
 			fflush(stdout);
 			rows[nrows++] = (struct row){ fam, have, h[0], h[1], h[2],
-						      sm[0], sm[1], sm[2] };
+						      sm[0], sm[1], sm[2], sm[3] };
 		}
 	}
 	printf("\n## Summary (ns/packet; speedup = lpm_trie / peeredge)\n");
-	printf("| family | prefixes | peeredge hot | lpm_trie hot | speedup | peeredge stream | lpm_trie stream | speedup | null hot / stream |\n");
-	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	printf("| family | prefixes | peeredge hot | lpm_trie hot | speedup | peeredge stream | lpm_trie stream | speedup | null hot / stream | probe stream |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (ri = 0; ri < nrows; ri++)
-		printf("| %s | %ld | %.1f | %.1f | %.1fx | %.1f | %.1f | %.1fx | %.1f / %.1f |\n",
+		printf("| %s | %ld | %.1f | %.1f | %.1fx | %.1f | %.1f | %.1fx | %.1f / %.1f | %.1f |\n",
 		       rows[ri].v6 ? "IPv6" : "IPv4", rows[ri].n, rows[ri].pe_h,
 		       rows[ri].lpm_h, rows[ri].lpm_h / rows[ri].pe_h,
 		       rows[ri].pe_s, rows[ri].lpm_s,
 		       rows[ri].lpm_s / rows[ri].pe_s, rows[ri].null_h,
-		       rows[ri].null_s);
-	printf("(all figures include the test-run loop, and stream ones the prologue: the null column; total %.0f s)\n",
+		       rows[ri].null_s, rows[ri].probe_s);
+	printf("(all figures include the test-run loop, and stream ones the prologue: the null column;\n"
+	       " probe: the prologue and one read, placed by the source, in a 64 MiB array; total %.0f s)\n",
 	       now() - t_start);
 	for (i = 0; i < 2; i++)
 		bpf_object__close(strm[i].obj);
