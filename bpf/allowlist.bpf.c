@@ -76,6 +76,14 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PE_V4_ANY16_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} pe_v4_any16 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, PE_V4_TBL24_SIZE / PE_GROUP);
 	__type(key, __u32);
 	__type(value, struct pe_group);
@@ -133,10 +141,15 @@ static __always_inline int set_has(__u32 id, __u64 bit)
 
 static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
 {
-	__u32 a = bpf_ntohl(saddr), idx = a >> 12, v;
+	__u32 a = bpf_ntohl(saddr), idx = a >> 22, v;
 	struct pe_chunk *c;
 	struct pe_group *g;
+	__u64 *any;
 
+	any = bpf_map_lookup_elem(&pe_v4_any16, &idx);
+	if (!any || !((*any >> ((a >> 16) & 63)) & 1))
+		return 0;
+	idx = a >> 12;
 	g = bpf_map_lookup_elem(&pe_v4_tbl24, &idx);
 	if (!g)
 		return 0;

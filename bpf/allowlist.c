@@ -297,6 +297,42 @@ static bool v4_deep_in_use(struct pe_allowlist *al)
 	return false;
 }
 
+/*
+ * Every tbl24 store goes through here to keep pe_v4_any16 right for a
+ * concurrent reader: a /16's bit is set before an entry in it stops being
+ * the empty set, and cleared only after its last such entry is gone.
+ */
+static void v4_store24(struct pe_allowlist *al, __u32 idx, __u32 v)
+{
+	__u32 s16 = idx >> 8;
+	__u64 *w = &al->any16[s16 >> 6], bit = 1ULL << (s16 & 63);
+	bool was = al->tbl24[idx];
+
+	if (v && !was && al->used16[s16]++ == 0)
+		store64(w, *w | bit);
+	store32(&al->tbl24[idx], v);
+	if (!v && was && --al->used16[s16] == 0)
+		store64(w, *w & ~bit);
+}
+
+/*
+ * At open: the counts, and the summary from what tbl24 holds (maps pinned
+ * by a version without it, or left by an agent that died mid-update).
+ */
+static void v4_any16_fill(struct pe_allowlist *al)
+{
+	__u32 s16, i, n;
+
+	for (s16 = 0; s16 < 65536; s16++) {
+		__u64 *w = &al->any16[s16 >> 6], bit = 1ULL << (s16 & 63);
+
+		for (i = n = 0; i < 256; i++)
+			n += !!al->tbl24[s16 << 8 | i];
+		al->used16[s16] = n;
+		store64(w, n ? *w | bit : *w & ~bit);
+	}
+}
+
 /* Recompute tbl24[idx] (and its chunk) from the shadow. */
 static int v4_recompute(struct pe_allowlist *al, __u32 idx)
 {
@@ -311,7 +347,7 @@ static int v4_recompute(struct pe_allowlist *al, __u32 idx)
 	if (!(v & PE_V4_CHUNK)) {
 		e = al_intern(al, base, &err);
 		if (!err)
-			store32(&al->tbl24[idx], e);
+			v4_store24(al, idx, e);
 		return err;
 	}
 	c = v & PE_V4_CHUNK_MASK;
@@ -345,7 +381,7 @@ static int v4_recompute(struct pe_allowlist *al, __u32 idx)
 		return 0;
 	}
 	/* No longer prefix left in this /24: back to a plain entry. */
-	store32(&al->tbl24[idx], ids[0]);
+	v4_store24(al, idx, ids[0]);
 	chunk_free(&al->v4pool, c);
 	return 0;
 }
@@ -369,7 +405,7 @@ static int v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 					store32(p, al_set_or(al, *p, bit, &err));
 				}
 			} else {
-				store32(&al->tbl24[idx], al_set_or(al, v, bit, &err));
+				v4_store24(al, idx, al_set_or(al, v, bit, &err));
 			}
 			if (err)
 				return err;
@@ -399,7 +435,7 @@ static int v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 		chunk_free(&al->v4pool, c);
 		return err;
 	}
-	store32(&al->tbl24[idx], PE_V4_CHUNK | c);
+	v4_store24(al, idx, PE_V4_CHUNK | c);
 	return 0;
 }
 
@@ -574,6 +610,8 @@ int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
 		__u32 a = (__u32)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
 		__u32 v = __atomic_load_n(&al->tbl24[a >> 8], __ATOMIC_ACQUIRE);
 
+		if (!((al->any16[a >> 22] >> ((a >> 16) & 63)) & 1))
+			return 0;
 		if (v & PE_V4_CHUNK)
 			v = al->tbl8[(v & PE_V4_CHUNK_MASK) * 256 + (a & 0xff)];
 		return !!(set_bits(al, v) & bit);
@@ -1037,6 +1075,7 @@ static int rebuild(struct pe_allowlist *al)
 			      PE_V4_CHUNK, PE_V4_CHUNK_MASK, al->v4_reused);
 	if (err)
 		return err;
+	v4_any16_fill(al);
 	order_max = log2_up(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
 	return al_v6_open(al, bpf_map__max_entries(al->skel->maps.pe_v6_tbl),
 			  order_max);
@@ -1055,6 +1094,7 @@ void pe_allowlist_close(struct pe_allowlist *al)
 		__typeof__(al->skel->maps) *m = &al->skel->maps;
 
 		map_munmap(m->pe_sets, al->sets);
+		map_munmap(m->pe_v4_any16, al->any16);
 		map_munmap(m->pe_v4_tbl24, al->tbl24);
 		map_munmap(m->pe_v4_tbl8, al->tbl8);
 		map_munmap(m->pe_v6_dir, al->v6dir);
@@ -1065,6 +1105,7 @@ void pe_allowlist_close(struct pe_allowlist *al)
 	}
 	free(al->shadow.ent);
 	free(al->set_tab);
+	free(al->used16);
 	chunk_pool_fini(&al->v4pool);
 	al_v6_close(al);
 	free(al->pin_dir);
@@ -1123,21 +1164,23 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	al->sets_max = bpf_map__max_entries(m->pe_sets);
 	al->sets_next = 1;
 	al->sets = map_mmap(m->pe_sets);
+	al->any16 = map_mmap(m->pe_v4_any16);
 	al->tbl24 = map_mmap(m->pe_v4_tbl24);
 	al->tbl8 = map_mmap(m->pe_v4_tbl8);
 	al->v6dir = map_mmap(m->pe_v6_dir);
 	al->v6tbl = map_mmap(m->pe_v6_tbl);
 	al->v6rng = map_mmap(m->pe_v6_ranges);
 	al->ifcfg = map_mmap(m->pe_ifcfg);
-	if (!al->sets || !al->tbl24 || !al->tbl8 || !al->v6dir || !al->v6tbl ||
-	    !al->v6rng || !al->ifcfg) {
+	if (!al->sets || !al->any16 || !al->tbl24 || !al->tbl8 || !al->v6dir ||
+	    !al->v6tbl || !al->v6rng || !al->ifcfg) {
 		err = -errno;
 		goto fail;
 	}
 	for (al->set_cap = 1; al->set_cap < 2 * (size_t)al->sets_max;)
 		al->set_cap <<= 1;
 	al->set_tab = calloc(al->set_cap, sizeof(*al->set_tab));
-	if (!al->set_tab ||
+	al->used16 = calloc(65536, sizeof(*al->used16));
+	if (!al->set_tab || !al->used16 ||
 	    chunk_pool_init(&al->v4pool, bpf_map__max_entries(m->pe_v4_tbl8),
 			    &al->grace) ||
 	    shadow_init(&al->shadow, 1024))
@@ -1158,10 +1201,15 @@ fail:
 void pe_allowlist_stats(const struct pe_allowlist *al,
 			struct pe_allowlist_stats *st)
 {
+	unsigned int i;
+
 	st->prefixes = al->shadow.n;
 	st->sets = al->sets_next - 1;
 	st->v4_chunks = al->v4pool.n;
 	st->v4_chunks_used = al->v4pool.n - al->v4pool.len;
+	st->v4_slash16_used = 0;
+	for (i = 0; i < PE_V4_ANY16_WORDS; i++)
+		st->v4_slash16_used += __builtin_popcountll(al->any16[i]);
 	st->v6_chunks = al->v6pool.n;
 	st->v6_chunks_used = al->v6pool.n - al->v6pool.len;
 	st->v6_ranges = 1u << al->ranges.order_max;

@@ -52,6 +52,8 @@ struct pe_allowlist {
 	size_t set_cap;
 
 	struct grace grace;	/* shared by the pools below */
+	__u64 *any16;		/* mmap of pe_v4_any16 */
+	__u16 *used16;		/* per /16: tbl24 entries not the empty set */
 	__u32 *tbl24, *tbl8;	/* mmaps */
 	struct chunk_pool v4pool;
 	bool v4_reused;		/* pe_v4_tbl8 found pinned */

@@ -117,6 +117,7 @@ struct pe_allowlist_stats {
 	__u64 prefixes;		/* registry entries */
 	__u32 sets;		/* interned peering sets */
 	__u32 v4_chunks_used, v4_chunks;
+	__u32 v4_slash16_used;	/* /16s with something allowed (pe_v4_any16) */
 	__u32 v6_chunks_used, v6_chunks;
 	__u32 v6_ranges_used, v6_ranges;	/* in live slices */
 	__u64 grace_waits;	/* RCU grace periods waited for before reuse */

@@ -13,14 +13,19 @@
  *  the empty set. Ids are never recycled while the maps live, so a reader
  *  that fetched an old id always finds the bitmap it meant.
  *
- *  IPv4, DIR-24-8:
+ *  IPv4, a /16 summary then DIR-24-8:
+ *   pe_v4_any16[a >> 22]  u64: bit (a >> 16) & 63 is set when some entry of
+ *                         tbl24 in that /16 is not the empty set; when it
+ *                         is clear the source is not allowed, and tbl24 (64
+ *                         MiB, far beyond the caches) is not read: a random
+ *                         source (a spoofed flood) mostly ends here, in 8 KiB;
  *   pe_v4_tbl24[a >> 8]   u32: set id of the /24 (OR of every prefix of
  *                         length <= 24 covering it), or PE_V4_CHUNK | c when
  *                         a prefix longer than /24 lies inside it;
  *   pe_v4_tbl8[c].v[a & 0xff]
  *                         u32: set id of that /32 (OR of every prefix
  *                         covering it, whatever its length).
- *   One or two array loads per packet, whatever the number of prefixes.
+ *   One to three array loads per packet, whatever the number of prefixes.
  *
  *  IPv6, DIR-16-8 then sorted ranges (no hash probe):
  *   pe_v6_dir[a >> 112]   u32: set id of the /16 (OR of every prefix of
@@ -121,6 +126,7 @@ struct pe_cnt {
 #define PE_V4_CHUNK		0x80000000u
 #define PE_V4_CHUNK_MASK	0x00ffffffu
 #define PE_V4_TBL24_SIZE	(1u << 24)
+#define PE_V4_ANY16_WORDS	(65536 / 64)	/* pe_v4_any16: u64 words */
 #define PE_GROUP		16	/* u32 entries per 64-byte element */
 
 struct pe_group {

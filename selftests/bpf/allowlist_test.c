@@ -1045,6 +1045,7 @@ static void random_ops(struct __test_metadata *_metadata,
 		pe_allowlist_stats(al, &st);
 		EXPECT_EQ(0, st.prefixes);
 		EXPECT_EQ(0, st.v4_chunks_used);
+		EXPECT_EQ(0, st.v4_slash16_used);
 		EXPECT_EQ(0, st.v6_chunks_used);
 		EXPECT_EQ(0, st.v6_ranges_used);
 	}
@@ -1412,6 +1413,57 @@ TEST(older_v6_layout_replaced_at_open)
 	pe_allowlist_stats(a, &st);
 	EXPECT_EQ(0, st.v6_chunks_used);
 	EXPECT_EQ(0, st.v6_ranges_used);
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
+/*
+ * Tables pinned by a version without the IPv4 /16 summary: it is built
+ * from tbl24 at open (else the program would refuse every source), then
+ * follows the prefixes, bit by bit.
+ */
+TEST(v4_summary_built_at_open)
+{
+	struct pe_allowlist_opts o = { .v4_chunks = 16, .v6_chunks = 16,
+				       .v6_ranges = 1024, .prefixes = 1024 };
+	struct pe_allowlist_stats st;
+	struct pe_allowlist *a;
+	char dir[64], path[128];
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
+	o.pin_dir = dir;
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, add4(a, "192.0.2.0", 24, P1));
+	ASSERT_EQ(0, add4(a, "10.0.0.0", 8, P1));
+	ASSERT_EQ(0, add4(a, "198.51.100.128", 25, P1));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(1 + 256 + 1, st.v4_slash16_used);
+	pe_allowlist_close(a);
+	snprintf(path, sizeof(path), "%s/pe_v4_any16", dir);
+	ASSERT_EQ(0, unlink(path));
+
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(1 + 256 + 1, st.v4_slash16_used);
+	EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "10.200.0.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "198.51.100.200", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "198.51.100.1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "192.0.3.1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "192.1.2.1", P1));
+	ASSERT_EQ(0, del4(a, "10.0.0.0", 8, P1));
+	ASSERT_EQ(0, del4(a, "198.51.100.128", 25, P1));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(1, st.v4_slash16_used);
+	EXPECT_EQ(0, prog_allows(a, if_a, "10.200.0.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
+	ASSERT_EQ(0, del4(a, "192.0.2.0", 24, P1));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(0, st.v4_slash16_used);
+	EXPECT_EQ(0, prog_allows(a, if_a, "192.0.2.1", P1));
 	pe_allowlist_close(a);
 	own_bpffs_release(dir);
 }
