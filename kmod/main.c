@@ -35,6 +35,29 @@ unsigned int kbfd_max_sessions __read_mostly = 16384;
 module_param_named(max_sessions, kbfd_max_sessions, uint, 0644);
 MODULE_PARM_DESC(max_sessions, "Maximum number of sessions per network namespace (default 16384)");
 
+/*
+ * timers.c: how long an expired detection timer waits for queued packets
+ * before it declares Down. Capped at 1 ms: beyond that it no longer waits
+ * for a softirq pass but lengthens every detection time.
+ */
+#define KBFD_DETECT_RECHECK_MAX_US	1000
+unsigned int kbfd_detect_recheck_us __read_mostly = 10;
+
+static int kbfd_detect_recheck_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, KBFD_DETECT_RECHECK_MAX_US);
+}
+
+static const struct kernel_param_ops kbfd_detect_recheck_ops = {
+	.set = kbfd_detect_recheck_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(detect_recheck_us, &kbfd_detect_recheck_ops,
+		&kbfd_detect_recheck_us, 0644);
+MODULE_PARM_DESC(detect_recheck_us, "Microseconds an expired detection timer waits for queued packets before Down, 0-1000, 0 = none (default 10)");
+
 static int __net_init kbfd_net_init(struct net *net)
 {
 	struct kbfd_net *kn = kbfd_pernet(net);

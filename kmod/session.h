@@ -150,6 +150,7 @@ extern struct mutex kbfd_cfg_lock;
 extern bool kbfd_exiting;
 extern unsigned int kbfd_net_id;
 extern unsigned int kbfd_max_sessions;
+extern unsigned int kbfd_detect_recheck_us;
 extern struct workqueue_struct *kbfd_wq;
 
 static inline struct kbfd_net *kbfd_pernet(struct net *net)

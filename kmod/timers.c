@@ -16,8 +16,9 @@
  * timer softirq (both ends on one host, or both late after a stall), or the
  * network softirq was deferred to ksoftirqd along with this one. The
  * network softirq runs before the next timer softirq, so the session is
- * looked at once more KBFD_DETECT_RECHECK_US later before it goes Down:
- * input before timeouts, for a few microseconds of detection time.
+ * looked at once more kbfd_detect_recheck_us (module parameter, 10 by
+ * default, 0 for none) later before it goes Down: input before timeouts,
+ * for a few microseconds of detection time.
  *
  * Both callbacks re-arm with hrtimer_start() under the session lock and
  * return HRTIMER_NORESTART, so a concurrent re-arm from the receive path
@@ -34,7 +35,6 @@
 
 #define KBFD_HRTIMER_MODE	HRTIMER_MODE_REL_PINNED_SOFT
 #define KBFD_HRTIMER_MODE_ABS	HRTIMER_MODE_ABS_PINNED_SOFT
-#define KBFD_DETECT_RECHECK_US	10
 
 static u64 kbfd_jittered_ns(const struct kbfd_session *s)
 {
@@ -74,7 +74,7 @@ static enum hrtimer_restart kbfd_detect_timer_fn(struct hrtimer *t)
 	struct kbfd_event ev = {};
 	unsigned int act = 0;
 	ktime_t now, deadline;
-	u32 detect;
+	u32 detect, recheck_us;
 
 	spin_lock_bh(&s->lock);
 	if (s->dead || s->state == KBFD_STATE_ADMIN_DOWN) {
@@ -86,13 +86,14 @@ static enum hrtimer_restart kbfd_detect_timer_fn(struct hrtimer *t)
 		spin_unlock_bh(&s->lock);
 		return HRTIMER_NORESTART;
 	}
+	recheck_us = READ_ONCE(kbfd_detect_recheck_us);
 	now = ktime_get();
 	deadline = ktime_add_us(s->last_rx, detect);
 	if (ktime_before(now, deadline)) {
 		hrtimer_start(t, deadline, KBFD_HRTIMER_MODE_ABS);
-	} else if (s->rechecked_deadline != deadline) {
+	} else if (recheck_us && s->rechecked_deadline != deadline) {
 		s->rechecked_deadline = deadline;
-		hrtimer_start(t, ktime_add_us(now, KBFD_DETECT_RECHECK_US),
+		hrtimer_start(t, ktime_add_us(now, recheck_us),
 			      KBFD_HRTIMER_MODE_ABS);
 	} else {
 		act = kbfd_fsm_detect_expired(s, now, &ev);

@@ -44,6 +44,37 @@ check "20 load/unload cycles leave nothing behind" cycles
 after=$(slab_objs)
 diag "kmalloc-256+512 objects before $before after $after"
 
+# detect_recheck_us takes 0-1000, at load and at run time; anything else is
+# refused and leaves the value as it was.
+RECHECK=/sys/module/kbfd/parameters/detect_recheck_us
+recheck_at_run_time() {
+	local bad
+	kbfd_load || return 1
+	[ "$(cat $RECHECK)" = 10 ] || { echo "default is $(cat $RECHECK)"; return 1; }
+	echo 0 >$RECHECK && [ "$(cat $RECHECK)" = 0 ] || return 1
+	echo 1000 >$RECHECK && [ "$(cat $RECHECK)" = 1000 ] || return 1
+	for bad in 1001 -1 abc ''; do
+		if echo "$bad" 2>/dev/null >$RECHECK; then
+			echo "took '$bad'"
+			return 1
+		fi
+	done
+	[ "$(cat $RECHECK)" = 1000 ] || { echo "now $(cat $RECHECK)"; return 1; }
+	kbfd_unload
+}
+recheck_at_load() { # VALUE
+	kbfd_load detect_recheck_us="$1" || return 1
+	local got
+	got=$(cat $RECHECK)
+	kbfd_unload
+	[ "$got" = "$1" ] || { echo "loaded with $got"; return 1; }
+}
+check "detect_recheck_us: 10 by default, takes 0 and 1000, refuses 1001, -1, abc" \
+	recheck_at_run_time
+check "insmod detect_recheck_us=0" recheck_at_load 0
+check_fails "insmod refuses detect_recheck_us=1001" recheck_at_load 1001
+check "nothing stays loaded after the refused insmod" sh -c '! grep -q "^kbfd " /proc/modules'
+
 # A session alive at rmmod time is torn down cleanly.
 with_session() {
 	kbfd_load || return 1
