@@ -58,11 +58,6 @@ module_param_cb(detect_recheck_us, &kbfd_detect_recheck_ops,
 		&kbfd_detect_recheck_us, 0644);
 MODULE_PARM_DESC(detect_recheck_us, "Microseconds an expired detection timer waits for queued packets before Down, 0-1000, 0 = none (default 10)");
 
-/* Look once more from a tasklet instead, right after the network softirq. */
-bool kbfd_detect_recheck_softirq __read_mostly = true;
-module_param_named(detect_recheck_softirq, kbfd_detect_recheck_softirq, bool, 0644);
-MODULE_PARM_DESC(detect_recheck_softirq, "Look once more right after the pending softirqs, whatever detect_recheck_us says (default Y)");
-
 static int __net_init kbfd_net_init(struct net *net)
 {
 	struct kbfd_net *kn = kbfd_pernet(net);

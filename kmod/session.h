@@ -17,7 +17,6 @@
 
 #include <linux/hrtimer.h>
 #include <linux/in6.h>
-#include <linux/interrupt.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -95,7 +94,6 @@ struct kbfd_session {
 	bool dead;
 	struct hrtimer tx_timer;
 	struct hrtimer detect_timer;
-	struct tasklet_struct detect_recheck;	/* timers.c */
 	struct dst_cache dst_cache;
 
 	/* Configuration. */
@@ -153,7 +151,6 @@ extern bool kbfd_exiting;
 extern unsigned int kbfd_net_id;
 extern unsigned int kbfd_max_sessions;
 extern unsigned int kbfd_detect_recheck_us;
-extern bool kbfd_detect_recheck_softirq;
 extern struct workqueue_struct *kbfd_wq;
 
 static inline struct kbfd_net *kbfd_pernet(struct net *net)

@@ -14,13 +14,11 @@
  * When the detection timer expires, the packets that would have kept the
  * session Up may already be queued: the peer's TX timer ran in the same
  * timer softirq (both ends on one host, or both late after a stall), or the
- * network softirq was deferred to ksoftirqd along with this one. So the
- * session is looked at once more before it goes Down, input before
- * timeouts: by default from a tasklet, which runs once this timer softirq
- * pass is over and after the network softirq (lower softirq numbers run
- * first when __do_softirq() goes round again); with detect_recheck_softirq
- * off, by the timer again detect_recheck_us later (0: no second look).
- * Under emulation a second timer expiry can come milliseconds late.
+ * network softirq was deferred to ksoftirqd along with this one. The
+ * network softirq runs before the next timer softirq, so the session is
+ * looked at once more kbfd_detect_recheck_us (module parameter, 10 by
+ * default, 0 for none) later before it goes Down: input before timeouts,
+ * for a few microseconds of detection time.
  *
  * Both callbacks re-arm with hrtimer_start() under the session lock and
  * return HRTIMER_NORESTART, so a concurrent re-arm from the receive path
@@ -28,7 +26,6 @@
  */
 
 #include <linux/hrtimer.h>
-#include <linux/interrupt.h>
 #include <linux/random.h>
 #include <uapi/linux/kbfd.h>
 
@@ -70,64 +67,41 @@ static enum hrtimer_restart kbfd_tx_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/*
- * The detection deadline as of now: re-arm the timer when it lies ahead;
- * when it passed, look once more (see the top) unless this is that look,
- * then declare Down.
- */
-static void kbfd_detect_check(struct kbfd_session *s)
+static enum hrtimer_restart kbfd_detect_timer_fn(struct hrtimer *t)
 {
+	struct kbfd_session *s = container_of(t, struct kbfd_session,
+					      detect_timer);
 	struct kbfd_event ev = {};
 	unsigned int act = 0;
 	ktime_t now, deadline;
 	u32 detect, recheck_us;
-	bool recheck_softirq;
 
 	spin_lock_bh(&s->lock);
 	if (s->dead || s->state == KBFD_STATE_ADMIN_DOWN) {
 		spin_unlock_bh(&s->lock);
-		return;
+		return HRTIMER_NORESTART;
 	}
 	detect = kbfd_detect_time_us(s);
 	if (!detect) {
 		spin_unlock_bh(&s->lock);
-		return;
+		return HRTIMER_NORESTART;
 	}
 	recheck_us = READ_ONCE(kbfd_detect_recheck_us);
-	recheck_softirq = READ_ONCE(kbfd_detect_recheck_softirq);
 	now = ktime_get();
 	deadline = ktime_add_us(s->last_rx, detect);
 	if (ktime_before(now, deadline)) {
-		hrtimer_start(&s->detect_timer, deadline,
-			      KBFD_HRTIMER_MODE_ABS);
-	} else if ((recheck_us || recheck_softirq) &&
-		   s->rechecked_deadline != deadline) {
+		hrtimer_start(t, deadline, KBFD_HRTIMER_MODE_ABS);
+	} else if (recheck_us && s->rechecked_deadline != deadline) {
 		s->rechecked_deadline = deadline;
-		if (recheck_softirq)
-			tasklet_schedule(&s->detect_recheck);
-		else
-			hrtimer_start(&s->detect_timer,
-				      ktime_add_us(now, recheck_us),
-				      KBFD_HRTIMER_MODE_ABS);
+		hrtimer_start(t, ktime_add_us(now, recheck_us),
+			      KBFD_HRTIMER_MODE_ABS);
 	} else {
 		act = kbfd_fsm_detect_expired(s, now, &ev);
 	}
 	spin_unlock_bh(&s->lock);
 
 	kbfd_session_act(s, act, &ev);
-}
-
-static enum hrtimer_restart kbfd_detect_timer_fn(struct hrtimer *t)
-{
-	kbfd_detect_check(container_of(t, struct kbfd_session, detect_timer));
 	return HRTIMER_NORESTART;
-}
-
-static void kbfd_detect_recheck_fn(struct tasklet_struct *t)
-{
-	struct kbfd_session *s = from_tasklet(s, t, detect_recheck);
-
-	kbfd_detect_check(s);
 }
 
 void kbfd_timers_init(struct kbfd_session *s)
@@ -136,7 +110,6 @@ void kbfd_timers_init(struct kbfd_session *s)
 	s->tx_timer.function = kbfd_tx_timer_fn;
 	hrtimer_init(&s->detect_timer, CLOCK_MONOTONIC, KBFD_HRTIMER_MODE);
 	s->detect_timer.function = kbfd_detect_timer_fn;
-	tasklet_setup(&s->detect_recheck, kbfd_detect_recheck_fn);
 }
 
 /* Process context, after s->dead was set under the lock. */
@@ -144,8 +117,6 @@ void kbfd_timers_stop(struct kbfd_session *s)
 {
 	hrtimer_cancel(&s->tx_timer);
 	hrtimer_cancel(&s->detect_timer);
-	/* Only the detection timer schedules it, and it saw s->dead. */
-	tasklet_kill(&s->detect_recheck);
 }
 
 /* Locked. */
