@@ -627,8 +627,8 @@ int main(int argc, char **argv)
 				snprintf(use, sizeof(use), "v6 chunks %u, ranges %u",
 					 st.v6_chunks_used, st.v6_ranges_used);
 			else
-				snprintf(use, sizeof(use), "v4 chunks %u",
-					 st.v4_chunks_used);
+				snprintf(use, sizeof(use), "v4 chunks %u, /16s used %u",
+					 st.v4_chunks_used, st.v4_slash16_used);
 			printf("\n## %s, %ld prefixes (allowed: %d/%d packets, %.1f%% of the stream; load: peeredge %.2f s, lpm %.2f s; %s)\n",
 			       fam ? "IPv6" : "IPv4", have, allowed, NPKT,
 			       100.0 * passed[0] / rounds / PE_STREAM_SOURCES,
