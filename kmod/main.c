@@ -56,6 +56,8 @@ static const struct kernel_param_ops kbfd_detect_recheck_ops = {
 
 module_param_cb(detect_recheck_us, &kbfd_detect_recheck_ops,
 		&kbfd_detect_recheck_us, 0644);
+/* module_param_cb() does not record the type modinfo shows. */
+__MODULE_PARM_TYPE(detect_recheck_us, "uint");
 MODULE_PARM_DESC(detect_recheck_us, "Microseconds an expired detection timer waits for queued packets before Down, 0-1000, 0 = none (default 10)");
 
 static int __net_init kbfd_net_init(struct net *net)
