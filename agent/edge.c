@@ -345,11 +345,26 @@ static void rib_changed(void *ctx, const struct rib_entry *entry, uint16_t peer,
 	validator_run_prefix(e->v, &entry->prefix, edge_now_ms());
 }
 
+/* The validation events the line budget held back, once its second is over. */
+static void report_held_events(struct edge *e, int64_t now)
+{
+	int64_t over = now - e->event_lines.start_ms;
+	unsigned long held = log_limit_end(&e->event_lines, now);
+
+	if (held)
+		bgpd_log(e->d, LOG_NOTICE,
+			 "%lu more validation events in %lld ms not logged (see peeredge events)",
+			 held, (long long)over);
+}
+
 static void validation_event(void *ctx, const struct vevent *ev)
 {
 	struct edge *e = ctx;
+	int64_t now = clock_monotonic_ms();
 
-	bgpd_log(e->d, ev->level >= VLEVEL_ERROR ? LOG_WARNING : LOG_INFO, "%s", ev->text);
+	report_held_events(e, now);
+	if (log_limit_take(&e->event_lines, now))
+		bgpd_log(e->d, ev->level >= VLEVEL_ERROR ? LOG_WARNING : LOG_INFO, "%s", ev->text);
 	if (event_log_add(&e->events, ev) < 0)
 		bgpd_log(e->d, LOG_WARNING, "event not kept: out of memory");
 	if (ev->type == VEVENT_STATE_CHANGE) {
@@ -862,6 +877,7 @@ static void sync_slice(struct edge *e)
  */
 void edge_turn(struct edge *e)
 {
+	report_held_events(e, clock_monotonic_ms());
 	check_settled(e);
 	e->turn_prefix_runs = 0;
 	reap_save(e, false);
@@ -883,6 +899,7 @@ static int64_t wait_for(const struct edge_pace *pace, int64_t now)
 int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 {
 	int64_t now = clock_monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
+	int64_t report = log_limit_due_in(&e->event_lines, now);
 
 	if (e->revalidate_now || validator_run_busy(e->v) || sync_busy(e))
 		wait = 0;
@@ -892,6 +909,8 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 		wait = wait_for(&e->save_pace, now);
 	if (state_writer_busy(&e->writer) && wait > EDGE_WRITER_POLL_MS)
 		wait = EDGE_WRITER_POLL_MS;
+	if (report >= 0 && report < wait)
+		wait = report;
 	return wait < max_ms ? (int)wait : max_ms;
 }
 
@@ -930,6 +949,7 @@ int edge_open(struct edge *e, struct bgpd *d, char *err, size_t errlen)
 	memset(e, 0, sizeof(*e));
 	e->d = d;
 	e->bfd_events_fd = -1;
+	log_limit_init(&e->event_lines, EDGE_EVENT_LINES_PER_S, 1000);
 	snprintf(e->state_path, sizeof(e->state_path), "%s", c->state_file);
 	if (load_state(e, err, errlen) || edge_check_config(e, c, err, errlen) ||
 	    edge_load_registry(c, d, &reg, err, errlen))

@@ -64,6 +64,7 @@
 #include "config.h"
 #include "event_log.h"
 #include "fib_sync.h"
+#include "log_limit.h"
 #include "peering.h"
 #include "registry.h"
 #include "session.h"
@@ -103,6 +104,13 @@
 #define EDGE_XDP_SLICE_ENTRIES 2048
 /* Service prefixes a plan's build takes between two looks at the clock and kbfd. */
 #define EDGE_BUILD_CHECK 64
+/*
+ * Validation events logged a second; more are counted and the count is
+ * logged (a connection change at 100,000 prefixes makes 200,000 events;
+ * journald's default limit is 10,000 lines in 30 s). The event log
+ * (peeredge events) keeps the latest of each prefix.
+ */
+#define EDGE_EVENT_LINES_PER_S 200
 
 struct edge_rx;
 
@@ -112,6 +120,7 @@ struct edge {
 	struct validator *v;
 	struct registry *reg;
 	struct event_log events;
+	struct log_limit event_lines;	/* of the validation events */
 	struct fib_sync fib;
 	bool fib_enabled;
 	struct xdp_sync xdp;

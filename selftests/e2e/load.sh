@@ -9,8 +9,8 @@
 # peering's group, no session lost to a hold timer while loading; a
 # connection going down moves every route at once, its state reaches the
 # state file (saves are coalesced, not dropped); a connection change
-# during a re-validation is handled between its slices; a clean SIGTERM
-# exits 0.
+# during a re-validation is handled between its slices; validation events
+# reach the log at a bounded rate; a clean SIGTERM exits 0.
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip bird birdc python3
@@ -70,6 +70,15 @@ check "... its nexthop update in under half the pass's wall time" \
 	test -n "$pass_ms" -a "$((moved * 2))" -lt "${pass_ms:-0}"
 check "no BGP session lost to a hold timer meanwhile" test "$(hold_expiries)" = 0
 
+# Every change above made an event per prefix; the log takes 200 of them a
+# second (EDGE_EVENT_LINES_PER_S) and counts the rest.
+event_lines=$(grep -cE '^(Backup)?Prefix[A-Za-z]+Event ' "$W/peeredged.log")
+held=$(sed -n 's/^\([0-9]*\) more validation events in [0-9]* ms not logged.*/\1/p' "$W/peeredged.log" |
+	awk '{ n += $1 } END { print n + 0 }')
+secs=$(python3 -c "print(int($EPOCHREALTIME - $t0) + 2)")
+diag "$event_lines validation events logged in about $secs s, $held counted and not logged"
+check "validation events logged at most 200 a second" test "$event_lines" -le $((200 * secs))
+check "... the others counted in the log" test "$held" -gt 0
 kill -TERM "$PID"
 wait "$PID"
 rc=$?
