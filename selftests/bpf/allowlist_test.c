@@ -1167,6 +1167,19 @@ static void own_bpffs_release(char *dir)
 	rmdir(dir);
 }
 
+/* A handle on maps pinned in a bpffs of our own, if_a on P1. */
+static int open_pinned(struct pe_allowlist_opts *o, char *dir, size_t len,
+		       struct pe_allowlist **a)
+{
+	int err = own_bpffs(dir, len);
+
+	if (err)
+		return err;
+	o->pin_dir = dir;
+	err = pe_allowlist_open(o, a);
+	return err ? err : pe_allowlist_set_iface(*a, if_a, P1, PE_MODE_ENFORCE);
+}
+
 TEST(pinned_reuse_and_replace)
 {
 	struct pe_allowlist_opts o = { .v4_chunks = 32, .v6_chunks = 16,
@@ -1179,11 +1192,7 @@ TEST(pinned_reuse_and_replace)
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
-	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
-	o.pin_dir = dir;
-
-	ASSERT_EQ(0, pe_allowlist_open(&o, &a1));
-	ASSERT_EQ(0, pe_allowlist_set_iface(a1, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a1));
 	ASSERT_EQ(0, add4(a1, "192.0.2.0", 24, P1));
 	ASSERT_EQ(0, add4(a1, "192.0.2.128", 25, P2));
 	ASSERT_EQ(0, add6(a1, "2001:db8:10::", 44, P1));
@@ -1361,10 +1370,7 @@ TEST(older_v6_layout_replaced_at_open)
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
-	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
-	o.pin_dir = dir;
-	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
-	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
 	ASSERT_EQ(0, add6(a, "2001:db8::", 32, P2));
 	ASSERT_EQ(0, add6(a, "2001:db8:10::", 44, P1));
 	ASSERT_EQ(0, add6(a, "2a00::", 12, P1));
@@ -1432,10 +1438,7 @@ TEST(v4_summary_built_at_open)
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
-	ASSERT_EQ(0, own_bpffs(dir, sizeof(dir)));
-	o.pin_dir = dir;
-	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
-	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
 	ASSERT_EQ(0, add4(a, "192.0.2.0", 24, P1));
 	ASSERT_EQ(0, add4(a, "10.0.0.0", 8, P1));
 	ASSERT_EQ(0, add4(a, "198.51.100.128", 25, P1));
