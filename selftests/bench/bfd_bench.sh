@@ -89,9 +89,23 @@ start_kbfd() { # INTERVAL_US [MODULE-PARAMETER...]
 	done
 }
 
+# Percent of the machine's CPU time busy over 2 s (/proc/stat: all but
+# idle and iowait). After the trials, with the session Up and no hog: what
+# the two ends' timers and packets take of the (emulated) CPUs.
+cpu_busy() {
+	local a b
+	read -ra a </proc/stat
+	sleep 2
+	read -ra b </proc/stat
+	awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+		split(a, x); split(b, y)
+		for (i = 2; i <= 9; i++) { d = y[i] - x[i]; t += d; if (i == 5 || i == 6) idle += d }
+		printf "%.0f%%", t ? 100 * (t - idle) / t : 0 }'
+}
+
 rows=()
 measure() { # LABEL INTERVAL-TEXT INTERVAL-US START-COMMAND...
-	local label=$1 ivl=$2 settle=$(( $3 * 30 / 1000 < 50 ? 50 : $3 * 30 / 1000 )) out hog summary watch p
+	local label=$1 ivl=$2 settle=$(( $3 * 30 / 1000 < 50 ? 50 : $3 * 30 / 1000 )) out hog summary watch p busy
 	shift 3
 	if ! pair || ! "$@"; then
 		tap_not_ok "$label $ivl: could not start it"
@@ -101,6 +115,7 @@ measure() { # LABEL INTERVAL-TEXT INTERVAL-US START-COMMAND...
 	out=$(ip netns exec bm "$B/bfd_detect" detect vm "$trials" 5000 "$settle" 2>&1)
 	printf '%s\n' "$out" | sed 's/^/# /'
 	summary=$(tail -n1 <<<"$out")
+	busy=$(cpu_busy)
 	hog=()
 	for p in 1 2; do timeout 12 sh -c 'while :; do :; done' & hog+=($!); done
 	watch=$(ip netns exec bm "$B/bfd_detect" watch vm 10 "$settle" 2>&1 | tail -n1)
@@ -114,8 +129,8 @@ measure() { # LABEL INTERVAL-TEXT INTERVAL-US START-COMMAND...
 	local n missed p50_us p99_us min_us max_us downs='?' packets
 	eval "$summary"
 	[[ $watch == downs=* ]] && eval "$watch"
-	rows+=("$(printf '| %-16s | %-12s | %3s | %6s | %9s | %9s | %9s | %9s | %7s |' \
-		"$label" "$ivl x 3" "$n" "$missed" "$p50_us" "$p99_us" "$min_us" "$max_us" "$downs")")
+	rows+=("$(printf '| %-16s | %-12s | %3s | %6s | %9s | %9s | %9s | %9s | %7s | %4s |' \
+		"$label" "$ivl x 3" "$n" "$missed" "$p50_us" "$p99_us" "$min_us" "$max_us" "$downs" "$busy")")
 	tap_ok "$label $ivl: p50 ${p50_us} us, p99 ${p99_us} us, $downs false Downs under load"
 }
 
@@ -145,6 +160,6 @@ else
 fi
 
 echo "# BFD detection time, silent fault to the first Down packet on the wire (us)"
-echo "# | impl             | interval     |   n | missed |       p50 |       p99 |       min |       max | false Downs (10 s, 2 CPU hogs) |"
+echo "# | impl             | interval     |   n | missed |       p50 |       p99 |       min |       max | false Downs (10 s, 2 CPU hogs) | CPU busy, Up, no hog |"
 printf '# %s\n' "${rows[@]}"
 done_testing
