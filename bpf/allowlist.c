@@ -297,6 +297,13 @@ static bool v4_deep_in_use(struct pe_allowlist *al)
 	return false;
 }
 
+/* The pe_v4_any16 word of /16 number s16, and its bit there. */
+static __u64 *any16_word(const struct pe_allowlist *al, __u32 s16, __u64 *bit)
+{
+	*bit = 1ULL << (s16 & 63);
+	return &al->any16[s16 >> 6];
+}
+
 /*
  * Every tbl24 store goes through here to keep pe_v4_any16 right for a
  * concurrent reader: a /16's bit is set before an entry in it stops being
@@ -305,7 +312,7 @@ static bool v4_deep_in_use(struct pe_allowlist *al)
 static void v4_store24(struct pe_allowlist *al, __u32 idx, __u32 v)
 {
 	__u32 s16 = idx >> 8;
-	__u64 *w = &al->any16[s16 >> 6], bit = 1ULL << (s16 & 63);
+	__u64 bit, *w = any16_word(al, s16, &bit);
 	bool was = al->tbl24[idx];
 
 	if (v && !was && al->used16[s16]++ == 0)
@@ -323,8 +330,8 @@ static void v4_any16_fill(struct pe_allowlist *al)
 {
 	__u32 s16, i, n;
 
-	for (s16 = 0; s16 < 65536; s16++) {
-		__u64 *w = &al->any16[s16 >> 6], bit = 1ULL << (s16 & 63);
+	for (s16 = 0; s16 < PE_V4_ANY16_WORDS * 64; s16++) {
+		__u64 bit, *w = any16_word(al, s16, &bit);
 
 		for (i = n = 0; i < 256; i++)
 			n += !!al->tbl24[s16 << 8 | i];
@@ -609,8 +616,9 @@ int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
 	if (family == AF_INET) {
 		__u32 a = (__u32)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
 		__u32 v = __atomic_load_n(&al->tbl24[a >> 8], __ATOMIC_ACQUIRE);
+		__u64 bit16, *w = any16_word(al, a >> 16, &bit16);
 
-		if (!((al->any16[a >> 22] >> ((a >> 16) & 63)) & 1))
+		if (!(*w & bit16))
 			return 0;
 		if (v & PE_V4_CHUNK)
 			v = al->tbl8[(v & PE_V4_CHUNK_MASK) * 256 + (a & 0xff)];
@@ -1179,7 +1187,7 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	for (al->set_cap = 1; al->set_cap < 2 * (size_t)al->sets_max;)
 		al->set_cap <<= 1;
 	al->set_tab = calloc(al->set_cap, sizeof(*al->set_tab));
-	al->used16 = calloc(65536, sizeof(*al->used16));
+	al->used16 = calloc(PE_V4_ANY16_WORDS * 64, sizeof(*al->used16));
 	if (!al->set_tab || !al->used16 ||
 	    chunk_pool_init(&al->v4pool, bpf_map__max_entries(m->pe_v4_tbl8),
 			    &al->grace) ||
