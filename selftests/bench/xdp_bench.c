@@ -24,6 +24,8 @@
  *    over K rounds; the prologue alone (pe_stream_null) is measured too,
  *    and with one read placed by the source in a 64 MiB array
  *    (pe_stream_probe): the floor of a table that does not fit in cache.
+ *    After the last IPv4 size, the probe confined to the first 16 KiB to
+ *    64 MiB of its array: the floor of a lookup whose table has that size.
  *    The passed counters must agree between the two programs.
  *  The bench pins itself to CPU 0 at SCHED_FIFO priority 10, and the
  *  programs are measured interleaved (packet by packet, round by round).
@@ -268,7 +270,7 @@ static int bench_hot(const int *prog, const struct pkt *pk, int repeat,
  */
 struct stream {
 	struct bpf_object *obj;
-	int prog, null, probe, src, pos, cfg, counters;
+	int prog, null, probe, probe_mask, src, pos, cfg, counters;
 };
 
 static int stream_open(const char *path, const char *pin_dir,
@@ -304,6 +306,8 @@ static int stream_open(const char *path, const char *pin_dir,
 	/* Only in the peeredge one. */
 	st->probe = bpf_program__fd(bpf_object__find_program_by_name(st->obj,
 								      "pe_stream_probe"));
+	st->probe_mask = bpf_object__find_map_fd_by_name(st->obj,
+							 "pe_stream_probe_mask");
 	st->src = bpf_object__find_map_fd_by_name(st->obj, "pe_stream_src");
 	st->pos = bpf_object__find_map_fd_by_name(st->obj, "pe_stream_pos");
 	st->cfg = bpf_object__find_map_fd_by_name(st->obj, "pe_ifcfg");
@@ -387,6 +391,57 @@ static int bench_stream(const struct stream *st, const struct pkt *p,
 	return err;
 }
 
+/* The probe reads in the first @bytes of its array (a power of two). */
+static int probe_confine(const struct stream *st, __u32 bytes)
+{
+	__u32 zero = 0, mask = bytes / 64 - 1;
+
+	return bpf_map_update_elem(st->probe_mask, &zero, &mask, BPF_ANY);
+}
+
+/*
+ * The floor of a table of each size in floor_kib: the probe confined to
+ * it, over the sources now in the stream, sizes interleaved round by
+ * round; median over the rounds. The probe is left on the whole array.
+ */
+static const unsigned int floor_kib[] = { 16, 256, 1024, 4096, 16384, 65536 };
+#define NFLOOR (sizeof(floor_kib) / sizeof(floor_kib[0]))
+
+static int probe_floor(const struct stream *st, const struct pkt *p,
+		       int rounds, double *out)
+{
+	__u32 zero = 0, *d[NFLOOR];
+	size_t j;
+	int r, err = 0;
+
+	for (j = 0; j < NFLOOR; j++)
+		if (!(d[j] = calloc(rounds, sizeof(__u32))))
+			err = -1;
+	for (r = 0; r < rounds && !err; r++)
+		for (j = 0; j < NFLOOR && !err; j++)
+			if (probe_confine(st, floor_kib[j] << 10) ||
+			    bpf_map_update_elem(st->pos, &zero, &zero, BPF_ANY) ||
+			    run(st->probe, p, PE_STREAM_SOURCES, &d[j][r]) < 0)
+				err = -1;
+	for (j = 0; j < NFLOOR; j++) {
+		if (!err)
+			out[j] = median(d[j], rounds);
+		free(d[j]);
+	}
+	return probe_confine(st, PE_STREAM_PROBE_ELEMS * 64) ? -1 : err;
+}
+
+static void print_floor(const double *ns, double null_ns)
+{
+	size_t j;
+
+	printf("| table | probe stream | net of the prologue |\n|---:|---:|---:|\n");
+	for (j = 0; j < NFLOOR; j++)
+		printf("| %u %s | %.1f | %.1f |\n",
+		       floor_kib[j] >= 1024 ? floor_kib[j] >> 10 : floor_kib[j],
+		       floor_kib[j] >= 1024 ? "MiB" : "KiB", ns[j], ns[j] - null_ns);
+}
+
 static int parse_sizes(char *s, long *out)
 {
 	int n = 0;
@@ -407,7 +462,8 @@ int main(int argc, char **argv)
 		long n;
 		double pe_h, lpm_h, null_h, pe_s, lpm_s, null_s, probe_s;
 	} rows[2 * MAX_SIZES];
-	int nrows = 0, ri, rt, i;
+	int nrows = 0, ri, rt, i, have_floor = 0;
+	double floor_ns[NFLOOR], floor_null = 0;
 	double t_start = now();
 	struct pe_allowlist_opts o = { .v4_chunks = 65536, .v6_chunks = 16384,
 				       .v6_ranges = 1 << 23,
@@ -487,7 +543,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (strm[0].probe < 0) {
+	if (strm[0].probe < 0 || strm[0].probe_mask < 0 ||
+	    probe_confine(&strm[0], PE_STREAM_PROBE_ELEMS * 64)) {
 		fprintf(stderr, "%s: no pe_stream_probe\n", spath[0]);
 		return 1;
 	}
@@ -648,6 +705,16 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			rows[nrows++] = (struct row){ fam, have, h[0], h[1], h[2],
 						      sm[0], sm[1], sm[2], sm[3] };
+			if (fam || si < nsz - 1)
+				continue;
+			if (probe_floor(&strm[0], &pk[0], rounds, floor_ns)) {
+				fprintf(stderr, "BPF_PROG_TEST_RUN failed\n");
+				return 1;
+			}
+			have_floor = 1;
+			floor_null = sm[2];
+			printf("\n## Probe floor: the prologue and one read, placed by the source, in a table of each size (these IPv4 sources)\n");
+			print_floor(floor_ns, floor_null);
 		}
 	}
 	printf("\n## Summary (ns/packet; speedup = lpm_trie / peeredge)\n");
@@ -663,6 +730,10 @@ int main(int argc, char **argv)
 	printf("(all figures include the test-run loop, and stream ones the prologue: the null column;\n"
 	       " probe: the prologue and one read, placed by the source, in a 64 MiB array; total %.0f s)\n",
 	       now() - t_start);
+	if (have_floor) {
+		printf("\n## Probe floor (ns/packet, stream): one read in a table of each size\n");
+		print_floor(floor_ns, floor_null);
+	}
 	for (i = 0; i < 2; i++)
 		bpf_object__close(strm[i].obj);
 	pe_allowlist_close(al);

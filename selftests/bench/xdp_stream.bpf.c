@@ -9,7 +9,8 @@
  * of the test-run loop and of the rotation itself. pe_stream_probe adds one
  * read at a place picked by the source in a 64 MiB array, the size of
  * peeredge's IPv4 first level: what any lookup costs whose table does not
- * fit in the caches.
+ * fit in the caches. Confined to the start of that array
+ * (pe_stream_probe_mask), it gives the same floor for smaller tables.
  *
  * The bench gives the lookup maps of these objects the fds of the real
  * ones (bpf_map__reuse_fd), so the tables are filled once.
@@ -82,10 +83,18 @@ int pe_stream_null(struct xdp_md *ctx)
 /* Laid out as pe_v4_tbl24: 16 u32 to a 64-byte element. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, PE_STREAM_PROBE_ELEMS);
 	__type(key, __u32);
 	__type(value, __u32[16]);
 } pe_stream_probe_tbl SEC(".maps");
+
+/* The elements of pe_stream_probe_tbl the probe reads, less one: 2^n - 1. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} pe_stream_probe_mask SEC(".maps");
 
 SEC("xdp")
 int pe_stream_probe(struct xdp_md *ctx)
@@ -93,10 +102,13 @@ int pe_stream_probe(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	__u32 at, *v;
+	__u32 zero = 0, at, *v, *mask;
 	__u64 hi, lo;
 
 	stream_next_source(ctx);
+	mask = bpf_map_lookup_elem(&pe_stream_probe_mask, &zero);
+	if (!mask)
+		return XDP_ABORTED;
 	if ((void *)(eth + 1) > end)
 		return XDP_ABORTED;
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
@@ -114,7 +126,8 @@ int pe_stream_probe(struct xdp_md *ctx)
 		__builtin_memcpy(&lo, &ip6->saddr.s6_addr[8], 8);
 		at = ((hi ^ lo) * 0x9e3779b97f4a7c15ULL) >> 40;
 	}
-	v = bpf_map_lookup_elem(&pe_stream_probe_tbl, &(__u32){ at >> 4 });
+	v = bpf_map_lookup_elem(&pe_stream_probe_tbl,
+				&(__u32){ (at >> 4) & *mask });
 	return v && v[at & 15] ? XDP_PASS : XDP_DROP;
 }
 #endif
