@@ -944,13 +944,34 @@ static int parse_lag_args(enum lag_verb verb, int argc, char **argv,
 	return check_combination(BFD_VERB_ADD, seen, s, err);
 }
 
-/* The index of word in names[n], or -1. */
-static int find_word(const char *const *names, size_t n, const char *word)
+/*
+ * The verb of "peeredge OBJECT VERB ...": the index of (*argv)[0] in
+ * names[n], *argc and *argv then past it; dflt when no word is left; -1
+ * (reported) for an unknown word.
+ */
+static int take_verb(const char *object, const char *const *names, size_t n,
+		     int dflt, int *argc, char ***argv)
 {
+	if (*argc == 0)
+		return dflt;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(word, names[i]))
+		if (!strcmp((*argv)[0], names[i])) {
+			(*argc)--;
+			(*argv)++;
 			return (int)i;
+		}
+	cli_print_error(object, "unknown command '%s' (see 'peeredge bfd help')",
+			(*argv)[0]);
 	return -1;
+}
+
+/* A parser's error: usage errors point at the help. */
+static int report_parse_error(const char *context, const struct cli_error *err,
+			      int ret)
+{
+	cli_print_error(context, "%s%s", err->msg, ret == CLI_EXIT_USAGE ?
+			" (see 'peeredge bfd help')" : "");
+	return ret;
 }
 
 static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
@@ -960,27 +981,16 @@ static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
 	struct bfd_session s;
 	struct bfd_client c;
 	struct cli_error err;
-	enum lag_verb verb = LAG_SHOW;
-	int ret, i;
+	int verb, ret;
 
-	if (argc > 0) {
-		i = find_word(names, sizeof(names) / sizeof(names[0]), argv[0]);
-		if (i < 0) {
-			cli_print_error("bfd lag", "unknown command '%s' (see 'peeredge bfd help')",
-					argv[0]);
-			return CLI_EXIT_USAGE;
-		}
-		verb = i;
-		argc--;
-		argv++;
-	}
+	verb = take_verb("bfd lag", names, sizeof(names) / sizeof(names[0]),
+			 LAG_SHOW, &argc, &argv);
+	if (verb < 0)
+		return CLI_EXIT_USAGE;
 	snprintf(context, sizeof(context), "bfd lag %s", names[verb]);
 	ret = parse_lag_args(verb, argc, argv, &s, &err);
-	if (ret) {
-		cli_print_error(context, "%s%s", err.msg, ret == CLI_EXIT_USAGE ?
-				" (see 'peeredge bfd help')" : "");
-		return ret;
-	}
+	if (ret)
+		return report_parse_error(context, &err, ret);
 	if (bfd_has(&s, KBFD_A_LAG_IFINDEX))
 		snprintf(context, sizeof(context), "bfd lag %s %s", names[verb],
 			 cli_ifname(s.lag_ifindex, bond));
@@ -1016,7 +1026,7 @@ int cli_bfd(const struct cli_options *opts, int argc, char **argv)
 	struct bfd_session s;
 	struct bfd_client c;
 	struct cli_error err;
-	int verb = BFD_VERB_SHOW, ret;
+	int verb, ret;
 
 	if (argc > 0 && !strcmp(argv[0], "help")) {
 		print_bfd_usage(stdout);
@@ -1024,23 +1034,14 @@ int cli_bfd(const struct cli_options *opts, int argc, char **argv)
 	}
 	if (argc > 0 && !strcmp(argv[0], "lag"))
 		return cli_bfd_lag(opts, argc - 1, argv + 1);
-	if (argc > 0) {
-		verb = find_word(verb_names, sizeof(verb_names) / sizeof(verb_names[0]), argv[0]);
-		if (verb < 0) {
-			cli_print_error("bfd", "unknown command '%s' (see 'peeredge bfd help')",
-					argv[0]);
-			return CLI_EXIT_USAGE;
-		}
-		argc--;
-		argv++;
-	}
+	verb = take_verb("bfd", verb_names, sizeof(verb_names) / sizeof(verb_names[0]),
+			 BFD_VERB_SHOW, &argc, &argv);
+	if (verb < 0)
+		return CLI_EXIT_USAGE;
 	snprintf(context, sizeof(context), "bfd %s", verb_names[verb]);
 	ret = bfd_parse_args(verb, argc, argv, &s, &err);
-	if (ret) {
-		cli_print_error(context, "%s%s", err.msg, ret == CLI_EXIT_USAGE ?
-				" (see 'peeredge bfd help')" : "");
-		return ret;
-	}
+	if (ret)
+		return report_parse_error(context, &err, ret);
 	if (bfd_has(&s, KBFD_A_PEER_ADDR))
 		snprintf(context, sizeof(context), "bfd %s %s", verb_names[verb],
 			 describe_session(&s, name, sizeof(name)));
