@@ -31,10 +31,8 @@ POLL_S=${POLL_S:-0.1}
 RECEIVERS=${RECEIVERS:-peeredged bird frr}
 case $N in '' | *[!0-9]*) echo "bgp_rx_bench: PREFIXES must be a number, not '$N'" >&2; exit 2 ;; esac
 [ "$N" -ge 1 ] && [ "$N" -le 4194304 ] || { echo "bgp_rx_bench: PREFIXES must be in 1..4194304" >&2; exit 2; }
-PEEREDGED=${PEEREDGED:-$TOP/build/agent/peeredged}
-PEEREDGE=${PEEREDGE:-$TOP/build/agent/peeredge}
 BGPD=/usr/lib/frr/bgpd
-[ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
+require_agent agent
 [ -x "$BGPD" ] || skip_all "FRR bgpd is not installed"
 
 WORK=$(mktemp -d /tmp/peeredge-rxbench.XXXXXX)

@@ -9,15 +9,8 @@
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip python3 bird birdc
-PEEREDGED=${PEEREDGED:-$TOP/build/agent-asan/peeredged}
-PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
-[ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
-[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
-[ -f /proc/modules ] || skip_all "this kernel has no module support"
-if ! kbfd_load; then
-	tap_not_ok "kbfd.ko loads"
-	done_testing
-fi
+require_agent agent-asan
+require_kbfd_loaded
 WORK=$(mktemp -d /tmp/peeredge-bfd.XXXXXX)
 cleanup() {
 	[ -n "${PID:-}" ] && kill -9 "$PID" 2>/dev/null

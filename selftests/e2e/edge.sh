@@ -11,9 +11,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip python3 bird birdc
-PEEREDGED=${PEEREDGED:-$TOP/build/agent-asan/peeredged}
-PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
-[ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
+require_agent agent-asan
 WORK=$(mktemp -d /tmp/peeredge-e2e.XXXXXX)
 cleanup() {
 	[ -n "${PID:-}" ] && kill -9 "$PID" 2>/dev/null

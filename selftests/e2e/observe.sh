@@ -15,9 +15,7 @@ require_cmd ip bird birdc curl
 PY=/usr/bin/python3
 "$PY" -c 'import prometheus_client.parser' 2>/dev/null ||
 	skip_all "python3-prometheus-client is not installed (make deps)"
-PEEREDGED=${PEEREDGED:-$TOP/build/agent-asan/peeredged}
-PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
-[ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
+require_agent agent-asan
 WORK=$(mktemp -d /tmp/peeredge-observe.XXXXXX)
 cleanup() {
 	[ -n "${PID:-}" ] && kill -9 "$PID" 2>/dev/null

@@ -14,15 +14,8 @@ require_cmd ip curl
 PY=/usr/bin/python3
 "$PY" -c 'import prometheus_client.parser' 2>/dev/null ||
 	skip_all "python3-prometheus-client is not installed (make deps)"
-PEEREDGED=${PEEREDGED:-$TOP/build/agent-asan/peeredged}
-PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
-[ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
-[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
-[ -f /proc/modules ] || skip_all "this kernel has no module support"
-if ! kbfd_load; then
-	tap_not_ok "kbfd.ko loads"
-	done_testing
-fi
+require_agent agent-asan
+require_kbfd_loaded
 WORK=$(mktemp -d /tmp/peeredge-obsbfd.XXXXXX)
 cleanup() {
 	[ -n "${PID:-}" ] && kill -9 "$PID" 2>/dev/null

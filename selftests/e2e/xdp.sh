@@ -28,9 +28,7 @@ fi
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip python3 bird birdc nft
-PEEREDGED=${PEEREDGED:-$TOP/build/agent-asan/peeredged}
-PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
-[ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
+require_agent agent-asan
 LINKS=${1:-veth}
 WORK=$(mktemp -d /tmp/peeredge-xdp.XXXXXX)
 cleanup() {

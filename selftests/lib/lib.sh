@@ -76,6 +76,25 @@ kbfd_load() {
 	modprobe -q udp_tunnel && modprobe -q ip6_udp_tunnel && insmod "$KBFD_KO" "$@"
 }
 
+# require_agent BUILD_DIR: PEEREDGED and PEEREDGE from the environment, else
+# from build/BUILD_DIR (agent-asan for the tests, agent for benchmarks).
+require_agent() {
+	PEEREDGED=${PEEREDGED:-$TOP/build/$1/peeredged}
+	PEEREDGE=${PEEREDGE:-$TOP/build/$1/peeredge}
+	[ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make -C agent)"
+}
+
+# require_kbfd_loaded: kbfd.ko built and loaded. Where modules load at all,
+# kbfd.ko failing to is a test failure, not a skip.
+require_kbfd_loaded() {
+	[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
+	[ -f /proc/modules ] || skip_all "this kernel has no module support"
+	if ! kbfd_load; then
+		tap_not_ok "kbfd.ko loads"
+		done_testing
+	fi
+}
+
 # Network namespaces named after the test, removed on exit.
 __netns=()
 netns_add() {
