@@ -32,9 +32,12 @@
  * trial (with the fault, the deadline and the Down packet in
  * CLOCK_MONOTONIC ns, to be set against the kernel's own times) and a
  * summary "n= p50_us= p99_us= min_us= max_us= missed= after_p50_us=
- * after_p99_us= after_min_us= after_max_us= detect_time_us= leaked=":
+ * after_p99_us= after_min_us= after_max_us= detect_time_us= leaked=
+ * sock_drops=":
  * leaked counts peer packets seen after the fault was on, which would
- * break the "last heard" above.
+ * break the "last heard" above, sock_drops the packets the socket had no
+ * room for from the pause to the Down (a trial with drops may have lost
+ * its last heard or its first Down packet: "sock_drops=" on its line).
  * watch: no fault; counts how often the side leaves Up (false Downs, e.g.
  * under CPU load), prints "downs= packets=".
  */
@@ -230,6 +233,17 @@ static int64_t detection_time_us(const struct probe *p)
 	return (int64_t)p->last_heard.detect_mult * (rx > tx ? rx : tx);
 }
 
+/* Packets the socket dropped (queue full) since the last call. */
+static unsigned int socket_drops(struct probe *p)
+{
+	struct tpacket_stats st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(p->sock, SOL_PACKET, PACKET_STATISTICS, &st, &len))
+		die("PACKET_STATISTICS");
+	return st.tp_drops;
+}
+
 static void set_fault(struct probe *p, uint32_t on)
 {
 	uint32_t key = 0;
@@ -243,7 +257,7 @@ static void probe_open(struct probe *p, const char *ifname, const char *self)
 	char path[PATH_MAX], dir[PATH_MAX];
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	struct bpf_program *prog;
-	int one = 1;
+	int one = 1, rcvbuf = 8 << 20;
 
 	p->ifindex = (int)if_nametoindex(ifname);
 	if (!p->ifindex)
@@ -267,7 +281,8 @@ static void probe_open(struct probe *p, const char *ifname, const char *self)
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = p->ifindex;
 	if (bind(p->sock, (struct sockaddr *)&sll, sizeof(sll)) ||
-	    setsockopt(p->sock, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)))
+	    setsockopt(p->sock, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
+	    setsockopt(p->sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
 		die("binding the packet socket");
 }
 
@@ -314,6 +329,7 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 	int64_t *dt = calloc(trials, sizeof(*dt));
 	int64_t t0, t1, when, rt_minus_mono, deadline;
 	int i, n = 0, missed = 0, leaked = 0, state;
+	unsigned int drops, sock_drops = 0;
 
 	if (!us || !after || !dt)
 		die("calloc");
@@ -328,6 +344,7 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 		 * reading meanwhile: the socket queue must not overflow and
 		 * lose the last packets before the fault.
 		 */
+		socket_drops(p);
 		read_until(p, now_ns() + (rand() % 1000) * 1000000LL);
 		rt_minus_mono = realtime_offset();
 		t0 = now_ns();
@@ -338,6 +355,8 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 			state = next_sent_state(p, timeout_ms, &when, t1, &leaked);
 		while (state == BFD_STATE_UP || (state >= 0 && when < t0));
 		set_fault(p, 0);
+		drops = socket_drops(p);
+		sock_drops += drops;
 		if (state < 0) {
 			printf("# trial %d: no Down within %d ms\n", i + 1, timeout_ms);
 			missed++;
@@ -346,11 +365,11 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 			dt[n] = detection_time_us(p);
 			deadline = p->last_heard.when + dt[n] * 1000;
 			after[n] = (when - deadline) / 1000;
-			printf("# trial %d: detected in %lld us; last heard %lld us before the fault, detection time %lld us, Down %lld us after the deadline; CLOCK_MONOTONIC fault_ns=%lld deadline_ns=%lld down_ns=%lld\n",
+			printf("# trial %d: detected in %lld us; last heard %lld us before the fault, detection time %lld us, Down %lld us after the deadline; CLOCK_MONOTONIC fault_ns=%lld deadline_ns=%lld down_ns=%lld; sock_drops=%u\n",
 			       i + 1, (long long)us[n], (long long)(t0 - p->last_heard.when) / 1000,
 			       (long long)dt[n], (long long)after[n], (long long)(t0 - rt_minus_mono),
 			       (long long)(deadline - rt_minus_mono),
-			       (long long)(when - rt_minus_mono));
+			       (long long)(when - rt_minus_mono), drops);
 			n++;
 		}
 		fflush(stdout);
@@ -370,7 +389,8 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 	printf(" missed=%d ", missed);
 	print_distribution("after_", after, n);
 	qsort(dt, n, sizeof(*dt), cmp_i64);
-	printf(" detect_time_us=%lld leaked=%d\n", (long long)percentile(dt, n, 50), leaked);
+	printf(" detect_time_us=%lld leaked=%d sock_drops=%u\n", (long long)percentile(dt, n, 50),
+	       leaked, sock_drops);
 	free(us);
 	free(after);
 	free(dt);
