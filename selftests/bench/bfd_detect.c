@@ -25,7 +25,11 @@
  * minus (last heard + detection time): what the implementation adds to
  * what the protocol requires, measured alike for all of them.
  *
- * Up means Up for SETTLE_MS (default 300) without a break.
+ * Up means Up for SETTLE_MS (default 300) without a break, both sides
+ * on their fast timers: neither advertising a Desired Min TX of a second
+ * or more, which RFC 5880 6.8.3 asks of a session not Up (a peer that just
+ * came Up may still be there, and a fault then waits for a 3 s detection
+ * time). The intervals measured are all below a second.
  * detect: waits for the session to be Up, then for each trial reads the
  * packet socket for a random part of a second, injects the fault, waits for
  * the Down, clears the fault and waits for Up again. Prints one line per
@@ -295,6 +299,9 @@ static void probe_close(struct probe *p)
 }
 
 /* Waits until the side has been sending Up for settle_ms. */
+/* RFC 5880 6.8.3: not less than this while the session is not Up. */
+#define BFD_SLOW_TX_US 1000000
+
 static bool wait_up(struct probe *p, int timeout_ms, int settle_ms)
 {
 	int64_t deadline = now_ns() + timeout_ms * 1000000LL, up_since = 0, when;
@@ -302,7 +309,9 @@ static bool wait_up(struct probe *p, int timeout_ms, int settle_ms)
 
 	while (now_ns() < deadline) {
 		state = next_tx_state(p, 1500, &when);
-		if (state != BFD_STATE_UP) {
+		if (state != BFD_STATE_UP || p->last_heard.state != BFD_STATE_UP ||
+		    p->last_heard.desired_min_tx_us >= BFD_SLOW_TX_US ||
+		    p->last_sent_up.desired_min_tx_us >= BFD_SLOW_TX_US) {
 			up_since = 0;
 			continue;
 		}
