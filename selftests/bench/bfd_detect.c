@@ -32,12 +32,16 @@
  * time). The intervals measured are all below a second.
  * detect: waits for the session to be Up, then for each trial reads the
  * packet socket for a random part of a second, injects the fault, waits for
- * the Down, clears the fault and waits for Up again. Prints one line per
+ * the Down, clears the fault and waits for Up again. A pause in which the
+ * session left Up or its fast timers (a flap) is started again once it is
+ * Up (counted: unsteady), so that every fault hits a session running at
+ * the interval measured; after UNSTEADY_MAX of them the rest of the trials
+ * are left out (missed). Prints one line per
  * trial (with the fault, the deadline and the Down packet in
  * CLOCK_MONOTONIC ns, to be set against the kernel's own times) and a
  * summary "n= p50_us= p99_us= min_us= max_us= missed= after_p50_us=
  * after_p99_us= after_min_us= after_max_us= detect_time_us= leaked=
- * sock_drops=":
+ * sock_drops= unsteady=":
  * leaked counts peer packets seen after the fault was on, which would
  * break the "last heard" above, sock_drops the packets the socket had no
  * room for from the pause to the Down (a trial with drops may have lost
@@ -219,13 +223,38 @@ static int next_tx_state(struct probe *p, int timeout_ms, int64_t *when)
 	return next_sent_state(p, timeout_ms, when, INT64_MAX, NULL);
 }
 
-/* Reads (and remembers) packets until CLOCK_REALTIME @until. */
-static void read_until(struct probe *p, int64_t until)
-{
-	int64_t when;
+/* RFC 5880 6.8.3: not less than this while the session is not Up. */
+#define BFD_SLOW_TX_US 1000000
+/* Pauses a detect run starts again, the session having left Up in them. */
+#define UNSTEADY_MAX 100
 
-	while (now_ns() < until)
-		next_tx_state(p, (int)((until - now_ns()) / 1000000), &when);
+/*
+ * Our packet of @state and the latest ones each way say the session is
+ * Up, both sides on their fast timers.
+ */
+static bool up_and_fast(const struct probe *p, int state)
+{
+	return state == BFD_STATE_UP && p->last_heard.state == BFD_STATE_UP &&
+	       p->last_heard.desired_min_tx_us < BFD_SLOW_TX_US &&
+	       p->last_sent_up.desired_min_tx_us < BFD_SLOW_TX_US;
+}
+
+/*
+ * Reads (and remembers) packets until CLOCK_REALTIME @until; false when
+ * the session left Up or its fast timers meanwhile.
+ */
+static bool read_until(struct probe *p, int64_t until)
+{
+	bool steady = true;
+	int64_t when;
+	int state;
+
+	while (now_ns() < until) {
+		state = next_tx_state(p, (int)((until - now_ns()) / 1000000), &when);
+		if (state >= 0 && !up_and_fast(p, state))
+			steady = false;
+	}
+	return steady;
 }
 
 /* RFC 5880 6.8.4, async mode, from the last packets each way, in us. */
@@ -299,9 +328,6 @@ static void probe_close(struct probe *p)
 }
 
 /* Waits until the side has been sending Up for settle_ms. */
-/* RFC 5880 6.8.3: not less than this while the session is not Up. */
-#define BFD_SLOW_TX_US 1000000
-
 static bool wait_up(struct probe *p, int timeout_ms, int settle_ms)
 {
 	int64_t deadline = now_ns() + timeout_ms * 1000000LL, up_since = 0, when;
@@ -309,9 +335,7 @@ static bool wait_up(struct probe *p, int timeout_ms, int settle_ms)
 
 	while (now_ns() < deadline) {
 		state = next_tx_state(p, 1500, &when);
-		if (state != BFD_STATE_UP || p->last_heard.state != BFD_STATE_UP ||
-		    p->last_heard.desired_min_tx_us >= BFD_SLOW_TX_US ||
-		    p->last_sent_up.desired_min_tx_us >= BFD_SLOW_TX_US) {
+		if (!up_and_fast(p, state)) {
 			up_since = 0;
 			continue;
 		}
@@ -337,8 +361,9 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 	int64_t *us = calloc(trials, sizeof(*us)), *after = calloc(trials, sizeof(*after));
 	int64_t *dt = calloc(trials, sizeof(*dt));
 	int64_t t0, t1, when, rt_minus_mono, deadline;
-	int i, n = 0, missed = 0, leaked = 0, state;
+	int i, n = 0, missed = 0, leaked = 0, unsteady = 0, state;
 	unsigned int drops, sock_drops = 0;
+	bool steady;
 
 	if (!us || !after || !dt)
 		die("calloc");
@@ -354,7 +379,15 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 		 * lose the last packets before the fault.
 		 */
 		socket_drops(p);
-		read_until(p, now_ns() + (rand() % 1000) * 1000000LL);
+		while (!(steady = read_until(p, now_ns() + (rand() % 1000) * 1000000LL)) &&
+		       ++unsteady <= UNSTEADY_MAX && wait_up(p, 30000, settle_ms))
+			;
+		if (!steady) {
+			printf("# the session would not stay Up: %d trials left out\n",
+			       trials - i);
+			missed += trials - i;
+			break;
+		}
 		rt_minus_mono = realtime_offset();
 		t0 = now_ns();
 		set_fault(p, 1);
@@ -398,8 +431,8 @@ static int detect(struct probe *p, int trials, int timeout_ms, int settle_ms)
 	printf(" missed=%d ", missed);
 	print_distribution("after_", after, n);
 	qsort(dt, n, sizeof(*dt), cmp_i64);
-	printf(" detect_time_us=%lld leaked=%d sock_drops=%u\n", (long long)percentile(dt, n, 50),
-	       leaked, sock_drops);
+	printf(" detect_time_us=%lld leaked=%d sock_drops=%u unsteady=%d\n",
+	       (long long)percentile(dt, n, 50), leaked, sock_drops, unsteady);
 	free(us);
 	free(after);
 	free(dt);
