@@ -125,6 +125,7 @@ struct kbfd_session {
 	bool poll;		/* a Poll Sequence of ours is running */
 	ktime_t last_rx;
 	ktime_t rechecked_deadline;	/* expired once, looked at again (timers.c) */
+	ktime_t recheck_from;		/* when rechecked_deadline was found expired */
 
 	/* Counters. */
 	u64 rx_packets;

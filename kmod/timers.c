@@ -18,7 +18,8 @@
  * network softirq runs before the next timer softirq, so the session is
  * looked at once more kbfd_detect_recheck_us (module parameter, 10 by
  * default, 0 for none) later before it goes Down: input before timeouts,
- * for a few microseconds of detection time.
+ * for a few microseconds of detection time. kbfd:detect_timeout says how
+ * late the expiry and the recheck were against the deadline.
  *
  * Both callbacks re-arm with hrtimer_start() under the session lock and
  * return HRTIMER_NORESTART, so a concurrent re-arm from the receive path
@@ -32,6 +33,7 @@
 #include "session.h"
 #include "socket.h"
 #include "timers.h"
+#include "trace.h"
 
 #define KBFD_HRTIMER_MODE	HRTIMER_MODE_REL_PINNED_SOFT
 #define KBFD_HRTIMER_MODE_ABS	HRTIMER_MODE_ABS_PINNED_SOFT
@@ -93,9 +95,13 @@ static enum hrtimer_restart kbfd_detect_timer_fn(struct hrtimer *t)
 		hrtimer_start(t, deadline, KBFD_HRTIMER_MODE_ABS);
 	} else if (recheck_us && s->rechecked_deadline != deadline) {
 		s->rechecked_deadline = deadline;
+		s->recheck_from = now;
 		hrtimer_start(t, ktime_add_us(now, recheck_us),
 			      KBFD_HRTIMER_MODE_ABS);
 	} else {
+		trace_detect_timeout(s->local_discr, deadline,
+				     s->rechecked_deadline == deadline ?
+				     s->recheck_from : now, now);
 		act = kbfd_fsm_detect_expired(s, now, &ev);
 	}
 	spin_unlock_bh(&s->lock);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints: kbfd:state_change, kbfd:rx_drop, kbfd:tx, kbfd:lag_member.
+ * Tracepoints: kbfd:state_change, kbfd:detect_timeout, kbfd:rx_drop, kbfd:tx,
+ * kbfd:lag_member.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM kbfd
@@ -66,6 +67,33 @@ TRACE_EVENT(state_change,
 	    TP_printk("discr=%u %s -> %s diag=%u", __entry->discr,
 		      kbfd_show_state(__entry->old_state),
 		      kbfd_show_state(__entry->new_state), __entry->diag)
+);
+
+/*
+ * The detection time expired (RFC 5880 6.8.4): when the deadline was
+ * (last packet received + Detection Time), how late the detection timer
+ * first found it passed, and how long the recheck (timers.c) then took
+ * before the session was declared lost. CLOCK_MONOTONIC, ns: deadline +
+ * late_ns + recheck_ns is the moment of the decision, the timestamp of
+ * the state change's netlink event.
+ */
+TRACE_EVENT(detect_timeout,
+	    TP_PROTO(u32 discr, ktime_t deadline, ktime_t expired,
+		     ktime_t decided),
+	    TP_ARGS(discr, deadline, expired, decided),
+	    TP_STRUCT__entry(__field(u32, discr)
+			     __field(s64, deadline)
+			     __field(s64, late_ns)
+			     __field(s64, recheck_ns)),
+	    TP_fast_assign(__entry->discr = discr;
+			   __entry->deadline = ktime_to_ns(deadline);
+			   __entry->late_ns = ktime_to_ns(ktime_sub(expired,
+								    deadline));
+			   __entry->recheck_ns = ktime_to_ns(ktime_sub(decided,
+								       expired));),
+	    TP_printk("discr=%u deadline=%lld late_ns=%lld recheck_ns=%lld",
+		      __entry->discr, __entry->deadline, __entry->late_ns,
+		      __entry->recheck_ns)
 );
 
 TRACE_EVENT(rx_drop,
