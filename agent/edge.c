@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -743,11 +745,11 @@ static int build_some(struct edge *e, bool *built)
 /* ---- state file ---- */
 
 /* A background save that ended: its pace, or another try when it failed. */
-static void reap_save(struct edge *e, bool wait)
+static void reap_save(struct edge *e)
 {
 	int64_t took = clock_monotonic_ms() - e->writer.started_ms;
 	char err[512];
-	int ret = state_writer_reap(&e->writer, wait, err, sizeof(err));
+	int ret = state_writer_reap(&e->writer, err, sizeof(err));
 
 	if (!ret)
 		return;
@@ -765,7 +767,7 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 	int ret = 0;
 
 	/* A child still writing an older snapshot must not rename it over this one. */
-	reap_save(e, true);
+	reap_save(e);
 	start = clock_monotonic_ms();
 	e->state_dirty = false;
 	if (state_save(e->state_path, e->db, err, errlen) < 0) {
@@ -774,6 +776,16 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 	}
 	pace_done(e, &e->save_pace, clock_monotonic_ms() - start, 0, "state file save");
 	return ret;
+}
+
+/*
+ * The child's end of the pipe closed (or its message came): it is
+ * exiting, so collecting it waits no longer than that.
+ */
+static void save_ended(struct ev_watch *w, uint32_t events)
+{
+	(void)events;
+	reap_save((struct edge *)((char *)w - offsetof(struct edge, writer_watch)));
 }
 
 /* A paced save: in a child, or in the loop if none can start. */
@@ -785,6 +797,14 @@ static void save_in_background(struct edge *e)
 	if (state_writer_start(&e->writer, e->state_path, e->db, err, sizeof(err)) < 0) {
 		bgpd_log(e->d, LOG_WARNING, "%s; saving in the event loop", err);
 		save_state(e, err, sizeof(err));
+		return;
+	}
+	e->writer_watch.fd = e->writer.err_fd;
+	e->writer_watch.cb = save_ended;
+	if (bgpd_watch(e->d, &e->writer_watch, EPOLLIN)) {
+		bgpd_log(e->d, LOG_WARNING, "cannot watch the state file save: %s; waiting for it",
+			 strerror(errno));
+		reap_save(e);
 	}
 }
 
@@ -880,7 +900,6 @@ void edge_turn(struct edge *e)
 	report_held_events(e, clock_monotonic_ms());
 	check_settled(e);
 	e->turn_prefix_runs = 0;
-	reap_save(e, false);
 	xdp_sync_poll(&e->xdp, edge_now_ms());
 	if (e->revalidate_now || validator_run_busy(e->v) || pace_due(&e->revalidate_pace)) {
 		revalidate_slice(e);
@@ -907,8 +926,6 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 		wait = wait_for(&e->sync_pace, now);
 	if (e->state_dirty && wait_for(&e->save_pace, now) < wait)
 		wait = wait_for(&e->save_pace, now);
-	if (state_writer_busy(&e->writer) && wait > EDGE_WRITER_POLL_MS)
-		wait = EDGE_WRITER_POLL_MS;
 	if (report >= 0 && report < wait)
 		wait = report;
 	return wait < max_ms ? (int)wait : max_ms;
@@ -993,7 +1010,7 @@ void edge_close(struct edge *e)
 	char err[512];
 
 	/* A save in the background ends first; a change still coalesced is not lost. */
-	reap_save(e, true);
+	reap_save(e);
 	if (e->db && e->state_dirty)
 		save_state(e, err, sizeof(err));
 	if (e->d) {

@@ -79,8 +79,6 @@
 #define EDGE_PACE_FACTOR 4
 /* Prefixes re-validated one by one in a turn before a whole run takes over. */
 #define EDGE_PREFIX_RUNS_MAX 256
-/* While a save runs in the background, the loop looks this often whether it ended. */
-#define EDGE_WRITER_POLL_MS 50
 /*
  * A re-validation, or a FIB and XDP plan's build, runs this long a turn,
  * then the loop reads its sockets, whatever the table's size (the state
@@ -161,6 +159,7 @@ struct edge {
 		int64_t next_ms;
 	} revalidate_pace, sync_pace, save_pace;
 	struct state_writer writer;	/* the paced save in progress */
+	struct ev_watch writer_watch;	/* its pipe: readable when it ends */
 	/* Start-up: neighbors of connections Active before, not yet back. */
 	char (*awaited)[INET6_ADDRSTRLEN];
 	size_t n_awaited;

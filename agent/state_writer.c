@@ -71,7 +71,7 @@ int state_writer_start(struct state_writer *w, const char *path, const struct pe
 	return 0;
 }
 
-int state_writer_reap(struct state_writer *w, bool wait, char *err, size_t errlen)
+int state_writer_reap(struct state_writer *w, char *err, size_t errlen)
 {
 	int status = 0;
 	ssize_t n;
@@ -80,10 +80,8 @@ int state_writer_reap(struct state_writer *w, bool wait, char *err, size_t errle
 	if (!state_writer_busy(w))
 		return 0;
 	do
-		got = waitpid(w->pid, &status, wait ? 0 : WNOHANG);
+		got = waitpid(w->pid, &status, 0);
 	while (got < 0 && errno == EINTR);
-	if (!got)
-		return 0;
 	w->pid = 0;
 	if (got > 0 && WIFEXITED(status) && !WEXITSTATUS(status)) {
 		close(w->err_fd);

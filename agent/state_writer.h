@@ -29,11 +29,12 @@ struct state_writer {
 int state_writer_start(struct state_writer *w, const char *path, const struct peering_db *db,
 		       char *err, size_t errlen);
 /*
- * Collects the child once it has ended (with wait, waits for it): 0 when
- * none ran or it still runs, 1 when it wrote the file, -1 when it failed
- * (err says why; the file on disk is the one before).
+ * Waits for the child and collects it: 0 when none ran, 1 when it wrote
+ * the file, -1 when it failed (err says why; the file on disk is the one
+ * before). err_fd turns readable when the child is exiting: the event
+ * loop watches it, so the wait is then over at once.
  */
-int state_writer_reap(struct state_writer *w, bool wait, char *err, size_t errlen);
+int state_writer_reap(struct state_writer *w, char *err, size_t errlen);
 
 static inline bool state_writer_busy(const struct state_writer *w)
 {

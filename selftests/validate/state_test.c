@@ -346,10 +346,10 @@ TEST_F(state, a_background_save_writes_the_db_as_it_was_at_its_start)
 	/* The daemon goes on changing its db; the child saves the snapshot. */
 	ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), "late", "82.0.0.0/24",
 					  1, NULL, &why));
-	ASSERT_EQ(1, state_writer_reap(&w, true, self->err, sizeof(self->err)))
+	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)))
 		TH_LOG("%s", self->err);
 	EXPECT_FALSE(state_writer_busy(&w));
-	EXPECT_EQ(0, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+	EXPECT_EQ(0, state_writer_reap(&w, self->err, sizeof(self->err)));
 
 	ASSERT_EQ(0, state_load(self->path, &back, self->err, sizeof(self->err)));
 	EXPECT_EQ(51, pdb_peering(back, "contoso")->nprefixes);
@@ -393,8 +393,40 @@ TEST_F(state, a_background_save_holds_none_of_the_daemons_files)
 	EXPECT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_TRUE(pfd.revents & POLLHUP);
 	EXPECT_TRUE(state_writer_busy(&w));
-	EXPECT_EQ(1, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+	EXPECT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
 	close(p[0]);
+	pdb_free(db);
+}
+
+/*
+ * The event loop watches err_fd instead of polling the child: it must not
+ * be readable while the child runs, and must turn readable when it ends.
+ */
+TEST_F(state, a_background_saves_pipe_turns_readable_when_it_ends)
+{
+	struct peering_db *db = sample_db(1);
+	struct state_writer w = { 0 };
+	struct pollfd pfd = { .events = POLLIN };
+	const char *why;
+
+	/* 20,000 more prefixes: the child takes a while. */
+	for (int i = 0; i < 20000; i++) {
+		char name[32], pfx[32];
+
+		snprintf(name, sizeof(name), "many%d", i);
+		snprintf(pfx, sizeof(pfx), "82.%d.%d.0/24", i / 256, i % 256);
+		ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), name, pfx, i,
+						  NULL, &why)) TH_LOG("%s", why);
+	}
+	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
+	pfd.fd = w.err_fd;
+	/* Held still, the child cannot end: nothing to read. */
+	ASSERT_EQ(0, kill(w.pid, SIGSTOP));
+	EXPECT_EQ(0, poll(&pfd, 1, 200));
+	ASSERT_EQ(0, kill(w.pid, SIGCONT));
+	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	EXPECT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
+	EXPECT_FALSE(state_writer_busy(&w));
 	pdb_free(db);
 }
 
@@ -406,7 +438,7 @@ TEST_F(state, one_background_save_at_a_time)
 	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
 	EXPECT_EQ(-EBUSY, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
 	EXPECT_STREQ("a state file save is already running", self->err);
-	EXPECT_EQ(1, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+	EXPECT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
 	pdb_free(db);
 }
 
@@ -417,7 +449,7 @@ TEST_F(state, a_failed_background_save_says_why)
 
 	ASSERT_EQ(0, state_writer_start(&w, "/nonexistent/dir/state", db, self->err,
 					sizeof(self->err)));
-	EXPECT_EQ(-1, state_writer_reap(&w, true, self->err, sizeof(self->err)));
+	EXPECT_EQ(-1, state_writer_reap(&w, self->err, sizeof(self->err)));
 	EXPECT_NE(NULL, strstr(self->err, "cannot create /nonexistent/dir/state.tmp"))
 		TH_LOG("%s", self->err);
 	EXPECT_FALSE(state_writer_busy(&w));
