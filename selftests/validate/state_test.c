@@ -120,6 +120,24 @@ static struct peering_db *sample_db(int variant)
 	return db;
 }
 
+/* sample_db(1) and 20,000 more prefixes: a background save takes a while. */
+static struct peering_db *big_db(void)
+{
+	struct peering_db *db = sample_db(1);
+	const char *why;
+
+	for (int i = 0; i < 20000; i++) {
+		char name[32], pfx[32];
+
+		snprintf(name, sizeof(name), "many%d", i);
+		snprintf(pfx, sizeof(pfx), "82.%d.%d.0/24", i / 256, i % 256);
+		if (pdb_register_prefix(db, pdb_peering(db, "contoso"), name, pfx, i, NULL,
+					&why) < 0)
+			abort();
+	}
+	return db;
+}
+
 FIXTURE(state) {
 	char dir[64];
 	char path[96];
@@ -370,21 +388,11 @@ TEST_F(state, a_background_save_writes_the_db_as_it_was_at_its_start)
  */
 TEST_F(state, a_background_save_holds_none_of_the_daemons_files)
 {
-	struct peering_db *db = sample_db(1);
+	struct peering_db *db = big_db();
 	struct state_writer w = { 0 };
 	struct pollfd pfd = { .events = POLLIN };
-	const char *why;
 	int p[2];
 
-	/* 20,000 more prefixes: the child takes a while. */
-	for (int i = 0; i < 20000; i++) {
-		char name[32], pfx[32];
-
-		snprintf(name, sizeof(name), "many%d", i);
-		snprintf(pfx, sizeof(pfx), "82.%d.%d.0/24", i / 256, i % 256);
-		ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), name, pfx, i,
-						  NULL, &why)) TH_LOG("%s", why);
-	}
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
 	close(p[1]);
@@ -404,20 +412,10 @@ TEST_F(state, a_background_save_holds_none_of_the_daemons_files)
  */
 TEST_F(state, a_background_saves_pipe_turns_readable_when_it_ends)
 {
-	struct peering_db *db = sample_db(1);
+	struct peering_db *db = big_db();
 	struct state_writer w = { 0 };
 	struct pollfd pfd = { .events = POLLIN };
-	const char *why;
 
-	/* 20,000 more prefixes: the child takes a while. */
-	for (int i = 0; i < 20000; i++) {
-		char name[32], pfx[32];
-
-		snprintf(name, sizeof(name), "many%d", i);
-		snprintf(pfx, sizeof(pfx), "82.%d.%d.0/24", i / 256, i % 256);
-		ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), name, pfx, i,
-						  NULL, &why)) TH_LOG("%s", why);
-	}
 	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
 	pfd.fd = w.err_fd;
 	/* Held still, the child cannot end: nothing to read. */
