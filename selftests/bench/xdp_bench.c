@@ -351,6 +351,56 @@ static long long counted(const struct stream *st, __u32 reason)
 	return sum;
 }
 
+/* One pass over all the sources from the first: the kernel's average. */
+static int stream_pass(const struct stream *st, int prog, const struct pkt *p,
+		       __u32 *dur)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(st->pos, &zero, &zero, BPF_ANY))
+		return -1;
+	return run(prog, p, PE_STREAM_SOURCES, dur) < 0 ? -1 : 0;
+}
+
+/* Measurement j of n, once: 0, or -1 when it could not run. */
+typedef int (*measure_fn)(const void *ctx, size_t j, __u32 *dur);
+
+/* n measurements interleaved round by round; out[j]: the median of j. */
+static int interleaved_medians(size_t n, int rounds, measure_fn measure,
+			       const void *ctx, double *out)
+{
+	__u32 **d = calloc(n, sizeof(*d));
+	int r, err = !d;
+	size_t j;
+
+	for (j = 0; j < n && !err; j++)
+		if (!(d[j] = calloc(rounds, sizeof(__u32))))
+			err = -1;
+	for (r = 0; r < rounds && !err; r++)
+		for (j = 0; j < n && !err; j++)
+			err = measure(ctx, j, &d[j][r]);
+	for (j = 0; d && j < n; j++) {
+		if (!err)
+			out[j] = median(d[j], rounds);
+		free(d[j]);
+	}
+	free(d);
+	return err ? -1 : 0;
+}
+
+struct stream_runs {
+	const struct stream *of[4];
+	int prog[4];
+	const struct pkt *p;
+};
+
+static int stream_measure(const void *ctx, size_t j, __u32 *dur)
+{
+	const struct stream_runs *sr = ctx;
+
+	return stream_pass(sr->of[j], sr->prog[j], sr->p, dur);
+}
+
 /*
  * stream: per round, the two programs, the prologue alone and the probe,
  * each once over all the sources from the first; median over the rounds.
@@ -359,29 +409,19 @@ static long long counted(const struct stream *st, __u32 reason)
 static int bench_stream(const struct stream *st, const struct pkt *p,
 			int v6, int rounds, double *out, long long *passed)
 {
-	const struct stream *of[4] = { &st[0], &st[1], &st[0], &st[0] };
-	int prog[4] = { st[0].prog, st[1].prog, st[0].null, st[0].probe };
-	__u32 reason = v6 ? PE_R_PASS_V6 : PE_R_PASS_V4, zero = 0, *d[4];
+	const struct stream_runs sr = {
+		.of = { &st[0], &st[1], &st[0], &st[0] },
+		.prog = { st[0].prog, st[1].prog, st[0].null, st[0].probe },
+		.p = p,
+	};
+	__u32 reason = v6 ? PE_R_PASS_V6 : PE_R_PASS_V4;
 	long long before[2], after;
-	int j, r, err = 0;
+	int j, err;
 
 	for (j = 0; j < 2; j++)
 		if ((before[j] = counted(&st[j], reason)) < 0)
 			return -1;
-	for (j = 0; j < 4; j++)
-		d[j] = calloc(rounds, sizeof(__u32));
-	if (!d[0] || !d[1] || !d[2] || !d[3])
-		err = -1;
-	for (r = 0; r < rounds && !err; r++)
-		for (j = 0; j < 4 && !err; j++)
-			if (bpf_map_update_elem(of[j]->pos, &zero, &zero, BPF_ANY) ||
-			    run(prog[j], p, PE_STREAM_SOURCES, &d[j][r]) < 0)
-				err = -1;
-	for (j = 0; j < 4; j++) {
-		if (!err)
-			out[j] = median(d[j], rounds);
-		free(d[j]);
-	}
+	err = interleaved_medians(4, rounds, stream_measure, &sr, out);
 	for (j = 0; j < 2; j++) {
 		after = counted(&st[j], reason);
 		if (after < 0)
@@ -407,27 +447,26 @@ static int probe_confine(const struct stream *st, __u32 bytes)
 static const unsigned int floor_kib[] = { 16, 256, 1024, 4096, 16384, 65536 };
 #define NFLOOR (sizeof(floor_kib) / sizeof(floor_kib[0]))
 
+struct floor_runs {
+	const struct stream *st;
+	const struct pkt *p;
+};
+
+static int floor_measure(const void *ctx, size_t j, __u32 *dur)
+{
+	const struct floor_runs *fr = ctx;
+
+	if (probe_confine(fr->st, floor_kib[j] << 10))
+		return -1;
+	return stream_pass(fr->st, fr->st->probe, fr->p, dur);
+}
+
 static int probe_floor(const struct stream *st, const struct pkt *p,
 		       int rounds, double *out)
 {
-	__u32 zero = 0, *d[NFLOOR];
-	size_t j;
-	int r, err = 0;
+	const struct floor_runs fr = { .st = st, .p = p };
+	int err = interleaved_medians(NFLOOR, rounds, floor_measure, &fr, out);
 
-	for (j = 0; j < NFLOOR; j++)
-		if (!(d[j] = calloc(rounds, sizeof(__u32))))
-			err = -1;
-	for (r = 0; r < rounds && !err; r++)
-		for (j = 0; j < NFLOOR && !err; j++)
-			if (probe_confine(st, floor_kib[j] << 10) ||
-			    bpf_map_update_elem(st->pos, &zero, &zero, BPF_ANY) ||
-			    run(st->probe, p, PE_STREAM_SOURCES, &d[j][r]) < 0)
-				err = -1;
-	for (j = 0; j < NFLOOR; j++) {
-		if (!err)
-			out[j] = median(d[j], rounds);
-		free(d[j]);
-	}
 	return probe_confine(st, PE_STREAM_PROBE_ELEMS * 64) ? -1 : err;
 }
 
