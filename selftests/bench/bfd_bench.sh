@@ -122,10 +122,13 @@ trace_events() { # 0|1
 	for e in $TRACE_EVENTS; do echo "$1" >"$TR/events/$e/enable"; done
 }
 
-# Starts tracing kbfd's detection for kbfd_split.awk, if this kernel can.
+# Starts tracing kbfd's detection for kbfd_split.awk, if this kernel can;
+# the trace clock and buffer size in use are put back by kbfd_trace_stop.
 kbfd_trace_start() {
 	[ -d "$TR/events/kbfd/detect_timeout" ] || return 1
 	echo 0 >"$TR/tracing_on"
+	old_clock=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$TR/trace_clock")
+	old_buffer_kb=$(sed 's/ .*//' "$TR/buffer_size_kb")
 	echo mono >"$TR/trace_clock"
 	# About 30 s of two 100 us sessions' HRTIMER softirqs, without overwriting.
 	echo 32768 >"$TR/buffer_size_kb"
@@ -142,7 +145,8 @@ kbfd_trace_stop() { # OUTFILE
 	trace_events 0
 	cat "$TR/trace" >"$1"
 	echo >"$TR/trace"
-	echo 1408 >"$TR/buffer_size_kb"
+	echo "$old_buffer_kb" >"$TR/buffer_size_kb"
+	echo "$old_clock" >"$TR/trace_clock"
 }
 
 # "p50 / p99" of the numbers on stdin.

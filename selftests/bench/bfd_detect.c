@@ -327,7 +327,7 @@ static void probe_close(struct probe *p)
 	close(p->sock);
 }
 
-/* Waits until the side has been sending Up for settle_ms. */
+/* Waits until the session has been Up on its fast timers (up_and_fast()) for settle_ms. */
 static bool wait_up(struct probe *p, int timeout_ms, int settle_ms)
 {
 	int64_t deadline = now_ns() + timeout_ms * 1000000LL, up_since = 0, when;
