@@ -11,13 +11,18 @@ static bool window_over(const struct log_limit *l, int64_t now_ms)
 	return now_ms - l->start_ms >= l->window_ms;
 }
 
+static void window_start(struct log_limit *l, int64_t now_ms)
+{
+	l->start_ms = now_ms;
+	l->logged = 0;
+	l->held = 0;
+}
+
 bool log_limit_take(struct log_limit *l, int64_t now_ms)
 {
 	/* Nothing held: a quiet window closes without a word. */
-	if (!l->held && window_over(l, now_ms)) {
-		l->start_ms = now_ms;
-		l->logged = 0;
-	}
+	if (!l->held && window_over(l, now_ms))
+		window_start(l, now_ms);
 	if (l->logged < l->budget) {
 		l->logged++;
 		return true;
@@ -32,9 +37,7 @@ unsigned long log_limit_end(struct log_limit *l, int64_t now_ms)
 
 	if (!window_over(l, now_ms))
 		return 0;
-	l->start_ms = now_ms;
-	l->logged = 0;
-	l->held = 0;
+	window_start(l, now_ms);
 	return held;
 }
 

@@ -77,7 +77,7 @@ run() { # LABEL FIB_SYNC_MEM
 	[ "$got" = "$routes" ] || { diag "$1: $got inserts traced, not $routes (trace buffer full?)"; return 1; }
 }
 
-ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+ms() { awk -v u="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, u / 1000 }'; }
 median() { cut -d' ' -f2 "$1" | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }'; }
 
 diag "fib_trie_bench: $routes /24 routes, one ip -batch, kernel $(uname -r)"
@@ -98,7 +98,7 @@ for k in $slow; do
 	read -r _ m mu < <(sed -n "${k}p" "$work/max")
 	echo "| $k | $(ms "$d") | $(ms "$ds") | $(ms "$m") | $(ms "$mu") |"
 done
-echo "| median | $(awk -v u="$(median "$work/default")" 'BEGIN { printf "%.3f", u / 1000 }') | | $(awk -v u="$(median "$work/max")" 'BEGIN { printf "%.3f", u / 1000 }') | |"
+echo "| median | $(ms "$(median "$work/default")" 3) | | $(ms "$(median "$work/max")" 3) | |"
 for r in default max; do
 	diag "$r: all inserts $(awk '{ s += $2 } END { printf "%.0f", s / 1000 }' "$work/$r") ms, synchronize_rcu $(awk '{ s += $3 } END { printf "%.0f", s / 1000 }' "$work/$r") ms"
 done
