@@ -76,26 +76,34 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, PE_V4_ANY16_WORDS);
-	__type(key, __u32);
-	__type(value, __u64);
-} pe_v4_any16 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, PE_V4_TBL24_SIZE / PE_GROUP);
+	__uint(max_entries, PE_V4_DIR_SIZE / PE_GROUP);
 	__type(key, __u32);
 	__type(value, struct pe_group);
-} pe_v4_tbl24 SEC(".maps");
+} pe_v4_dir SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 16384);	/* chunks, set at load */
+	__uint(max_entries, 131072);	/* blocks, set at load */
 	__type(key, __u32);
-	__type(value, struct pe_chunk);
-} pe_v4_tbl8 SEC(".maps");
+	__type(value, struct pe_v4_block);
+} pe_v4_blocks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1024);	/* wide chunks, set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v4_wide);
+} pe_v4_wide SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 16384);	/* /32 bitmaps, set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v4_bits);
+} pe_v4_bits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -139,29 +147,50 @@ static __always_inline int set_has(__u32 id, __u64 bit)
 	return set && (*set & bit);
 }
 
-static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
+/* Bit i (0..255) of a 256-bit bitmap. */
+static __always_inline int v4_bit(__u32 idx, __u32 i)
 {
-	__u32 a = bpf_ntohl(saddr), idx = a >> 22, v;
-	struct pe_chunk *c;
-	struct pe_group *g;
-	__u64 *any;
+	struct pe_v4_bits *b = bpf_map_lookup_elem(&pe_v4_bits, &idx);
 
-	any = bpf_map_lookup_elem(&pe_v4_any16, &idx);
-	if (!any || !((*any >> ((a >> 16) & 63)) & 1))
-		return 0;
-	idx = a >> 12;
-	g = bpf_map_lookup_elem(&pe_v4_tbl24, &idx);
+	return b && ((b->w[(i >> 6) & 3] >> (i & 63)) & 1);
+}
+
+static __always_inline int v4_allowed(__u32 saddr, __u32 peering)
+{
+	__u32 a = bpf_ntohl(saddr), idx = peering << 16 | a >> 16;
+	__u32 s24 = (a >> 8) & 0xff, e, k;
+	struct pe_v4_block *blk;
+	struct pe_v4_wide *w;
+	struct pe_group *g;
+
+	idx >>= 4;
+	g = bpf_map_lookup_elem(&pe_v4_dir, &idx);
 	if (!g)
 		return 0;
-	v = g->v[(a >> 8) & (PE_GROUP - 1)];
-	if (v & PE_V4_CHUNK) {
-		idx = v & PE_V4_CHUNK_MASK;
-		c = bpf_map_lookup_elem(&pe_v4_tbl8, &idx);
-		if (!c)
+	e = g->v[(a >> 16) & (PE_GROUP - 1)];
+	if (e <= PE_V4_ALL)
+		return e;
+	idx = e & PE_V4_INDEX_MASK;
+	if (e & PE_V4_WIDE) {
+		w = bpf_map_lookup_elem(&pe_v4_wide, &idx);
+		if (!w)
 			return 0;
-		v = c->v[a & 0xff];
+		e = w->v[s24];
+		if (e <= PE_V4_ALL)
+			return e;
+		return v4_bit(e & PE_V4_INDEX_MASK, a & 0xff);
 	}
-	return set_has(v, bit);
+	blk = bpf_map_lookup_elem(&pe_v4_blocks, &idx);
+	if (!blk)
+		return 0;
+	if ((blk->all[s24 >> 6] >> (s24 & 63)) & 1)
+		return 1;
+	for (k = 0; k < PE_V4_DEEP_SLOTS; k++) {
+		e = blk->deep[k];
+		if ((e & PE_V4_SLOT_USED) && e >> 24 == s24)
+			return v4_bit(e & PE_V4_INDEX_MASK, a & 0xff);
+	}
+	return 0;
 }
 
 /*
@@ -228,9 +257,10 @@ __attribute__((noinline)) int pe_v6_lookup(__u64 hi, __u64 lo, __u64 bit)
 	return set_has(r->low & PE_V6_SET_MASK, bit);
 }
 
-static __always_inline int v6_allowed(const struct in6_addr *src, __u64 bit)
+static __always_inline int v6_allowed(const struct in6_addr *src,
+				      __u32 peering)
 {
-	__u64 hi, lo;
+	__u64 hi, lo, bit = peering < PE_MAX_PEERINGS ? 1ULL << peering : 0;
 
 	__builtin_memcpy(&hi, &src->s6_addr[0], 8);
 	__builtin_memcpy(&lo, &src->s6_addr[8], 8);
@@ -253,24 +283,30 @@ struct {
 	__type(value, __u64);
 } pe_lpm6 SEC(".maps");
 
-static __always_inline int v4_allowed(__u32 saddr, __u64 bit)
+static __always_inline int lpm_has(__u64 *v, __u32 peering)
+{
+	return v && peering < PE_MAX_PEERINGS && ((*v >> peering) & 1);
+}
+
+static __always_inline int v4_allowed(__u32 saddr, __u32 peering)
 {
 	struct pe_lpm4_key key = { .prefixlen = 32 };
 	__u64 *v;
 
 	__builtin_memcpy(key.addr, &saddr, 4);
 	v = bpf_map_lookup_elem(&pe_lpm4, &key);
-	return v && (*v & bit);
+	return lpm_has(v, peering);
 }
 
-static __always_inline int v6_allowed(const struct in6_addr *src, __u64 bit)
+static __always_inline int v6_allowed(const struct in6_addr *src,
+				      __u32 peering)
 {
 	struct pe_lpm6_key key = { .prefixlen = 128 };
 	__u64 *v;
 
 	__builtin_memcpy(key.addr, src, 16);
 	v = bpf_map_lookup_elem(&pe_lpm6, &key);
-	return v && (*v & bit);
+	return lpm_has(v, peering);
 }
 #endif
 
@@ -316,7 +352,7 @@ static __always_inline int l4_control(struct cursor *c, __u8 proto, int v6)
 	return -1;
 }
 
-static __always_inline int do_ipv4(struct cursor *c, __u64 bit)
+static __always_inline int do_ipv4(struct cursor *c, __u32 peering)
 {
 	struct iphdr *iph = CUR_PTR(c, sizeof(*iph));
 	__u32 hlen;
@@ -332,10 +368,10 @@ static __always_inline int do_ipv4(struct cursor *c, __u64 bit)
 		if (r >= 0)
 			return r;
 	}
-	return v4_allowed(iph->saddr, bit) ? PE_R_PASS_V4 : PE_R_DROP_V4_SRC;
+	return v4_allowed(iph->saddr, peering) ? PE_R_PASS_V4 : PE_R_DROP_V4_SRC;
 }
 
-static __always_inline int do_ipv6(struct cursor *c, __u64 bit)
+static __always_inline int do_ipv6(struct cursor *c, __u32 peering)
 {
 	struct ipv6hdr *ip6h = CUR_PTR(c, sizeof(*ip6h));
 	__u8 nh, *h;
@@ -372,7 +408,7 @@ static __always_inline int do_ipv6(struct cursor *c, __u64 bit)
 	if (r >= 0)
 		return r;
 source:
-	return v6_allowed(&ip6h->saddr, bit) ? PE_R_PASS_V6 : PE_R_DROP_V6_SRC;
+	return v6_allowed(&ip6h->saddr, peering) ? PE_R_PASS_V6 : PE_R_DROP_V6_SRC;
 }
 
 /*
@@ -382,7 +418,7 @@ source:
  */
 #define PE_MAX_L2	(sizeof(struct ethhdr) + 4 * PE_MAX_VLAN)
 
-__attribute__((noinline)) int pe_ipv4(struct xdp_md *ctx, __u32 off, __u64 bit)
+__attribute__((noinline)) int pe_ipv4(struct xdp_md *ctx, __u32 off, __u32 peering)
 {
 	struct cursor c = {
 		.data = (void *)(long)ctx->data,
@@ -392,10 +428,10 @@ __attribute__((noinline)) int pe_ipv4(struct xdp_md *ctx, __u32 off, __u64 bit)
 
 	if (off > PE_MAX_L2)
 		return PE_R_DROP_MALFORMED;
-	return do_ipv4(&c, bit);
+	return do_ipv4(&c, peering);
 }
 
-__attribute__((noinline)) int pe_ipv6(struct xdp_md *ctx, __u32 off, __u64 bit)
+__attribute__((noinline)) int pe_ipv6(struct xdp_md *ctx, __u32 off, __u32 peering)
 {
 	struct cursor c = {
 		.data = (void *)(long)ctx->data,
@@ -405,11 +441,11 @@ __attribute__((noinline)) int pe_ipv6(struct xdp_md *ctx, __u32 off, __u64 bit)
 
 	if (off > PE_MAX_L2)
 		return PE_R_DROP_MALFORMED;
-	return do_ipv6(&c, bit);
+	return do_ipv6(&c, peering);
 }
 
 static __always_inline int classify(struct xdp_md *ctx, struct cursor *c,
-				    __u64 bit)
+				    __u32 peering)
 {
 	struct ethhdr *eth = CUR_PTR(c, sizeof(*eth));
 	__u16 proto;
@@ -437,9 +473,9 @@ static __always_inline int classify(struct xdp_md *ctx, struct cursor *c,
 	case ETH_P_LLDP_:
 		return PE_R_PASS_LLDP;
 	case ETH_P_IP:
-		return pe_ipv4(ctx, c->off, bit);
+		return pe_ipv4(ctx, c->off, peering);
 	case ETH_P_IPV6:
-		return pe_ipv6(ctx, c->off, bit);
+		return pe_ipv6(ctx, c->off, peering);
 	}
 	return PE_R_DROP_ETHERTYPE;
 }
@@ -465,7 +501,7 @@ int pe_allowlist(struct xdp_md *ctx)
 	};
 	__u32 ifindex = ctx->ingress_ifindex, slot = 0;
 	struct pe_ifcfg *cfg;
-	__u64 bit = 0;
+	__u32 peering = PE_MAX_PEERINGS;	/* none: nothing allowed */
 	int reason;
 
 	PE_BENCH_PROLOGUE(ctx);
@@ -475,9 +511,9 @@ int pe_allowlist(struct xdp_md *ctx)
 	if (cfg) {
 		slot = cfg->slot < PE_MAX_IFACES ? cfg->slot : 0;
 		if (cfg->peering < PE_MAX_PEERINGS)
-			bit = 1ULL << cfg->peering;
+			peering = cfg->peering;
 	}
-	reason = classify(ctx, &c, bit);
+	reason = classify(ctx, &c, peering);
 	if (reason >= PE_R_DROP_V4_SRC) {
 		if (!cfg)
 			reason = PE_R_PASS_NOCFG;

@@ -2,12 +2,13 @@
 /*
  * peeredge XDP allowlist: userspace side. See allowlist_user.h for the API
  * and include/peeredge/allowlist.h for the tables. This file: the shadow,
- * the peering sets, the IPv4 tables, interfaces, attach, open; the IPv6
- * tables are in allowlist_v6.c.
+ * the peering sets, interfaces, attach, open; the IPv4 tables are in
+ * allowlist_v4.c, the IPv6 tables in allowlist_v6.c.
  *
  * The library keeps a shadow of the registry (prefix -> own peering bitmap)
  * in an open-addressing hash; every table entry the program reads is a
- * function of that shadow, recomputed for the entries a change touches:
+ * function of that shadow, recomputed for the entries a change touches.
+ * For the IPv6 tables, whose entries are peering sets:
  *
  *  add:    entry = intern(set(entry) | bit): only ever grows, so the old
  *          and the new value both allow whatever was allowed before;
@@ -17,11 +18,11 @@
  * Ordering rules that keep lookups valid while tables change:
  *  - a set bitmap is written before any entry refers to its id, ids are
  *    never reused;
- *  - a second-level IPv4 chunk is filled before the /24 points to it, and
- *    freed after the /24 stopped pointing to it; a chunk freed since the
- *    last RCU grace period is reused only after one (chunk_pool.c);
- *  - the same for IPv6 chunks (/16 directory -> /24 entries), and IPv6
- *    slices are replaced, never changed in place (allowlist_v6.c).
+ *  - a second-level table (an IPv4 block, wide chunk or bitmap, an IPv6
+ *    chunk) is filled before an entry points to it, and freed after the
+ *    entry stopped pointing to it; one freed since the last RCU grace
+ *    period is reused only after one (chunk_pool.c);
+ *  - IPv6 slices are replaced, never changed in place (allowlist_v6.c).
  * Array tables are mmap()ed (BPF_F_MMAPABLE) and written with atomic
  * release stores, so bulk changes cost no system call per entry.
  */
@@ -44,7 +45,9 @@
 #include "allowlist_int.h"
 #include "allowlist.skel.h"
 
-#define DEF_V4_CHUNKS	16384
+#define DEF_V4_BLOCKS	131072
+#define DEF_V4_WIDE	1024
+#define DEF_V4_BITMAPS	16384
 #define DEF_V6_CHUNKS	8192
 #define DEF_V6_RANGES	(1u << 21)
 #define DEF_PREFIXES	1048576
@@ -226,14 +229,6 @@ __u64 al_cover_bits(struct pe_allowlist *al, int family, const __u8 *addr,
 	return bits;
 }
 
-static void v4_bytes(__u32 a, __u8 *b)
-{
-	b[0] = a >> 24;
-	b[1] = a >> 16;
-	b[2] = a >> 8;
-	b[3] = a;
-}
-
 /* ---- sets ---- */
 
 static __u64 set_bits(struct pe_allowlist *al, __u32 id)
@@ -285,182 +280,6 @@ __u32 al_set_or(struct pe_allowlist *al, __u32 id, __u64 bits, int *err)
 	return (had & bits) == bits ? id : al_intern(al, had | bits, err);
 }
 
-/* ---- IPv4 ---- */
-
-static bool v4_deep_in_use(struct pe_allowlist *al)
-{
-	unsigned int l;
-
-	for (l = 25; l <= 32; l++)
-		if (al->nlen[0][l])
-			return true;
-	return false;
-}
-
-/* The pe_v4_any16 word of /16 number s16, and its bit there. */
-static __u64 *any16_word(const struct pe_allowlist *al, __u32 s16, __u64 *bit)
-{
-	*bit = 1ULL << (s16 & 63);
-	return &al->any16[s16 >> 6];
-}
-
-/*
- * Every tbl24 store goes through here to keep pe_v4_any16 right for a
- * concurrent reader: a /16's bit is set before an entry in it stops being
- * the empty set, and cleared only after its last such entry is gone.
- */
-static void v4_store24(struct pe_allowlist *al, __u32 idx, __u32 v)
-{
-	__u32 s16 = idx >> 8;
-	__u64 bit, *w = any16_word(al, s16, &bit);
-	bool was = al->tbl24[idx];
-
-	if (v && !was && al->used16[s16]++ == 0)
-		store64(w, *w | bit);
-	store32(&al->tbl24[idx], v);
-	if (!v && was && --al->used16[s16] == 0)
-		store64(w, *w & ~bit);
-}
-
-/*
- * At open: the counts, and the summary from what tbl24 holds (maps pinned
- * by a version without it, or left by an agent that died mid-update).
- */
-static void v4_any16_fill(struct pe_allowlist *al)
-{
-	__u32 s16, i, n;
-
-	for (s16 = 0; s16 < PE_V4_ANY16_WORDS * 64; s16++) {
-		__u64 bit, *w = any16_word(al, s16, &bit);
-
-		for (i = n = 0; i < 256; i++)
-			n += !!al->tbl24[s16 << 8 | i];
-		al->used16[s16] = n;
-		store64(w, n ? *w | bit : *w & ~bit);
-	}
-}
-
-/* Recompute tbl24[idx] (and its chunk) from the shadow. */
-static int v4_recompute(struct pe_allowlist *al, __u32 idx)
-{
-	__u32 v = al->tbl24[idx], c, e, ids[256];
-	__u64 base, deep = 0;
-	bool any_deep = false;
-	int err = 0;
-	__u8 b[4];
-
-	v4_bytes(idx << 8, b);
-	base = al_cover_bits(al, AF_INET, b, 0, 24);
-	if (!(v & PE_V4_CHUNK)) {
-		e = al_intern(al, base, &err);
-		if (!err)
-			v4_store24(al, idx, e);
-		return err;
-	}
-	c = v & PE_V4_CHUNK_MASK;
-	for (e = 0; e < 256; e++) {
-		unsigned int l;
-
-		if (v4_deep_in_use(al)) {
-			v4_bytes(idx << 8 | e, b);
-			deep = 0;
-			for (l = 25; l <= 32; l++) {
-				struct pe_prefix_key k;
-				struct shadow_ent *s;
-
-				if (!al->nlen[0][l])
-					continue;
-				make_key(&k, AF_INET, b, l);
-				s = shadow_find(&al->shadow, &k);
-				if (s) {
-					any_deep = true;
-					deep |= s->own;
-				}
-			}
-		}
-		ids[e] = al_intern(al, base | deep, &err);
-		if (err)
-			return err;
-	}
-	if (any_deep) {
-		for (e = 0; e < 256; e++)
-			store32(&al->tbl8[c * 256 + e], ids[e]);
-		return 0;
-	}
-	/* No longer prefix left in this /24: back to a plain entry. */
-	v4_store24(al, idx, ids[0]);
-	chunk_free(&al->v4pool, c);
-	return 0;
-}
-
-static int v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
-		  __u64 bit)
-{
-	__u32 a = (__u32)addr[0] << 24 | addr[1] << 16 | addr[2] << 8 | addr[3];
-	__u32 idx, end, v, c, e, first, n;
-	int err = 0;
-
-	if (len <= 24) {
-		end = (a >> 8) + (1u << (24 - len));
-		for (idx = a >> 8; idx < end; idx++) {
-			v = al->tbl24[idx];
-			if (v & PE_V4_CHUNK) {
-				c = v & PE_V4_CHUNK_MASK;
-				for (e = 0; e < 256 && !err; e++) {
-					__u32 *p = &al->tbl8[c * 256 + e];
-
-					store32(p, al_set_or(al, *p, bit, &err));
-				}
-			} else {
-				v4_store24(al, idx, al_set_or(al, v, bit, &err));
-			}
-			if (err)
-				return err;
-		}
-		return 0;
-	}
-	idx = a >> 8;
-	first = a & 0xff;
-	n = 1u << (32 - len);
-	v = al->tbl24[idx];
-	if (v & PE_V4_CHUNK) {
-		c = v & PE_V4_CHUNK_MASK;
-		for (e = first; e < first + n && !err; e++) {
-			__u32 *p = &al->tbl8[c * 256 + e];
-
-			store32(p, al_set_or(al, *p, bit, &err));
-		}
-		return err;
-	}
-	err = chunk_alloc(&al->v4pool, &c);
-	if (err)
-		return err;
-	for (e = 0; e < 256; e++)
-		store32(&al->tbl8[c * 256 + e],
-			e >= first && e < first + n ? al_set_or(al, v, bit, &err) : v);
-	if (err) {
-		chunk_free(&al->v4pool, c);
-		return err;
-	}
-	v4_store24(al, idx, PE_V4_CHUNK | c);
-	return 0;
-}
-
-static int v4_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len)
-{
-	__u32 a = (__u32)addr[0] << 24 | addr[1] << 16 | addr[2] << 8 | addr[3];
-	__u32 idx, end;
-	int err;
-
-	end = len <= 24 ? (a >> 8) + (1u << (24 - len)) : (a >> 8) + 1;
-	for (idx = a >> 8; idx < end; idx++) {
-		err = v4_recompute(al, idx);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /* ---- prefixes ---- */
 
 static int check_prefix(int family, const void *addr, unsigned int len)
@@ -487,7 +306,7 @@ static int check_prefix(int family, const void *addr, unsigned int len)
  * changed (the slice of the failed /24 is left as it is).
  */
 static void add_undo(struct pe_allowlist *al, const struct pe_prefix_key *k,
-		     __u64 before)
+		     __u64 before, __u64 added)
 {
 	struct shadow_ent *e = shadow_find(&al->shadow, k);
 	bool v6 = k->family == AF_INET6;
@@ -505,7 +324,7 @@ static void add_undo(struct pe_allowlist *al, const struct pe_prefix_key *k,
 	if (v6)
 		al_v6_del(al, k->addr, k->len, !before);
 	else
-		v4_del(al, k->addr, k->len);
+		al_v4_del(al, k->addr, k->len, added, !before);
 }
 
 int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
@@ -538,10 +357,10 @@ int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
 	}
 	e->own = own;
 	/* Always applied, so that adding again repairs a half-done add. */
-	err = family == AF_INET ? v4_add(al, k.addr, len, bit) :
+	err = family == AF_INET ? al_v4_add(al, k.addr, len, bit, fresh) :
 				  al_v6_add(al, k.addr, len, bit, fresh);
 	if (err)
-		add_undo(al, &k, own & ~bit);
+		add_undo(al, &k, own & ~bit, bit);
 	return err;
 }
 
@@ -572,7 +391,7 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 	}
 	/* Tables first, registry last: a crash in between is repaired by
 	 * removing again. */
-	err = family == AF_INET ? v4_del(al, k.addr, len) :
+	err = family == AF_INET ? al_v4_del(al, k.addr, len, bit, gone) :
 				  al_v6_del(al, k.addr, len, gone);
 	if (err)
 		return err;
@@ -613,17 +432,8 @@ int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
 	if (peering >= PE_MAX_PEERINGS)
 		return 0;
 	bit = 1ULL << peering;
-	if (family == AF_INET) {
-		__u32 a = (__u32)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
-		__u32 v = __atomic_load_n(&al->tbl24[a >> 8], __ATOMIC_ACQUIRE);
-		__u64 bit16, *w = any16_word(al, a >> 16, &bit16);
-
-		if (!(*w & bit16))
-			return 0;
-		if (v & PE_V4_CHUNK)
-			v = al->tbl8[(v & PE_V4_CHUNK_MASK) * 256 + (a & 0xff)];
-		return !!(set_bits(al, v) & bit);
-	}
+	if (family == AF_INET)
+		return al_v4_allowed(al, b, peering);
 	if (family == AF_INET6)
 		return !!(set_bits(al, al_v6_lookup(al, b)) & bit);
 	return -EAFNOSUPPORT;
@@ -953,14 +763,31 @@ static __u32 log2_up(__u32 n)
 }
 
 /* Pins of maps of earlier layouts that no program reads any more. */
-static const char *const retired_maps[] = { "pe_v6_top", "pe_v6_hash" };
+static const char *const retired_maps[] = {
+	"pe_v6_top", "pe_v6_hash", "pe_v4_any16", "pe_v4_tbl24", "pe_v4_tbl8",
+};
 
-static bool is_v6_table(const struct bpf_map *m)
+/* The address tables of each family, reused together or not at all. */
+static const struct {
+	const char *name;
+	int family;		/* 4 or 6 */
+} addr_tables[] = {
+	{ "pe_v4_dir", 4 }, { "pe_v4_blocks", 4 }, { "pe_v4_wide", 4 },
+	{ "pe_v4_bits", 4 }, { "pe_v6_dir", 6 }, { "pe_v6_tbl", 6 },
+	{ "pe_v6_ranges", 6 },
+};
+
+#define N_ADDR_TABLES (sizeof(addr_tables) / sizeof(addr_tables[0]))
+
+/* 4 or 6 for an address table of that family, else 0. */
+static int table_family(const char *name)
 {
-	const char *n = bpf_map__name(m);
+	unsigned int i;
 
-	return !strcmp(n, "pe_v6_dir") || !strcmp(n, "pe_v6_tbl") ||
-	       !strcmp(n, "pe_v6_ranges");
+	for (i = 0; i < N_ADDR_TABLES; i++)
+		if (!strcmp(name, addr_tables[i].name))
+			return addr_tables[i].family;
+	return 0;
 }
 
 /*
@@ -995,9 +822,10 @@ static int map_pin_path(const struct pe_allowlist *al, const char *name,
 
 /*
  * Pin paths for every map; sizes follow maps already pinned there. The
- * IPv6 tables are reused together or not at all: when one of them is
- * missing or of another layout, all three are replaced by new ones, which
- * rebuild() fills from the registry (al->v6_reused false).
+ * address tables of a family are reused together or not at all: when one
+ * of them is missing or of another layout, all are replaced by new ones,
+ * which rebuild() fills from the registry (al->v4_reused, al->v6_reused
+ * false).
  */
 static int setup_pins(struct pe_allowlist *al)
 {
@@ -1005,7 +833,8 @@ static int setup_pins(struct pe_allowlist *al)
 	struct bpf_map *m;
 	unsigned int i;
 	__u32 max;
-	int err, v6_ok = 0;
+	unsigned int ok[7] = { 0 }, want[7] = { 0 };
+	int err, fam;
 
 	err = mkdir_p(al->pin_dir);
 	if (err)
@@ -1021,15 +850,19 @@ static int setup_pins(struct pe_allowlist *al)
 		err = map_pin_path(al, bpf_map__name(m), path);
 		if (err)
 			return err;
-		if (is_v6_table(m) && pin_compatible(m, path, &max))
-			v6_ok++;
+		if (pin_compatible(m, path, &max))
+			ok[table_family(bpf_map__name(m))]++;
 	}
-	al->v6_reused = v6_ok == 3;
+	for (i = 0; i < N_ADDR_TABLES; i++)
+		want[addr_tables[i].family]++;
+	al->v4_reused = ok[4] == want[4];
+	al->v6_reused = ok[6] == want[6];
 	bpf_object__for_each_map(m, al->skel->obj) {
 		err = map_pin_path(al, bpf_map__name(m), path);
 		if (err)
 			return err;
-		if ((is_v6_table(m) && !al->v6_reused) ||
+		fam = table_family(bpf_map__name(m));
+		if ((fam == 4 && !al->v4_reused) || (fam == 6 && !al->v6_reused) ||
 		    (!pin_compatible(m, path, &max) && access(path, F_OK) == 0)) {
 			if (unlink(path) && errno != ENOENT)
 				return -errno;
@@ -1037,8 +870,6 @@ static int setup_pins(struct pe_allowlist *al)
 			err = bpf_map__set_max_entries(m, max);
 			if (err)
 				return err;
-			if (m == al->skel->maps.pe_v4_tbl8)
-				al->v4_reused = true;
 		}
 		err = bpf_map__set_pin_path(m, path);
 		if (err)
@@ -1079,11 +910,11 @@ static int rebuild(struct pe_allowlist *al)
 		set_tab_put(al, al->sets[idx], idx);
 		al->sets_next = idx + 1;
 	}
-	err = chunk_pool_fill(&al->v4pool, al->tbl24, PE_V4_TBL24_SIZE,
-			      PE_V4_CHUNK, PE_V4_CHUNK_MASK, al->v4_reused);
+	err = al_v4_open(al, bpf_map__max_entries(al->skel->maps.pe_v4_blocks),
+			 bpf_map__max_entries(al->skel->maps.pe_v4_wide),
+			 bpf_map__max_entries(al->skel->maps.pe_v4_bits));
 	if (err)
 		return err;
-	v4_any16_fill(al);
 	order_max = log2_up(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
 	return al_v6_open(al, bpf_map__max_entries(al->skel->maps.pe_v6_tbl),
 			  order_max);
@@ -1102,9 +933,10 @@ void pe_allowlist_close(struct pe_allowlist *al)
 		__typeof__(al->skel->maps) *m = &al->skel->maps;
 
 		map_munmap(m->pe_sets, al->sets);
-		map_munmap(m->pe_v4_any16, al->any16);
-		map_munmap(m->pe_v4_tbl24, al->tbl24);
-		map_munmap(m->pe_v4_tbl8, al->tbl8);
+		map_munmap(m->pe_v4_dir, al->v4dir);
+		map_munmap(m->pe_v4_blocks, al->v4blk);
+		map_munmap(m->pe_v4_wide, al->v4wide);
+		map_munmap(m->pe_v4_bits, al->v4bits);
 		map_munmap(m->pe_v6_dir, al->v6dir);
 		map_munmap(m->pe_v6_tbl, al->v6tbl);
 		map_munmap(m->pe_v6_ranges, al->v6rng);
@@ -1113,8 +945,7 @@ void pe_allowlist_close(struct pe_allowlist *al)
 	}
 	free(al->shadow.ent);
 	free(al->set_tab);
-	free(al->used16);
-	chunk_pool_fini(&al->v4pool);
+	al_v4_close(al);
 	al_v6_close(al);
 	free(al->pin_dir);
 	free(al);
@@ -1129,15 +960,21 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	int err, i;
 
 	*alp = NULL;
-	if (!o.v4_chunks)
-		o.v4_chunks = DEF_V4_CHUNKS;
+	if (!o.v4_blocks)
+		o.v4_blocks = DEF_V4_BLOCKS;
+	if (!o.v4_wide)
+		o.v4_wide = DEF_V4_WIDE;
+	if (!o.v4_bitmaps)
+		o.v4_bitmaps = DEF_V4_BITMAPS;
 	if (!o.v6_chunks)
 		o.v6_chunks = DEF_V6_CHUNKS;
 	if (!o.v6_ranges)
 		o.v6_ranges = DEF_V6_RANGES;
 	if (!o.prefixes)
 		o.prefixes = DEF_PREFIXES;
-	if (o.v4_chunks > PE_V4_CHUNK_MASK + 1 ||
+	if (o.v4_blocks > PE_V4_INDEX_MASK + 1 ||
+	    o.v4_wide > PE_V4_INDEX_MASK + 1 ||
+	    o.v4_bitmaps > PE_V4_INDEX_MASK + 1 ||
 	    o.v6_chunks > PE_V6_CHUNK_MASK + 1 ||
 	    o.v6_ranges > 1u << PE_V6_SLICE_SHIFT)
 		return -ERANGE;
@@ -1155,7 +992,9 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 		goto fail;
 	}
 	m = &al->skel->maps;
-	bpf_map__set_max_entries(m->pe_v4_tbl8, o.v4_chunks);
+	bpf_map__set_max_entries(m->pe_v4_blocks, o.v4_blocks);
+	bpf_map__set_max_entries(m->pe_v4_wide, o.v4_wide);
+	bpf_map__set_max_entries(m->pe_v4_bits, o.v4_bitmaps);
 	bpf_map__set_max_entries(m->pe_v6_tbl, o.v6_chunks);
 	bpf_map__set_max_entries(m->pe_v6_ranges, 1u << log2_up(o.v6_ranges));
 	bpf_map__set_max_entries(m->pe_prefixes, o.prefixes);
@@ -1172,14 +1011,16 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	al->sets_max = bpf_map__max_entries(m->pe_sets);
 	al->sets_next = 1;
 	al->sets = map_mmap(m->pe_sets);
-	al->any16 = map_mmap(m->pe_v4_any16);
-	al->tbl24 = map_mmap(m->pe_v4_tbl24);
-	al->tbl8 = map_mmap(m->pe_v4_tbl8);
+	al->v4dir = map_mmap(m->pe_v4_dir);
+	al->v4blk = map_mmap(m->pe_v4_blocks);
+	al->v4wide = map_mmap(m->pe_v4_wide);
+	al->v4bits = map_mmap(m->pe_v4_bits);
 	al->v6dir = map_mmap(m->pe_v6_dir);
 	al->v6tbl = map_mmap(m->pe_v6_tbl);
 	al->v6rng = map_mmap(m->pe_v6_ranges);
 	al->ifcfg = map_mmap(m->pe_ifcfg);
-	if (!al->sets || !al->any16 || !al->tbl24 || !al->tbl8 || !al->v6dir ||
+	if (!al->sets || !al->v4dir || !al->v4blk || !al->v4wide ||
+	    !al->v4bits || !al->v6dir ||
 	    !al->v6tbl || !al->v6rng || !al->ifcfg) {
 		err = -errno;
 		goto fail;
@@ -1187,11 +1028,7 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	for (al->set_cap = 1; al->set_cap < 2 * (size_t)al->sets_max;)
 		al->set_cap <<= 1;
 	al->set_tab = calloc(al->set_cap, sizeof(*al->set_tab));
-	al->used16 = calloc(PE_V4_ANY16_WORDS * 64, sizeof(*al->used16));
-	if (!al->set_tab || !al->used16 ||
-	    chunk_pool_init(&al->v4pool, bpf_map__max_entries(m->pe_v4_tbl8),
-			    &al->grace) ||
-	    shadow_init(&al->shadow, 1024))
+	if (!al->set_tab || shadow_init(&al->shadow, 1024))
 		goto fail;
 	al->reg_fd = bpf_map__fd(m->pe_prefixes);
 	al->ifcfg_fd = bpf_map__fd(m->pe_ifcfg);
@@ -1209,15 +1046,15 @@ fail:
 void pe_allowlist_stats(const struct pe_allowlist *al,
 			struct pe_allowlist_stats *st)
 {
-	unsigned int i;
-
 	st->prefixes = al->shadow.n;
 	st->sets = al->sets_next - 1;
-	st->v4_chunks = al->v4pool.n;
-	st->v4_chunks_used = al->v4pool.n - al->v4pool.len;
-	st->v4_slash16_used = 0;
-	for (i = 0; i < PE_V4_ANY16_WORDS; i++)
-		st->v4_slash16_used += __builtin_popcountll(al->any16[i]);
+	st->v4_blocks = al->v4blocks.n;
+	st->v4_blocks_used = al->v4blocks.n - al->v4blocks.len;
+	st->v4_wide = al->v4wides.n;
+	st->v4_wide_used = al->v4wides.n - al->v4wides.len;
+	st->v4_bitmaps = al->v4bitmaps.n;
+	st->v4_bitmaps_used = al->v4bitmaps.n - al->v4bitmaps.len;
+	st->v4_slash16_used = al->v4_used16;
 	st->v6_chunks = al->v6pool.n;
 	st->v6_chunks_used = al->v6pool.n - al->v6pool.len;
 	st->v6_ranges = 1u << al->ranges.order_max;

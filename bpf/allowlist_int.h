@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside liballowlist: the handle, shared by allowlist.c (registry shadow,
- * peering sets, IPv4 tables, interfaces, open and close) and allowlist_v6.c
- * (the IPv6 tables), and what each of them calls in the other.
+ * peering sets, interfaces, open and close), allowlist_v4.c (the IPv4
+ * tables) and allowlist_v6.c (the IPv6 tables), and what they call in each
+ * other.
  */
 #ifndef PEEREDGE_ALLOWLIST_INT_H
 #define PEEREDGE_ALLOWLIST_INT_H
@@ -52,11 +53,15 @@ struct pe_allowlist {
 	size_t set_cap;
 
 	struct grace grace;	/* shared by the pools below */
-	__u64 *any16;		/* mmap of pe_v4_any16 */
-	__u16 *used16;		/* per /16: tbl24 entries not the empty set */
-	__u32 *tbl24, *tbl8;	/* mmaps */
-	struct chunk_pool v4pool;
-	bool v4_reused;		/* pe_v4_tbl8 found pinned */
+	__u32 *v4dir;		/* mmaps */
+	struct pe_v4_block *v4blk;
+	struct pe_v4_wide *v4wide;
+	struct pe_v4_bits *v4bits;
+	struct chunk_pool v4blocks, v4wides, v4bitmaps;
+	bool v4_reused;		/* IPv4 tables found pinned, with this layout */
+	__u32 v4_used16;	/* pe_v4_dir entries not PE_V4_NONE */
+	__u16 *v4deep24;	/* per /24: prefixes longer than /24 in it */
+	struct v4_image *v4img;	/* scratch of allowlist_v4.c */
 
 	__u32 *v6dir;		/* mmap */
 	__u64 *v6tbl;		/* mmap */
@@ -112,6 +117,31 @@ __u64 al_cover_bits(struct pe_allowlist *al, int family, const __u8 *addr,
 __u32 al_intern(struct pe_allowlist *al, __u64 bits, int *err);
 /* The id of set id plus bits. */
 __u32 al_set_or(struct pe_allowlist *al, __u32 id, __u64 bits, int *err);
+
+/* allowlist_v4.c: the IPv4 tables. */
+
+/*
+ * Once the shadow holds the registry: the state of IPv4 tables found
+ * pinned (al->v4_reused), or new ones filled from the shadow; the pools
+ * hold that many blocks, wide chunks and /32 bitmaps.
+ */
+int al_v4_open(struct pe_allowlist *al, __u32 blocks, __u32 wides,
+	       __u32 bitmaps);
+void al_v4_close(struct pe_allowlist *al);
+/*
+ * The shadow already holds the prefix (fresh: it just appeared there);
+ * bits: the peerings being added.
+ */
+int al_v4_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+	      __u64 bits, bool fresh);
+/*
+ * The shadow no longer gives the prefix the peerings of bits (gone: no
+ * peering holds it any more).
+ */
+int al_v4_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+	      __u64 bits, bool gone);
+/* What the program answers for source b on peering p. */
+int al_v4_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p);
 
 /* allowlist_v6.c: the IPv6 tables. */
 

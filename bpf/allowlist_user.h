@@ -31,7 +31,13 @@ struct pe_allowlist_opts {
 	 * NULL: nothing pinned, everything goes away with the handle.
 	 */
 	const char *pin_dir;
-	__u32 v4_chunks;	/* /24s holding longer prefixes; 0: 16384 */
+	/* (peering, /16)s holding prefixes longer than /16; 0: 131072 */
+	__u32 v4_blocks;
+	/* ... with more than PE_V4_DEEP_SLOTS /24s holding prefixes longer
+	 * than /24; 0: 1024 */
+	__u32 v4_wide;
+	__u32 v4_bitmaps;	/* (peering, /24)s holding prefixes longer than
+				 * /24; 0: 16384 */
 	__u32 v6_chunks;	/* /16s holding prefixes longer than /16; 0: 8192 */
 	__u32 v6_ranges;	/* IPv6 slice ranges (16 bytes each), rounded up
 				 * to a power of two, at most 2^26; 0: 2^21 */
@@ -116,8 +122,10 @@ const char *pe_reason_name(unsigned int reason);
 struct pe_allowlist_stats {
 	__u64 prefixes;		/* registry entries */
 	__u32 sets;		/* interned peering sets */
-	__u32 v4_chunks_used, v4_chunks;
-	__u32 v4_slash16_used;	/* /16s with something allowed (pe_v4_any16) */
+	__u32 v4_blocks_used, v4_blocks;
+	__u32 v4_wide_used, v4_wide;
+	__u32 v4_bitmaps_used, v4_bitmaps;
+	__u32 v4_slash16_used;	/* (peering, /16)s with something allowed */
 	__u32 v6_chunks_used, v6_chunks;
 	__u32 v6_ranges_used, v6_ranges;	/* in live slices */
 	__u64 grace_waits;	/* RCU grace periods waited for before reuse */

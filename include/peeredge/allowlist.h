@@ -9,23 +9,29 @@
  * Lookup structure (the "why" is in bpf/README.md):
  *
  *  A "set" is a u64 bitmap of peering ids (0..63). Sets are interned: the
- *  address tables hold a u32 set id, pe_sets[id] holds the bitmap. Id 0 is
+ *  IPv6 tables hold a u32 set id, pe_sets[id] holds the bitmap. Id 0 is
  *  the empty set. Ids are never recycled while the maps live, so a reader
  *  that fetched an old id always finds the bitmap it meant.
  *
- *  IPv4, a /16 summary then DIR-24-8:
- *   pe_v4_any16[a >> 22]  u64: bit (a >> 16) & 63 is set when some entry of
- *                         tbl24 in that /16 is not the empty set; when it
- *                         is clear the source is not allowed, and tbl24 (64
- *                         MiB, far beyond the caches) is not read: a random
- *                         source (a spoofed flood) mostly ends here, in 8 KiB;
- *   pe_v4_tbl24[a >> 8]   u32: set id of the /24 (OR of every prefix of
- *                         length <= 24 covering it), or PE_V4_CHUNK | c when
- *                         a prefix longer than /24 lies inside it;
- *   pe_v4_tbl8[c].v[a & 0xff]
- *                         u32: set id of that /32 (OR of every prefix
- *                         covering it, whatever its length).
- *   One to three array loads per packet, whatever the number of prefixes.
+ *  IPv4, one 1-bit-per-/24 structure per peering (a packet's interface
+ *  names its peering, so the tables answer yes or no, not a set):
+ *   pe_v4_dir[p << 16 | a >> 16]
+ *                         u32: PE_V4_NONE when no prefix of peering p
+ *                         covers or lies in that /16, PE_V4_ALL when one of
+ *                         length <= 16 covers it (or prefixes cover each of
+ *                         its /24s), else PE_V4_BLOCK | b or,
+ *                         when more than PE_V4_DEEP_SLOTS of its /24s hold
+ *                         longer prefixes, PE_V4_WIDE | w;
+ *   pe_v4_blocks[b]       64 bytes: all[] has a bit per /24, set when a
+ *                         prefix of length 17..24 covers it; deep[] lists up
+ *                         to PE_V4_DEEP_SLOTS /24s holding longer prefixes,
+ *                         each with its /32 bitmap in pe_v4_bits;
+ *   pe_v4_wide[w].v[(a >> 8) & 0xff]
+ *                         u32: PE_V4_NONE, PE_V4_ALL, or PE_V4_BITS | i;
+ *   pe_v4_bits[i]         256 bits, one per /32 of that /24.
+ *   A source costs one load in the 256 KiB of its peering's directory, and
+ *   one in a block (64 bytes per /16 in use: 4 MiB for a global table) or
+ *   a wide chunk; a /24 holding longer prefixes one more.
  *
  *  IPv6, DIR-16-8 then sorted ranges (no hash probe):
  *   pe_v6_dir[a >> 112]   u32: set id of the /16 (OR of every prefix of
@@ -119,22 +125,38 @@ struct pe_cnt {
 
 /*
  * IPv4 tables. Array map elements are 8-byte aligned, so a u32 value would
- * take 8 bytes: entries are grouped in 64-byte elements (one cache line) for
- * tbl24 and 1 KiB elements (a whole chunk) for tbl8. Seen through mmap()
- * both are flat u32 arrays indexed as in the comment above.
+ * take 8 bytes: directory entries are grouped in 64-byte elements
+ * (pe_group); seen through mmap() pe_v4_dir is a flat u32 array indexed as
+ * in the comment above. A deep slot: bits 24..31 the /24 inside the /16
+ * (the address's third byte), PE_V4_SLOT_USED, bits 0..22 the pe_v4_bits
+ * index; 0 is a free slot.
  */
-#define PE_V4_CHUNK		0x80000000u
-#define PE_V4_CHUNK_MASK	0x00ffffffu
-#define PE_V4_TBL24_SIZE	(1u << 24)
-#define PE_V4_ANY16_WORDS	(65536 / 64)	/* pe_v4_any16: u64 words */
+#define PE_V4_NONE		0u
+#define PE_V4_ALL		1u
+#define PE_V4_BLOCK		0x80000000u	/* pe_v4_dir */
+#define PE_V4_WIDE		0x40000000u	/* pe_v4_dir */
+#define PE_V4_BITS		0x80000000u	/* pe_v4_wide */
+#define PE_V4_INDEX_MASK	0x007fffffu
+#define PE_V4_SLOT_USED		0x00800000u
+#define PE_V4_DEEP_SLOTS	8
+#define PE_V4_DIR_SIZE		(PE_MAX_PEERINGS << 16)
 #define PE_GROUP		16	/* u32 entries per 64-byte element */
 
 struct pe_group {
 	__u32 v[PE_GROUP];
 };
 
-struct pe_chunk {
+struct pe_v4_block {
+	__u64 all[4];
+	__u32 deep[PE_V4_DEEP_SLOTS];
+};
+
+struct pe_v4_wide {
 	__u32 v[256];
+};
+
+struct pe_v4_bits {
+	__u64 w[4];
 };
 
 /*

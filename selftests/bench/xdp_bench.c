@@ -7,8 +7,8 @@
  *
  * Method (printed with the results):
  *  - N random prefixes (IPv4 with a length mix shaped like the global
- *    table, IPv6 likewise) on peering 0; the tables grow in place from one
- *    size to the next;
+ *    table, IPv6 likewise; with -l, IPv4 prefixes all of length LEN) on
+ *    peering 0; the tables grow in place from one size to the next;
  *  - sources: half a random address inside a random inserted prefix, half
  *    a uniformly random address (IPv6: inside 2000::/3);
  *  - "hot": 1024 distinct UDP packets with such sources, BPF_PROG_TEST_RUN
@@ -33,7 +33,7 @@
  *  time the vCPU was not running.
  *
  *   xdp_bench [-o DIR_OF_THE_BPF_OBJECTS] [-4 N,N,..] [-6 N,N,..]
- *             [-r REPEAT] [-k ROUNDS]
+ *             [-l LEN] [-r REPEAT] [-k ROUNDS]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -97,11 +97,16 @@ static const struct { int len, w; } mix6[] = {
 	{ 64, 1300 }, { 128, 100 },
 };
 
+/* -l: every IPv4 prefix of this length; 0: the mix. */
+static int fixed_len4;
+
 static int pick_len(int v6)
 {
 	int r = rnd() % 10000, i, n = v6 ? sizeof(mix6) / sizeof(mix6[0]) :
 					  sizeof(mix4) / sizeof(mix4[0]);
 
+	if (!v6 && fixed_len4)
+		return fixed_len4;
 	for (i = 0; i < n; i++) {
 		r -= v6 ? mix6[i].w : mix4[i].w;
 		if (r < 0)
@@ -504,7 +509,8 @@ int main(int argc, char **argv)
 	int nrows = 0, ri, rt, i, have_floor = 0;
 	double floor_ns[NFLOOR], floor_null = 0;
 	double t_start = now();
-	struct pe_allowlist_opts o = { .v4_chunks = 65536, .v6_chunks = 16384,
+	struct pe_allowlist_opts o = { .v4_blocks = 1 << 17, .v4_wide = 4096,
+				       .v4_bitmaps = 1 << 17, .v6_chunks = 16384,
 				       .v6_ranges = 1 << 23,
 				       .prefixes = 1 << 22,
 				       .pin_dir = PIN_ROOT "/pe" };
@@ -515,16 +521,24 @@ int main(int argc, char **argv)
 	struct pkt *pk;
 	struct pfx *pf;
 	struct lpm l = { .prog = -1, .m4 = -1, .m6 = -1, .cfg = -1 };
+	char lenmix[32] = "a global-table length mix";
 
-	while ((opt = getopt(argc, argv, "o:4:6:r:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "o:4:6:l:r:k:")) != -1) {
 		switch (opt) {
 		case 'o': dir = optarg; break;
 		case '4': n4 = parse_sizes(optarg, sz4); break;
 		case '6': n6 = parse_sizes(optarg, sz6); break;
+		case 'l':
+			fixed_len4 = atoi(optarg);
+			if (fixed_len4 < 1 || fixed_len4 > 32) {
+				fprintf(stderr, "-l: a length 1..32\n");
+				return 2;
+			}
+			break;
 		case 'r': repeat = atoi(optarg); break;
 		case 'k': rounds = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: xdp_bench [-o DIR] [-4 N,..] [-6 N,..] [-r REPEAT] [-k ROUNDS]\n");
+			fprintf(stderr, "usage: xdp_bench [-o DIR] [-4 N,..] [-6 N,..] [-l LEN] [-r REPEAT] [-k ROUNDS]\n");
 			return 2;
 		}
 	}
@@ -612,14 +626,18 @@ int main(int argc, char **argv)
 		if (err)
 			fprintf(stderr, "# could not attach the programs: runs will be slow\n");
 	}
+	if (fixed_len4)
+		snprintf(lenmix, sizeof(lenmix), "all /%d", fixed_len4);
 	pk = calloc(NPKT, sizeof(*pk));
 	pf = calloc(2000000, sizeof(*pf));
 	src = calloc(PE_STREAM_SOURCES, sizeof(*src));
 	if (nulfd < 0 || !pk || !pf || !src)
 		return 1;
 
-	printf("# xdp_bench: peeredge (DIR-24-8 IPv4; IPv6 DIR-16-8 then bisected ranges)\n"
+	printf("# xdp_bench: peeredge (IPv4: per-peering /16 directory, then a bit per /24;\n"
+	       "#   IPv6: DIR-16-8 then bisected ranges)\n"
 	       "# vs the same program with BPF_MAP_TYPE_LPM_TRIE lookups, same run, same packets.\n"
+	       "# prefixes: IPv4 %s, IPv6 a global-table length mix, on one peering;\n"
 	       "# sources: half from inside inserted prefixes, half random;\n"
 	       "# hot: %d distinct UDP packets, BPF_PROG_TEST_RUN repeat=%d on each, kernel average,\n"
 	       "#   median over packets, interleaved packet by packet;\n"
@@ -627,7 +645,7 @@ int main(int argc, char **argv)
 	       "#   kernel average, median over %d rounds, interleaved round by round;\n"
 	       "# null: an empty program (hot) and the prologue alone (stream);\n"
 	       "# probe: the prologue and one read, placed by the source, in a 64 MiB array; %s.\n",
-	       NPKT, repeat, PE_STREAM_SOURCES, PE_STREAM_SOURCES, rounds,
+	       lenmix, NPKT, repeat, PE_STREAM_SOURCES, PE_STREAM_SOURCES, rounds,
 	       rt ? "pinned to CPU 0 at SCHED_FIFO 10" : "NOT real-time (sched_setscheduler failed)");
 	for (fam = 0; fam < 2; fam++) {
 		long have = 0;
@@ -639,7 +657,7 @@ int main(int argc, char **argv)
 			int bytes = fam ? 16 : 4, mism = 0, allowed = 0;
 			long long passed[2];
 			struct pe_allowlist_stats st;
-			char use[64];
+			char use[96];
 
 			if (want > 2000000)
 				want = 2000000;
@@ -723,8 +741,9 @@ int main(int argc, char **argv)
 				snprintf(use, sizeof(use), "v6 chunks %u, ranges %u",
 					 st.v6_chunks_used, st.v6_ranges_used);
 			else
-				snprintf(use, sizeof(use), "v4 chunks %u, /16s used %u",
-					 st.v4_chunks_used, st.v4_slash16_used);
+				snprintf(use, sizeof(use), "v4 blocks %u, wide %u, bitmaps %u, /16s used %u",
+					 st.v4_blocks_used, st.v4_wide_used,
+					 st.v4_bitmaps_used, st.v4_slash16_used);
 			printf("\n## %s, %ld prefixes (allowed: %d/%d packets, %.1f%% of the stream; load: peeredge %.2f s, lpm %.2f s; %s)\n",
 			       fam ? "IPv6" : "IPv4", have, allowed, NPKT,
 			       100.0 * passed[0] / rounds / PE_STREAM_SOURCES,

@@ -80,7 +80,7 @@ int pe_stream_null(struct xdp_md *ctx)
 }
 
 #ifndef PE_LOOKUP_LPM
-/* Laid out as pe_v4_tbl24: 16 u32 to a 64-byte element. */
+/* A direct table of a u32 per /24, 16 to a 64-byte element. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PE_STREAM_PROBE_ELEMS);
@@ -116,7 +116,7 @@ int pe_stream_probe(struct xdp_md *ctx)
 
 		if ((void *)(ip + 1) > end)
 			return XDP_ABORTED;
-		at = bpf_ntohl(ip->saddr) >> 8;		/* as tbl24 */
+		at = bpf_ntohl(ip->saddr) >> 8;		/* its /24 */
 	} else {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 

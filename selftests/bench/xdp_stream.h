@@ -10,7 +10,7 @@
  */
 #define PE_STREAM_SOURCES	(1u << 20)
 
-/* Elements of 64 bytes in the probe's array: 64 MiB, as pe_v4_tbl24. */
+/* Elements of 64 bytes in the probe's array: 64 MiB, a u32 per /24. */
 #define PE_STREAM_PROBE_ELEMS	(1u << 20)
 
 #endif

@@ -67,7 +67,7 @@ check "add 2001:db8:1::/48 on peering 1" xdp add 2001:db8:1::/48 1
 check "attach to veth_e" xdp attach veth_e
 ID1=$(prog_id)
 check "program attached" test -n "$ID1"
-check "maps pinned" test -e "$PIN/pe_v4_tbl24" -a -e "$PIN/pe_counters" -a -e "$PIN/link_$(edge cat /sys/class/net/veth_e/ifindex)"
+check "maps pinned" test -e "$PIN/pe_v4_dir" -a -e "$PIN/pe_counters" -a -e "$PIN/link_$(edge cat /sys/class/net/veth_e/ifindex)"
 check "IPv4 ping from an allowed source passes" ping4_good
 check_fails "IPv4 ping from a denied source is dropped" ping4_bad
 check "IPv6 ping from an allowed source passes" ping6_good
