@@ -149,14 +149,6 @@ kbfd_trace_stop() { # OUTFILE
 	echo "$old_clock" >"$TR/trace_clock"
 }
 
-# "p50 / p99" of the numbers on stdin.
-p50_p99() {
-	sort -n | awk '{ v[NR] = $1 } END {
-		if (!NR) { print "-"; exit }
-		r50 = int((50 * NR + 99) / 100); r99 = int((99 * NR + 99) / 100)
-		printf "%d / %d", v[r50], v[r99] }'
-}
-
 rows=()
 split_rows=()
 # kbfd_split LABEL INTERVAL DETECT-OUTPUT TRACE-FILE
@@ -167,7 +159,7 @@ kbfd_split() {
 	printf '%s\n' "$lines" | sed 's/^/# kbfd split: /'
 	overwritten=$(grep -c 'LOST.*EVENTS' "$4")
 	for k in rx irq wait queue late recheck build wire; do
-		cols+=("$(sed -n "s/.* $k=\(-\{0,1\}[0-9]*\).*/\1/p" <<<"$lines" | p50_p99)")
+		cols+=("$(sed -n "s/.* $k=\(-\{0,1\}[0-9]*\).*/\1/p" <<<"$lines" | ranks %d 50 99)")
 	done
 	split_rows+=("$(printf '| %-16s | %-12s | %3s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$1" "$2" \
 		"$(grep -c '^trial=' <<<"$lines")" "${cols[@]}" "$(grep -c 'ksoftirqd=1' <<<"$lines")")")

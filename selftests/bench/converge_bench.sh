@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# converge_bench.sh [-e peeredged|bird] [TRIALS [PREFIXES...]]: issue 7's
-# convergence, a connection's BFD Down to every route of its peering moved
-# (another connection is left) or removed (it was the last), for each
-# table size (default: 3 trials, 1000 and 100000 prefixes) and each edge
-# (default both; -e picks one). Meant for the qemu guest
+# converge_bench.sh [-e peeredged|bird] [-n 0|1] [TRIALS [PREFIXES...]]:
+# issue 7's convergence, a connection's BFD Down to every route of its
+# peering moved (another connection is left) or removed (it was the last),
+# for each table size (default: 3 trials, 1000 and 100000 prefixes) and
+# each edge (default both; -e picks one). -n sets
+# net.ipv4.nexthop_compat_mode in the edge's namespace (the kernel's
+# default is 1: a replaced nexthop group is also announced route by route,
+# every route of the table walked under RTNL). Meant for the qemu guest
 # (selftests/bench/vm.bench; needs kbfd.ko, BIRD, nft).
 #
 # Method: two namespaces, the edge and the peer (BIRD 2), joined by two
@@ -59,12 +62,19 @@ BIN=$TOP/build/selftests/bench
 PEEREDGED=${PEEREDGED:-$TOP/build/agent/peeredged}
 PEEREDGE=${PEEREDGE:-$TOP/build/agent/peeredge}
 edges=(peeredged bird)
-if [ "${1:-}" = -e ]; then
-	[[ ${2:-} =~ ^(peeredged|bird)$ ]] ||
-		{ echo "converge_bench.sh: -e takes peeredged or bird" >&2; exit 2; }
-	edges=("$2")
+NH_COMPAT=
+while [[ ${1:-} =~ ^-[en]$ ]]; do
+	if [ "$1" = -e ]; then
+		[[ ${2:-} =~ ^(peeredged|bird)$ ]] ||
+			{ echo "converge_bench.sh: -e takes peeredged or bird" >&2; exit 2; }
+		edges=("$2")
+	else
+		[[ ${2:-} =~ ^[01]$ ]] ||
+			{ echo "converge_bench.sh: -n takes 0 or 1" >&2; exit 2; }
+		NH_COMPAT=$2
+	fi
 	shift 2
-fi
+done
 trials=${1:-3}
 shift || true
 sizes=("$@")
@@ -225,16 +235,7 @@ trial() {
 	[ -z "$deleted_ns" ] || python3 -c "print('%.1f' % (($deleted_ns - $down) / 1e6))"
 }
 # stats MS...: p50 / p99 / max (nearest rank).
-stats() {
-	python3 - "$@" <<'EOF'
-import math, sys
-v = sorted(float(x) for x in sys.argv[1:])
-if not v:
-    print("- / - / -"); sys.exit()
-rank = lambda p: v[max(0, math.ceil(p * len(v) / 100) - 1)]
-print("%.1f / %.1f / %.1f" % (rank(50), rank(99), v[-1]))
-EOF
-}
+stats() { printf '%s\n' "$@" | ranks %.1f 50 99 100; }
 
 rows=()
 for n in "${sizes[@]}"; do
@@ -291,6 +292,7 @@ for n in "${sizes[@]}"; do
 done
 
 echo "# uptime: $(uptime)"
+echo "# net.ipv4.nexthop_compat_mode in the edge's namespace: ${NH_COMPAT:-$(cat /proc/sys/net/ipv4/nexthop_compat_mode) (not set)}"
 echo "# BFD Down -> FIB, ms (p50 / p99 / max of $trials trials; nearest rank)"
 echo "| edge | prefixes | moved p50 / p99 / max | moved during a re-validation pass | moved during a FIB pass | group deleted p50 / p99 / max | routes removed p50 / p99 / max | table load s | hold timer expiries |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -58,6 +58,11 @@ hold_expiries() { grep -ci "hold timer expired" "${1:-$W/peeredged.log}"; }
 conv_lab() {
 	local n=$1 bfd=$2 hold=$3 i
 	netns_add "$E" && netns_add "$P" || skip_all "cannot create network namespaces"
+	# NH_COMPAT (converge_bench.sh -n): how the edge's kernel announces a
+	# replaced nexthop group.
+	[ -z "${NH_COMPAT:-}" ] ||
+		ip netns exec "$E" sysctl -qw net.ipv4.nexthop_compat_mode="$NH_COMPAT" ||
+		skip_all "net.ipv4.nexthop_compat_mode cannot be set"
 	for i in 1 2; do
 		ip link add "va$i" netns "$E" type veth peer name "vb$i" netns "$P" ||
 			skip_all "veth is not available"

@@ -95,6 +95,23 @@ require_kbfd_loaded() {
 	fi
 }
 
+# ranks FORMAT P...: the P-th percentiles (nearest rank; 100 is the
+# largest) of the numbers on stdin, one a line, each printed with printf
+# FORMAT and joined by " / "; "-" for each when there are none.
+ranks() {
+	local fmt=$1
+	shift
+	sort -g | awk -v fmt="$fmt" -v ps="$*" 'BEGIN { np = split(ps, p, " ") }
+		NF { v[++n] = $1 }
+		END {
+			for (i = 1; i <= np; i++) {
+				r = int((p[i] * n + 99) / 100)
+				printf "%s%s", (i > 1 ? " / " : ""), (n ? sprintf(fmt, v[r < 1 ? 1 : r]) : "-")
+			}
+			print ""
+		}'
+}
+
 # Network namespaces named after the test, removed on exit.
 __netns=()
 netns_add() {
