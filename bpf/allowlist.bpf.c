@@ -418,7 +418,8 @@ source:
  */
 #define PE_MAX_L2	(sizeof(struct ethhdr) + 4 * PE_MAX_VLAN)
 
-__attribute__((noinline)) int pe_ipv4(struct xdp_md *ctx, __u32 off, __u32 peering)
+__attribute__((noinline)) int pe_ipv4(struct xdp_md *ctx, __u32 off,
+					 __u32 peering)
 {
 	struct cursor c = {
 		.data = (void *)(long)ctx->data,
@@ -431,7 +432,8 @@ __attribute__((noinline)) int pe_ipv4(struct xdp_md *ctx, __u32 off, __u32 peeri
 	return do_ipv4(&c, peering);
 }
 
-__attribute__((noinline)) int pe_ipv6(struct xdp_md *ctx, __u32 off, __u32 peering)
+__attribute__((noinline)) int pe_ipv6(struct xdp_md *ctx, __u32 off,
+					 __u32 peering)
 {
 	struct cursor c = {
 		.data = (void *)(long)ctx->data,
