@@ -84,7 +84,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 131072);	/* blocks, set at load */
+	__uint(max_entries, 262144);	/* blocks, set at load */
 	__type(key, __u32);
 	__type(value, struct pe_v4_block);
 } pe_v4_blocks SEC(".maps");

@@ -45,7 +45,7 @@
 #include "allowlist_int.h"
 #include "allowlist.skel.h"
 
-#define DEF_V4_BLOCKS	131072
+#define DEF_V4_BLOCKS	262144
 #define DEF_V4_WIDE	1024
 #define DEF_V4_BITMAPS	16384
 #define DEF_V6_CHUNKS	8192

@@ -31,7 +31,7 @@ struct pe_allowlist_opts {
 	 * NULL: nothing pinned, everything goes away with the handle.
 	 */
 	const char *pin_dir;
-	/* (peering, /16)s holding prefixes longer than /16; 0: 131072 */
+	/* (peering, /16)s holding prefixes longer than /16; 0: 262144 */
 	__u32 v4_blocks;
 	/* ... with more than PE_V4_DEEP_SLOTS /24s holding prefixes longer
 	 * than /24; 0: 1024 */
