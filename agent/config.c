@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "peeredge/allowlist.h"
 #include "asn.h"
 #include "install.h"
 #include "peering.h"
@@ -531,14 +532,17 @@ static bool parse_fib(struct parser *ps, struct config *c)
 				   ps->tok);
 }
 
-/* "xdp pin-dir PATH;" */
+/* "xdp pin-dir PATH;" or "xdp ipv4-blocks N;" */
 static bool parse_xdp_global(struct parser *ps, struct config *c)
 {
 	if (!value(ps, "xdp setting"))
 		return false;
+	if (is(ps, "ipv4-blocks"))
+		return parse_u32(ps, "xdp ipv4-blocks", 1, PE_V4_INDEX_MASK + 1,
+				 &c->xdp_ipv4_blocks) && end_statement(ps);
 	if (!is(ps, "pin-dir"))
-		return fail(ps, "xdp: expected 'pin-dir' but found '%s' (interfaces go inside a "
-			    "peering block)", ps->tok);
+		return fail(ps, "xdp: expected 'pin-dir' or 'ipv4-blocks' but found '%s' "
+			    "(interfaces go inside a peering block)", ps->tok);
 	if (!parse_path(ps, "xdp pin-dir", c->xdp_pin_dir))
 		return false;
 	if (c->xdp_pin_dir[0] != '/')

@@ -28,6 +28,7 @@
  *		xdp bond0 [mode enforce|monitor] [native|generic];	# repeatable
  *	}
  *	xdp pin-dir /sys/fs/bpf/peeredge;	# where the allowlist maps live
+ *	xdp ipv4-blocks 262144;			# its IPv4 blocks (64 bytes each)
  *	registry /etc/peeredge/irr.db;		# RPSL route objects, repeatable
  *	state-file /var/lib/peeredge/state;	# registrations (default below)
  *	fib table 100 [nexthop-id-base 4096];	# install Verified prefixes
@@ -150,6 +151,7 @@ struct config {
 	size_t n_xdp;
 	struct config_xdp *xdp;
 	char xdp_pin_dir[CONFIG_PATH_MAX];
+	uint32_t xdp_ipv4_blocks;	/* 0: the allowlist library's default */
 };
 
 /* 0, or -1 with err holding "file:line: message". */

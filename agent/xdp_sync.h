@@ -65,6 +65,7 @@ struct xdp_sync {
 	struct bgpd *d;			/* for the log */
 	struct pe_allowlist *al;	/* NULL: not opened (nothing to do yet) */
 	char pin_dir[CONFIG_PATH_MAX];
+	uint32_t ipv4_blocks;		/* as opened; 0: the library's default */
 	char peering[PE_MAX_PEERINGS][CONFIG_NAME_MAX];	/* by id; "" free */
 	size_t n_ifaces;
 	struct xdp_iface *ifaces;

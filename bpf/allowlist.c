@@ -850,7 +850,9 @@ static int setup_pins(struct pe_allowlist *al)
 		err = map_pin_path(al, bpf_map__name(m), path);
 		if (err)
 			return err;
-		if (pin_compatible(m, path, &max))
+		if (pin_compatible(m, path, &max) &&
+		    !(m == al->skel->maps.pe_v4_blocks && al->v4_blocks_asked &&
+		      max != al->v4_blocks_asked))
 			ok[table_family(bpf_map__name(m))]++;
 	}
 	for (i = 0; i < N_ADDR_TABLES; i++)
@@ -983,6 +985,7 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 		return -ENOMEM;
 	for (i = 0; i < PE_MAX_LINKS; i++)
 		al->links[i].fd = -1;
+	al->v4_blocks_asked = opts ? opts->v4_blocks : 0;
 	err = -ENOMEM;
 	if (o.pin_dir && !(al->pin_dir = strdup(o.pin_dir)))
 		goto fail;

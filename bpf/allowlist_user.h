@@ -31,7 +31,12 @@ struct pe_allowlist_opts {
 	 * NULL: nothing pinned, everything goes away with the handle.
 	 */
 	const char *pin_dir;
-	/* (peering, /16)s holding prefixes longer than /16; 0: 262144 */
+	/*
+	 * (peering, /16)s holding prefixes longer than /16; 0: 262144, or
+	 * the size of the pinned table. Set, and different from the pinned
+	 * table's, the IPv4 tables are replaced by new ones of this size,
+	 * filled from the registry before the program is swapped in.
+	 */
 	__u32 v4_blocks;
 	/* ... with more than PE_V4_DEEP_SLOTS /24s holding prefixes longer
 	 * than /24; 0: 1024 */

@@ -27,7 +27,7 @@ if [ -z "$PE_XDP_UNSHARED" ]; then
 fi
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
-require_cmd ip python3 bird birdc nft
+require_cmd ip python3 bird birdc nft bpftool
 require_agent agent-asan
 LINKS=${1:-veth}
 WORK=$(mktemp -d /tmp/peeredge-xdp.XXXXXX)
@@ -109,6 +109,7 @@ state-file $WORK/state;
 fib table $TABLE;
 grace-period 0;
 xdp pin-dir $WORK/bpffs/pe;
+xdp ipv4-blocks 4096;
 neighbor c1 { address 10.99.51.2; remote-as 3320; hold-time 6;
 	peering contoso; location AMS; router r1; }
 neighbor c2 { address 10.99.52.2; remote-as 3320; hold-time 6;
@@ -184,6 +185,8 @@ check "va2 attached, monitor, generic" eval \
 	'[ "$(xdp_field va2 "x[\"mode\"] + \" \" + x[\"attach\"]")" = "monitor generic" ]'
 check "... the kernel agrees: va2 has a generic (skb) program" eval '[ "$(link_xdp va2)" = 2 ]'
 check "... and va1 one in the driver's mode" eval '[ "$(link_xdp va1)" != none ]'
+check "the IPv4 blocks pinned as configured (xdp ipv4-blocks 4096)" eval \
+	'[ "$(bpftool -j map show pinned "$WORK/bpffs/pe/pe_v4_blocks" | json_get "j[\"max_entries\"]")" = 4096 ]'
 if [ "$LINKS" = bond ]; then
 	# The filtering checks below prove the member's configuration is used:
 	# natively, the program sees the frame on ve1, not on va1.
