@@ -548,40 +548,83 @@ int al_v4_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p)
 	return 0;
 }
 
+/* Does directory entry e point only inside the pools? */
+static bool struct_in_pools(const struct pe_allowlist *al, __u32 e)
+{
+	__u32 idx = e & PE_V4_INDEX_MASK, i, v;
+
+	if (e <= PE_V4_ALL)
+		return true;
+	if ((e & PE_V4_BLOCK) && !(e & PE_V4_WIDE) && idx < al->v4blocks.n) {
+		for (i = 0; i < PE_V4_DEEP_SLOTS; i++) {
+			v = al->v4blk[idx].deep[i];
+			if ((v & PE_V4_SLOT_USED) &&
+			    (v & PE_V4_INDEX_MASK) >= al->v4bitmaps.n)
+				return false;
+		}
+		return true;
+	}
+	if ((e & PE_V4_WIDE) && !(e & PE_V4_BLOCK) && idx < al->v4wides.n) {
+		for (i = 0; i < 256; i++) {
+			v = al->v4wide[idx].v[i];
+			if (v > PE_V4_ALL && (!(v & PE_V4_BITS) ||
+					     (v & PE_V4_INDEX_MASK) >= al->v4bitmaps.n))
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
 /*
  * Tables found pinned: what their directory and blocks point to is in
  * use, the rest is free (and may still be read by a program that ran
- * just before us).
+ * just before us). An entry pointing outside the pools (written by
+ * something else than this library) is rebuilt from the shadow.
  */
 static int v4_rebuild_reused(struct pe_allowlist *al)
 {
-	__u32 *refs, nrefs = 0, i, k, e;
+	__u32 *refs, *bad = NULL, nrefs = 0, nbad = 0, cap = 0, i, k, e;
 	int err;
 
+	for (i = 0; i < PE_V4_DIR_SIZE; i++) {
+		if (struct_in_pools(al, al->v4dir[i]))
+			continue;
+		if (nbad == cap) {
+			__u32 *grown = realloc(bad, (cap = cap ? 2 * cap : 16) *
+						    sizeof(*bad));
+
+			if (!grown) {
+				free(bad);
+				return -ENOMEM;
+			}
+			bad = grown;
+		}
+		bad[nbad++] = i;
+		store32(&al->v4dir[i], PE_V4_NONE);
+	}
 	err = chunk_pool_fill(&al->v4blocks, al->v4dir, PE_V4_DIR_SIZE,
 			      PE_V4_BLOCK, PE_V4_INDEX_MASK, true);
 	if (!err)
 		err = chunk_pool_fill(&al->v4wides, al->v4dir, PE_V4_DIR_SIZE,
 				      PE_V4_WIDE, PE_V4_INDEX_MASK, true);
-	if (err)
-		return err;
-	refs = calloc(al->v4bitmaps.n + 1, sizeof(*refs));
-	if (!refs)
-		return -ENOMEM;
+	refs = err ? NULL : calloc(al->v4bitmaps.n + 1, sizeof(*refs));
+	if (!refs) {
+		free(bad);
+		return err ? err : -ENOMEM;
+	}
 	for (i = 0; i < PE_V4_DIR_SIZE; i++) {
 		e = al->v4dir[i];
 		if (e != PE_V4_NONE)
 			al->v4_used16++;
-		if ((e & PE_V4_BLOCK) &&
-		    (e & PE_V4_INDEX_MASK) < al->v4blocks.n) {
+		if (e & PE_V4_BLOCK) {
 			for (k = 0; k < PE_V4_DEEP_SLOTS; k++) {
 				__u32 s = al->v4blk[e & PE_V4_INDEX_MASK].deep[k];
 
 				if ((s & PE_V4_SLOT_USED) && nrefs < al->v4bitmaps.n)
 					refs[nrefs++] = PE_V4_BITS | s;
 			}
-		} else if ((e & PE_V4_WIDE) &&
-			   (e & PE_V4_INDEX_MASK) < al->v4wides.n) {
+		} else if (e & PE_V4_WIDE) {
 			for (k = 0; k < 256; k++) {
 				__u32 v = al->v4wide[e & PE_V4_INDEX_MASK].v[k];
 
@@ -593,6 +636,9 @@ static int v4_rebuild_reused(struct pe_allowlist *al)
 	err = chunk_pool_fill(&al->v4bitmaps, refs, nrefs, PE_V4_BITS,
 			      PE_V4_INDEX_MASK, true);
 	free(refs);
+	for (i = 0; i < nbad && !err; i++)
+		err = rebuild16(al, bad[i] >> 16, bad[i] & 0xffff);
+	free(bad);
 	return err;
 }
 

@@ -1597,6 +1597,96 @@ TEST(v4_blocks_resized_at_open)
 	own_bpffs_release(dir);
 }
 
+/*
+ * Entry e of the pinned IPv4 directory in dir: read into *v, or, set,
+ * written from *v. -1 on failure.
+ */
+static int v4_dir_entry(const char *dir, __u32 e, __u32 *v, bool set)
+{
+	char path[128];
+	struct pe_group g;
+	__u32 key = e / PE_GROUP;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/pe_v4_dir", dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -1;
+	err = bpf_map_lookup_elem(fd, &key, &g);
+	if (!err && set) {
+		g.v[e % PE_GROUP] = *v;
+		err = bpf_map_update_elem(fd, &key, &g, BPF_ANY);
+	} else if (!err) {
+		*v = g.v[e % PE_GROUP];
+	}
+	close(fd);
+	return err;
+}
+
+/* The pinned block b's used slots pointed at bitmap index i; -1 on failure. */
+static int poke_v4_slots(const char *dir, __u32 b, __u32 i)
+{
+	struct pe_v4_block blk;
+	char path[128];
+	int fd, err, k;
+
+	snprintf(path, sizeof(path), "%s/pe_v4_blocks", dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -1;
+	err = bpf_map_lookup_elem(fd, &b, &blk);
+	for (k = 0; !err && k < PE_V4_DEEP_SLOTS; k++)
+		if (blk.deep[k] & PE_V4_SLOT_USED)
+			blk.deep[k] = (blk.deep[k] & ~PE_V4_INDEX_MASK) | i;
+	if (!err)
+		err = bpf_map_update_elem(fd, &b, &blk, BPF_ANY);
+	close(fd);
+	return err;
+}
+
+/*
+ * Pinned IPv4 entries pointing outside the pools (not written by the
+ * library: a bad block, a bad slot) are rebuilt from the registry at open,
+ * instead of being followed.
+ */
+TEST(v4_entries_outside_the_pools_rebuilt_at_open)
+{
+	struct pe_allowlist_opts o = { .v4_blocks = 16, .v4_wide = 2,
+				       .v4_bitmaps = 16, .v6_chunks = 16,
+				       .v6_ranges = 1024, .prefixes = 1024 };
+	struct pe_allowlist_stats st;
+	struct pe_allowlist *a;
+	char dir[64];
+	__u32 b, bad = PE_V4_BLOCK | PE_V4_INDEX_MASK;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
+	ASSERT_EQ(0, add4(a, "192.0.2.0", 24, P1));
+	ASSERT_EQ(0, add4(a, "198.51.100.128", 25, P1));
+	pe_allowlist_close(a);
+	ASSERT_EQ(0, v4_dir_entry(dir, P1 << 16 | 192 << 8 | 0, &bad, true));
+	ASSERT_EQ(0, v4_dir_entry(dir, P1 << 16 | 198 << 8 | 51, &b, false));
+	ASSERT_NE(0, b & PE_V4_BLOCK);
+	ASSERT_EQ(0, poke_v4_slots(dir, b & PE_V4_INDEX_MASK, PE_V4_INDEX_MASK));
+
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(2, st.v4_slash16_used);
+	EXPECT_EQ(1, st.v4_bitmaps_used);
+	EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "192.0.3.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "198.51.100.200", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "198.51.100.1", P1));
+	ASSERT_EQ(0, del4(a, "198.51.100.128", 25, P1));
+	ASSERT_EQ(0, del4(a, "192.0.2.0", 24, P1));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(0, st.v4_slash16_used);
+	EXPECT_EQ(0, st.v4_bitmaps_used);
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
 /* What foreach lists, as text. */
 static void listed(struct pe_allowlist *al, char *out)
 {
