@@ -833,6 +833,7 @@ static int setup_pins(struct pe_allowlist *al)
 	struct bpf_map *m;
 	unsigned int i;
 	__u32 max;
+	/* Address tables found compatible, and in all, by family (4, 6). */
 	unsigned int ok[7] = { 0 }, want[7] = { 0 };
 	int err, fam;
 

@@ -129,24 +129,44 @@ static int bits_new(struct pe_allowlist *al, const __u64 *w, __u32 *i)
 	return err;
 }
 
+/*
+ * The bitmaps directory entry e leads to (its block's slots, its wide
+ * chunk's entries), into out[256]: how many.
+ */
+static unsigned int struct_bitmaps(const struct pe_allowlist *al, __u32 e,
+				   __u32 *out)
+{
+	__u32 idx = e & PE_V4_INDEX_MASK, i, v;
+	unsigned int n = 0;
+
+	if (e & PE_V4_BLOCK) {
+		for (i = 0; i < PE_V4_DEEP_SLOTS; i++) {
+			v = al->v4blk[idx].deep[i];
+			if (v & PE_V4_SLOT_USED)
+				out[n++] = v & PE_V4_INDEX_MASK;
+		}
+	} else if (e & PE_V4_WIDE) {
+		for (i = 0; i < 256; i++) {
+			v = al->v4wide[idx].v[i];
+			if (v & PE_V4_BITS)
+				out[n++] = v & PE_V4_INDEX_MASK;
+		}
+	}
+	return n;
+}
+
 /* What a directory entry points to, freed once nothing reads it. */
 static void struct_free(struct pe_allowlist *al, __u32 e)
 {
-	__u32 i, idx = e & PE_V4_INDEX_MASK;
+	__u32 bm[256];
+	unsigned int n = struct_bitmaps(al, e, bm);
 
-	if (e & PE_V4_BLOCK) {
-		for (i = 0; i < PE_V4_DEEP_SLOTS; i++)
-			if (al->v4blk[idx].deep[i] & PE_V4_SLOT_USED)
-				chunk_free(&al->v4bitmaps,
-					   al->v4blk[idx].deep[i] & PE_V4_INDEX_MASK);
-		chunk_free(&al->v4blocks, idx);
-	} else if (e & PE_V4_WIDE) {
-		for (i = 0; i < 256; i++)
-			if (al->v4wide[idx].v[i] & PE_V4_BITS)
-				chunk_free(&al->v4bitmaps,
-					   al->v4wide[idx].v[i] & PE_V4_INDEX_MASK);
-		chunk_free(&al->v4wides, idx);
-	}
+	while (n--)
+		chunk_free(&al->v4bitmaps, bm[n]);
+	if (e & PE_V4_BLOCK)
+		chunk_free(&al->v4blocks, e & PE_V4_INDEX_MASK);
+	else if (e & PE_V4_WIDE)
+		chunk_free(&al->v4wides, e & PE_V4_INDEX_MASK);
 }
 
 static void image_read(const struct pe_allowlist *al, __u32 e,
@@ -539,13 +559,9 @@ int al_v4_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p)
 	blk = &al->v4blk[e & PE_V4_INDEX_MASK];
 	if (bit_test(blk->all, s24))
 		return 1;
-	for (i = 0; i < PE_V4_DEEP_SLOTS; i++) {
-		e = blk->deep[i];
-		if ((e & PE_V4_SLOT_USED) && e >> 24 == s24)
-			return bit_test(al->v4bits[e & PE_V4_INDEX_MASK].w,
-					a & 0xff);
-	}
-	return 0;
+	i = block_slot(blk, s24);
+	return i < PE_V4_DEEP_SLOTS &&
+	       bit_test(al->v4bits[blk->deep[i] & PE_V4_INDEX_MASK].w, a & 0xff);
 }
 
 /* Does directory entry e point only inside the pools? */
@@ -584,7 +600,8 @@ static bool struct_in_pools(const struct pe_allowlist *al, __u32 e)
  */
 static int v4_rebuild_reused(struct pe_allowlist *al)
 {
-	__u32 *refs, *bad = NULL, nrefs = 0, nbad = 0, cap = 0, i, k, e;
+	__u32 *refs, *bad = NULL, nrefs = 0, nbad = 0, cap = 0, i, bm[256];
+	unsigned int n;
 	int err;
 
 	for (i = 0; i < PE_V4_DIR_SIZE; i++) {
@@ -614,24 +631,11 @@ static int v4_rebuild_reused(struct pe_allowlist *al)
 		return err ? err : -ENOMEM;
 	}
 	for (i = 0; i < PE_V4_DIR_SIZE; i++) {
-		e = al->v4dir[i];
-		if (e != PE_V4_NONE)
+		if (al->v4dir[i] != PE_V4_NONE)
 			al->v4_used16++;
-		if (e & PE_V4_BLOCK) {
-			for (k = 0; k < PE_V4_DEEP_SLOTS; k++) {
-				__u32 s = al->v4blk[e & PE_V4_INDEX_MASK].deep[k];
-
-				if ((s & PE_V4_SLOT_USED) && nrefs < al->v4bitmaps.n)
-					refs[nrefs++] = PE_V4_BITS | s;
-			}
-		} else if (e & PE_V4_WIDE) {
-			for (k = 0; k < 256; k++) {
-				__u32 v = al->v4wide[e & PE_V4_INDEX_MASK].v[k];
-
-				if ((v & PE_V4_BITS) && nrefs < al->v4bitmaps.n)
-					refs[nrefs++] = v;
-			}
-		}
+		n = struct_bitmaps(al, al->v4dir[i], bm);
+		while (n-- && nrefs < al->v4bitmaps.n)
+			refs[nrefs++] = PE_V4_BITS | bm[n];
 	}
 	err = chunk_pool_fill(&al->v4bitmaps, refs, nrefs, PE_V4_BITS,
 			      PE_V4_INDEX_MASK, true);

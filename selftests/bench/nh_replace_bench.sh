@@ -78,8 +78,8 @@ for n in 0 "$routes"; do
 		on+=("$(per_replace 1)")
 		off+=("$(per_replace 0)")
 	done
-	m1=$(printf '%s\n' "${on[@]}" | ranks %.2f 50)
-	m0=$(printf '%s\n' "${off[@]}" | ranks %.2f 50)
-	echo "| $n | $(printf '%s\n' "${on[@]}" | ranks %.2f 50 100) | $(printf '%s\n' "${off[@]}" | ranks %.2f 50 100) | $(awk -v a="$m1" -v b="$m0" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }') |"
+	r1=$(printf '%s\n' "${on[@]}" | ranks %.2f 50 100)
+	r0=$(printf '%s\n' "${off[@]}" | ranks %.2f 50 100)
+	echo "| $n | $r1 | $r0 | $(awk -v a="${r1%% *}" -v b="${r0%% *}" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }') |"
 	netns_cleanup
 done
