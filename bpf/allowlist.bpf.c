@@ -130,6 +130,46 @@ struct {
 } pe_v6_ranges SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PE_V6P_DIR_SIZE / PE_GROUP);
+	__type(key, __u32);
+	__type(value, struct pe_group);
+} pe_v6p_dir SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 65536);	/* blocks, set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v6p_block);
+} pe_v6p_blocks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1 << 17);	/* entry lines, set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v6p_entries);
+} pe_v6p_entries SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1 << 18);	/* set at load */
+	__type(key, __u32);
+	__type(value, __u64);
+} pe_v6p_ext SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1 << 17);	/* set at load */
+	__type(key, __u32);
+	__type(value, struct pe_v6p_list);
+} pe_v6p_lists SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1048576);
@@ -257,14 +297,103 @@ __attribute__((noinline)) int pe_v6_lookup(__u64 hi, __u64 lo, __u64 bit)
 	return set_has(r->low & PE_V6_SET_MASK, bit);
 }
 
+/* Set bits of x (BPF has no population count instruction). */
+static __always_inline __u32 popcount64(__u64 x)
+{
+	x -= (x >> 1) & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (x * 0x0101010101010101ULL) >> 56;
+}
+
+/* Is address bits 0..63 (hi) inside the PE_V6P_ONE prefix of word e? */
+static __always_inline int v6p_one_has(__u64 e, __u64 hi)
+{
+	__u32 shift = 39 - ((e >> 40) & 63);
+
+	return !((((hi ^ e) & 0xffffffffffULL)) >> (shift & 63));
+}
+
+/* Are address bits 24..47 s inside prefix bits pfx of length 25 + len25? */
+static __always_inline int v6p_short_has(__u32 s, __u32 pfx, __u32 len25)
+{
+	return !(((s ^ pfx) & 0xffffff) >> ((23 - len25) & 31));
+}
+
+#define V6P_ASK_SHARED	2
+
+/*
+ * What peering's own tables say about source address bits 0..63 (host
+ * order): 0, 1, or V6P_ASK_SHARED. A global function, checked once.
+ */
+__attribute__((noinline)) int pe_v6p_lookup(__u64 hi, __u32 peering)
+{
+	__u32 idx = (peering << 16 | hi >> 48) >> 4, s24 = (hi >> 40) & 0xff;
+	__u32 w = s24 >> 6, s = (hi >> 16) & 0xffffff, rank, k, e;
+	struct pe_v6p_entries *ents;
+	struct pe_v6p_block *blk;
+	struct pe_v6p_list *ls;
+	struct pe_group *g;
+	__u64 has, *x;
+
+	if (peering >= PE_MAX_PEERINGS)
+		return 0;
+	g = bpf_map_lookup_elem(&pe_v6p_dir, &idx);
+	if (!g)
+		return 0;
+	e = g->v[(hi >> 48) & (PE_GROUP - 1)];
+	if (e == PE_V6P_D_SHARED)
+		return V6P_ASK_SHARED;
+	if (!(e & PE_V6P_D_BLOCK))
+		return e == PE_V6P_D_ALL;
+	idx = e & PE_V6P_INDEX_MASK;
+	blk = bpf_map_lookup_elem(&pe_v6p_blocks, &idx);
+	if (!blk)
+		return 0;
+	has = blk->has[w];
+	if (!((has >> (s24 & 63)) & 1))
+		return 0;
+	rank = blk->before[w] + popcount64(has & ((1ULL << (s24 & 63)) - 1));
+	idx = blk->base + rank / PE_V6P_LINE;
+	ents = bpf_map_lookup_elem(&pe_v6p_entries, &idx);
+	if (!ents)
+		return 0;
+	e = ents->v[rank % PE_V6P_LINE];
+	idx = e & PE_V6P_E_INDEX;
+	switch (e & PE_V6P_E_KIND) {
+	case PE_V6P_E_ONE:
+		return v6p_short_has(s, e, (e >> 24) & 31);
+	case PE_V6P_E_EXT:
+		x = bpf_map_lookup_elem(&pe_v6p_ext, &idx);
+		if (!x)
+			return 0;
+		if ((*x & PE_V6P_KIND) == PE_V6P_ONE)
+			return v6p_one_has(*x, hi);
+		return v6p_short_has(s, *x, (*x >> 24) & 31) ||
+		       v6p_short_has(s, *x >> 29, (*x >> 53) & 31);
+	case PE_V6P_E_LIST:
+		ls = bpf_map_lookup_elem(&pe_v6p_lists, &idx);
+		if (!ls)
+			return 0;
+		for (k = 0; k < PE_V6P_LIST_MAX; k++)
+			if ((ls->v[k] & PE_V6P_KIND) == PE_V6P_ONE &&
+			    v6p_one_has(ls->v[k], hi))
+				return 1;
+		return 0;
+	}
+	return e == PE_V6P_SHARED ? V6P_ASK_SHARED : e == PE_V6P_ALL;
+}
+
 static __always_inline int v6_allowed(const struct in6_addr *src,
 				      __u32 peering)
 {
 	__u64 hi, lo, bit = peering < PE_MAX_PEERINGS ? 1ULL << peering : 0;
+	int r;
 
 	__builtin_memcpy(&hi, &src->s6_addr[0], 8);
 	__builtin_memcpy(&lo, &src->s6_addr[8], 8);
-	return pe_v6_lookup(hi, lo, bit);
+	r = pe_v6p_lookup(bpf_be64_to_cpu(hi), peering);
+	return r == V6P_ASK_SHARED ? pe_v6_lookup(hi, lo, bit) : r;
 }
 #else /* PE_LOOKUP_LPM: the comparison program of the benchmark */
 struct {

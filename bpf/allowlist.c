@@ -50,6 +50,10 @@
 #define DEF_V4_BITMAPS	16384
 #define DEF_V6_CHUNKS	8192
 #define DEF_V6_RANGES	(1u << 21)
+#define DEF_V6_BLOCKS	65536
+#define DEF_V6_LINES	(1u << 17)
+#define DEF_V6_EXT	(1u << 18)
+#define DEF_V6_LISTS	(1u << 17)
 #define DEF_PREFIXES	1048576
 
 /* Set interning: bitmap -> id. */
@@ -322,7 +326,7 @@ static void add_undo(struct pe_allowlist *al, const struct pe_prefix_key *k,
 		bpf_map_delete_elem(al->reg_fd, k);
 	}
 	if (v6)
-		al_v6_del(al, k->addr, k->len, !before);
+		al_v6_del(al, k->addr, k->len, added, !before);
 	else
 		al_v4_del(al, k->addr, k->len, added, !before);
 }
@@ -392,7 +396,7 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 	/* Tables first, registry last: a crash in between is repaired by
 	 * removing again. */
 	err = family == AF_INET ? al_v4_del(al, k.addr, len, bit, gone) :
-				  al_v6_del(al, k.addr, len, gone);
+				  al_v6_del(al, k.addr, len, bit, gone);
 	if (err)
 		return err;
 	e = shadow_find(&al->shadow, &k);
@@ -434,8 +438,12 @@ int pe_allowlist_allowed(struct pe_allowlist *al, int family, const void *addr,
 	bit = 1ULL << peering;
 	if (family == AF_INET)
 		return al_v4_allowed(al, b, peering);
-	if (family == AF_INET6)
-		return !!(set_bits(al, al_v6_lookup(al, b)) & bit);
+	if (family == AF_INET6) {
+		int r = al_v6p_allowed(al, b, peering);
+
+		return r != V6P_ASK_SHARED ? r :
+		       !!(set_bits(al, al_v6_lookup(al, b)) & bit);
+	}
 	return -EAFNOSUPPORT;
 }
 
@@ -753,15 +761,6 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-static __u32 log2_up(__u32 n)
-{
-	__u32 o = 0;
-
-	while ((1ULL << o) < n)
-		o++;
-	return o;
-}
-
 /* Pins of maps of earlier layouts that no program reads any more. */
 static const char *const retired_maps[] = {
 	"pe_v6_top", "pe_v6_hash", "pe_v4_any16", "pe_v4_tbl24", "pe_v4_tbl8",
@@ -774,7 +773,8 @@ static const struct {
 } addr_tables[] = {
 	{ "pe_v4_dir", 4 }, { "pe_v4_blocks", 4 }, { "pe_v4_wide", 4 },
 	{ "pe_v4_bits", 4 }, { "pe_v6_dir", 6 }, { "pe_v6_tbl", 6 },
-	{ "pe_v6_ranges", 6 },
+	{ "pe_v6_ranges", 6 }, { "pe_v6p_dir", 6 }, { "pe_v6p_blocks", 6 },
+	{ "pe_v6p_entries", 6 }, { "pe_v6p_ext", 6 }, { "pe_v6p_lists", 6 },
 };
 
 #define N_ADDR_TABLES (sizeof(addr_tables) / sizeof(addr_tables[0]))
@@ -918,9 +918,15 @@ static int rebuild(struct pe_allowlist *al)
 			 bpf_map__max_entries(al->skel->maps.pe_v4_bits));
 	if (err)
 		return err;
-	order_max = log2_up(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
-	return al_v6_open(al, bpf_map__max_entries(al->skel->maps.pe_v6_tbl),
-			  order_max);
+	order_max = range_order(bpf_map__max_entries(al->skel->maps.pe_v6_ranges));
+	err = al_v6_open(al, bpf_map__max_entries(al->skel->maps.pe_v6_tbl),
+			 order_max);
+	if (err)
+		return err;
+	return al_v6p_open(al, bpf_map__max_entries(al->skel->maps.pe_v6p_blocks),
+			   bpf_map__max_entries(al->skel->maps.pe_v6p_entries),
+			   bpf_map__max_entries(al->skel->maps.pe_v6p_ext),
+			   bpf_map__max_entries(al->skel->maps.pe_v6p_lists));
 }
 
 void pe_allowlist_close(struct pe_allowlist *al)
@@ -943,6 +949,11 @@ void pe_allowlist_close(struct pe_allowlist *al)
 		map_munmap(m->pe_v6_dir, al->v6dir);
 		map_munmap(m->pe_v6_tbl, al->v6tbl);
 		map_munmap(m->pe_v6_ranges, al->v6rng);
+		map_munmap(m->pe_v6p_dir, al->v6pdir);
+		map_munmap(m->pe_v6p_blocks, al->v6pblk);
+		map_munmap(m->pe_v6p_entries, al->v6pent);
+		map_munmap(m->pe_v6p_ext, al->v6pext);
+		map_munmap(m->pe_v6p_lists, al->v6plists);
 		map_munmap(m->pe_ifcfg, al->ifcfg);
 		allowlist_bpf__destroy(al->skel);
 	}
@@ -950,6 +961,7 @@ void pe_allowlist_close(struct pe_allowlist *al)
 	free(al->set_tab);
 	al_v4_close(al);
 	al_v6_close(al);
+	al_v6p_close(al);
 	free(al->pin_dir);
 	free(al);
 }
@@ -973,13 +985,24 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 		o.v6_chunks = DEF_V6_CHUNKS;
 	if (!o.v6_ranges)
 		o.v6_ranges = DEF_V6_RANGES;
+	if (!o.v6_blocks)
+		o.v6_blocks = DEF_V6_BLOCKS;
+	if (!o.v6_entry_lines)
+		o.v6_entry_lines = DEF_V6_LINES;
+	if (!o.v6_ext)
+		o.v6_ext = DEF_V6_EXT;
+	if (!o.v6_lists)
+		o.v6_lists = DEF_V6_LISTS;
 	if (!o.prefixes)
 		o.prefixes = DEF_PREFIXES;
 	if (o.v4_blocks > PE_V4_INDEX_MASK + 1 ||
 	    o.v4_wide > PE_V4_INDEX_MASK + 1 ||
 	    o.v4_bitmaps > PE_V4_INDEX_MASK + 1 ||
 	    o.v6_chunks > PE_V6_CHUNK_MASK + 1 ||
-	    o.v6_ranges > 1u << PE_V6_SLICE_SHIFT)
+	    o.v6_ranges > 1u << PE_V6_SLICE_SHIFT ||
+	    o.v6_blocks > PE_V6P_INDEX_MASK + 1 ||
+	    o.v6_entry_lines > PE_V6P_INDEX_MASK + 1 ||
+	    o.v6_ext > PE_V6P_E_INDEX || o.v6_lists > PE_V6P_E_INDEX)
 		return -ERANGE;
 	al = calloc(1, sizeof(*al));
 	if (!al)
@@ -1000,7 +1023,12 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	bpf_map__set_max_entries(m->pe_v4_wide, o.v4_wide);
 	bpf_map__set_max_entries(m->pe_v4_bits, o.v4_bitmaps);
 	bpf_map__set_max_entries(m->pe_v6_tbl, o.v6_chunks);
-	bpf_map__set_max_entries(m->pe_v6_ranges, 1u << log2_up(o.v6_ranges));
+	bpf_map__set_max_entries(m->pe_v6_ranges, 1u << range_order(o.v6_ranges));
+	bpf_map__set_max_entries(m->pe_v6p_blocks, o.v6_blocks);
+	bpf_map__set_max_entries(m->pe_v6p_entries,
+				 1u << range_order(o.v6_entry_lines));
+	bpf_map__set_max_entries(m->pe_v6p_ext, o.v6_ext);
+	bpf_map__set_max_entries(m->pe_v6p_lists, o.v6_lists);
 	bpf_map__set_max_entries(m->pe_prefixes, o.prefixes);
 	if (al->pin_dir) {
 		err = setup_pins(al);
@@ -1022,10 +1050,16 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	al->v6dir = map_mmap(m->pe_v6_dir);
 	al->v6tbl = map_mmap(m->pe_v6_tbl);
 	al->v6rng = map_mmap(m->pe_v6_ranges);
+	al->v6pdir = map_mmap(m->pe_v6p_dir);
+	al->v6pblk = map_mmap(m->pe_v6p_blocks);
+	al->v6pent = map_mmap(m->pe_v6p_entries);
+	al->v6pext = map_mmap(m->pe_v6p_ext);
+	al->v6plists = map_mmap(m->pe_v6p_lists);
 	al->ifcfg = map_mmap(m->pe_ifcfg);
 	if (!al->sets || !al->v4dir || !al->v4blk || !al->v4wide ||
-	    !al->v4bits || !al->v6dir ||
-	    !al->v6tbl || !al->v6rng || !al->ifcfg) {
+	    !al->v4bits || !al->v6dir || !al->v6tbl || !al->v6rng ||
+	    !al->v6pdir || !al->v6pblk || !al->v6pent || !al->v6pext ||
+	    !al->v6plists || !al->ifcfg) {
 		err = -errno;
 		goto fail;
 	}
@@ -1063,5 +1097,15 @@ void pe_allowlist_stats(const struct pe_allowlist *al,
 	st->v6_chunks_used = al->v6pool.n - al->v6pool.len;
 	st->v6_ranges = 1u << al->ranges.order_max;
 	st->v6_ranges_used = al->ranges.used - al->ranges.quarantined;
+	st->v6_blocks = al->v6pblocks.n;
+	st->v6_blocks_used = al->v6pblocks.n - al->v6pblocks.len;
+	st->v6_entry_lines = 1u << al->v6pentpool.order_max;
+	st->v6_entry_lines_used = al->v6pentpool.used - al->v6pentpool.quarantined;
+	st->v6_ext = al->v6pexts.n;
+	st->v6_ext_used = al->v6pexts.n - al->v6pexts.len;
+	st->v6_lists = al->v6plistpool.n;
+	st->v6_lists_used = al->v6plistpool.n - al->v6plistpool.len;
+	st->v6_slash16_used = al->v6p_used16;
+	st->v6_slash16_shared = al->v6p_shared16;
 	st->grace_waits = al->grace.waits;
 }

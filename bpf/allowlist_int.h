@@ -2,8 +2,9 @@
 /*
  * Inside liballowlist: the handle, shared by allowlist.c (registry shadow,
  * peering sets, interfaces, open and close), allowlist_v4.c (the IPv4
- * tables) and allowlist_v6.c (the IPv6 tables), and what they call in each
- * other.
+ * tables), allowlist_v6.c (the shared IPv6 tables) and
+ * allowlist_v6_peering.c (the per-peering IPv6 tables in front of them),
+ * and what they call in each other.
  */
 #ifndef PEEREDGE_ALLOWLIST_INT_H
 #define PEEREDGE_ALLOWLIST_INT_H
@@ -74,6 +75,18 @@ struct pe_allowlist {
 	struct v6blks blks;	/* per /24: prefixes longer than /24 in it */
 	struct v6cut *cuts;	/* scratch of v6_entry_write() */
 	size_t cuts_cap;
+
+	__u32 *v6pdir;		/* mmaps */
+	struct pe_v6p_block *v6pblk;
+	struct pe_v6p_entries *v6pent;
+	__u64 *v6pext;
+	struct pe_v6p_list *v6plists;
+	struct chunk_pool v6pblocks, v6pexts, v6plistpool;
+	struct range_pool v6pentpool;
+	__u32 v6p_used16;	/* pe_v6p_dir entries not PE_V6P_D_NONE */
+	__u32 v6p_shared16;	/* ... that are PE_V6P_D_SHARED */
+	struct v6p_image *v6pimg;	/* scratch of allowlist_v6_peering.c */
+
 	struct pe_ifcfg *ifcfg;	/* mmap, read only here */
 	int reg_fd, ifcfg_fd, cnt_fd;
 
@@ -94,6 +107,32 @@ static inline void store64(__u64 *p, __u64 v)
 {
 	if (__atomic_load_n(p, __ATOMIC_RELAXED) != v)
 		__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* 256-bit bitmaps (a bit per /24 of a /16). */
+static inline bool bit_test(const __u64 *w, unsigned int i)
+{
+	return w[i >> 6] >> (i & 63) & 1;
+}
+
+/* Bits first .. first + n - 1. */
+static inline void bits_set(__u64 *w, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = first; i < first + n; i++)
+		w[i >> 6] |= 1ULL << (i & 63);
+}
+
+static inline bool bits_empty(const __u64 *w)
+{
+	return !(w[0] | w[1] | w[2] | w[3]);
+}
+
+static inline unsigned int bits_count(const __u64 *w)
+{
+	return __builtin_popcountll(w[0]) + __builtin_popcountll(w[1]) +
+	       __builtin_popcountll(w[2]) + __builtin_popcountll(w[3]);
 }
 
 static inline __u64 mix64(__u64 x)
@@ -159,10 +198,49 @@ void al_v6_close(struct pe_allowlist *al);
  */
 int al_v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 	      __u64 bits, bool fresh);
-/* gone: the prefix left the shadow (no peering holds it any more). */
+/*
+ * The shadow no longer gives the prefix the peerings of bits (gone: it
+ * left the shadow, no peering holds it any more).
+ */
 int al_v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
-	      bool gone);
+	      __u64 bits, bool gone);
 /* What the program computes: the set id of a source. */
 __u32 al_v6_lookup(struct pe_allowlist *al, const __u8 *b);
+
+/* A prefix longer than /24. */
+struct v6_span {
+	unsigned __int128 start;
+	unsigned int len;
+};
+
+/*
+ * The outermost prefixes of the peerings of bit inside /24 k24 (address
+ * bits 0..23), in address order, into out[0 .. max-1]. Returns how many
+ * there are, counting up to max.
+ */
+unsigned int al_v6_outermost(const struct pe_allowlist *al, __u32 k24,
+			     __u64 bit, struct v6_span *out, unsigned int max);
+
+/* allowlist_v6_peering.c: the per-peering IPv6 tables in front. */
+
+/*
+ * After al_v6_open(): the state of the tables found pinned (al->v6_reused)
+ * or new ones filled from the shadow; the pools' sizes (lines, of entries,
+ * a power of two).
+ */
+int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
+		__u32 exts, __u32 lists);
+void al_v6p_close(struct pe_allowlist *al);
+/*
+ * After the shadow and the shared tables took a change of the prefix for
+ * the peerings of bits. Where space runs out a /24 or /16 is left to the
+ * shared tables (always right), so only -ENOMEM is returned.
+ */
+int al_v6p_change(struct pe_allowlist *al, const __u8 *addr,
+		  unsigned int len, __u64 bits);
+
+enum { V6P_NO, V6P_YES, V6P_ASK_SHARED };
+/* What the program answers for source b on peering p from these tables. */
+int al_v6p_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p);
 
 #endif

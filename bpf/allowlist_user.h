@@ -46,6 +46,14 @@ struct pe_allowlist_opts {
 	__u32 v6_chunks;	/* /16s holding prefixes longer than /16; 0: 8192 */
 	__u32 v6_ranges;	/* IPv6 slice ranges (16 bytes each), rounded up
 				 * to a power of two, at most 2^26; 0: 2^21 */
+	__u32 v6_blocks;	/* per-peering IPv6: (peering, /16)s holding
+				 * prefixes longer than /16; 0: 65536 */
+	__u32 v6_entry_lines;	/* ... 64-byte lines of their /24 entries, 16 a
+				 * line, rounded up to a power of two, at most
+				 * 2^24; 0: 2^17 */
+	__u32 v6_ext;		/* ... /24s holding one prefix longer than /48
+				 * or two; 0: 2^18 */
+	__u32 v6_lists;		/* ... /24s holding 3..8; 0: 2^17 */
 	__u32 prefixes;		/* registry capacity; 0: 1048576 */
 };
 
@@ -133,6 +141,13 @@ struct pe_allowlist_stats {
 	__u32 v4_slash16_used;	/* (peering, /16)s with something allowed */
 	__u32 v6_chunks_used, v6_chunks;
 	__u32 v6_ranges_used, v6_ranges;	/* in live slices */
+	__u32 v6_blocks_used, v6_blocks;	/* per-peering IPv6 */
+	__u32 v6_entry_lines_used, v6_entry_lines;
+	__u32 v6_ext_used, v6_ext;
+	__u32 v6_lists_used, v6_lists;
+	__u32 v6_slash16_used;	/* (peering, /16)s with something allowed */
+	__u32 v6_slash16_shared;	/* ... left to the shared tables: no
+					 * space for their own */
 	__u64 grace_waits;	/* RCU grace periods waited for before reuse */
 };
 void pe_allowlist_stats(const struct pe_allowlist *al,

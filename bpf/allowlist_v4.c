@@ -43,31 +43,6 @@ static void bytes4(__u32 a, __u8 *b)
 	b[3] = a;
 }
 
-static bool bit_test(const __u64 *w, unsigned int i)
-{
-	return w[i >> 6] >> (i & 63) & 1;
-}
-
-/* Bits first .. first + n - 1 of a 256-bit bitmap. */
-static void bits_set(__u64 *w, unsigned int first, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = first; i < first + n; i++)
-		w[i >> 6] |= 1ULL << (i & 63);
-}
-
-static bool bits_empty(const __u64 *w)
-{
-	return !(w[0] | w[1] | w[2] | w[3]);
-}
-
-static unsigned int bits_count(const __u64 *w)
-{
-	return __builtin_popcountll(w[0]) + __builtin_popcountll(w[1]) +
-	       __builtin_popcountll(w[2]) + __builtin_popcountll(w[3]);
-}
-
 /* Does a prefix of peering bit, of length lo..hi, cover address a? */
 static bool covered(struct pe_allowlist *al, __u32 a, unsigned int lo,
 		    unsigned int hi, __u64 bit)

@@ -305,7 +305,7 @@ static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u64 *ent)
 	a6_of24(k24, a);
 	err = scratch_reserve(al, b ? 2 * b->n + 1 : 1);
 	if (!err)
-		err = range_pool_reserve(&al->ranges);
+		err = range_pool_reserve(&al->ranges, 1);
 	if (err)
 		return err;
 	base = al_cover_bits(al, AF_INET6, a, 0, 24);
@@ -331,8 +331,7 @@ static int v6_entry_write(struct pe_allowlist *al, __u32 k24, __u64 *ent)
 		if (err)
 			return err;
 	} else {
-		while ((1u << order) < n)
-			order++;
+		order = range_order(n);
 		/* The program bisects at most PE_V6_SLICE_MAX_ORDER steps. */
 		if (order > PE_V6_SLICE_MAX_ORDER)
 			return -ENOSPC;
@@ -411,8 +410,9 @@ static int v6_entry_add(struct pe_allowlist *al, __u32 k24, __u64 *ent,
 	return err;
 }
 
-int al_v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
-	      __u64 bits, bool fresh)
+/* The shared tables take the prefix (bits: the peerings being added). */
+static int shared_add(struct pe_allowlist *al, const __u8 *addr,
+		      unsigned int len, __u64 bits, bool fresh)
 {
 	__u32 top = addr[0] << 8 | addr[1], idx, k24, end;
 	u128 start = a6_load(addr);
@@ -459,8 +459,8 @@ int al_v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 	return 0;
 }
 
-int al_v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
-	      bool gone)
+static int shared_del(struct pe_allowlist *al, const __u8 *addr,
+		      unsigned int len, bool gone)
 {
 	__u32 top = addr[0] << 8 | addr[1], idx, k24, end, id, i;
 	u128 start = a6_load(addr);
@@ -509,6 +509,45 @@ int al_v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
 	return v6_chunk_put(al, top);
 }
 
+int al_v6_add(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+	      __u64 bits, bool fresh)
+{
+	int err = shared_add(al, addr, len, bits, fresh);
+
+	/* The per-peering tables last: they may defer to the shared ones. */
+	return err ? err : al_v6p_change(al, addr, len, bits);
+}
+
+int al_v6_del(struct pe_allowlist *al, const __u8 *addr, unsigned int len,
+	      __u64 bits, bool gone)
+{
+	int err = shared_del(al, addr, len, gone), err2;
+
+	/* Even when the shared tables failed: the prefix left the shadow. */
+	err2 = al_v6p_change(al, addr, len, bits);
+	return err ? err : err2;
+}
+
+unsigned int al_v6_outermost(const struct pe_allowlist *al, __u32 k24,
+			     __u64 bit, struct v6_span *out, unsigned int max)
+{
+	const struct v6blk *b = blk_find(&al->blks, k24);
+	unsigned int n = 0;
+	u128 last = 0;
+	size_t i;
+
+	/* Sorted by start, then length: an outer prefix comes first. */
+	for (i = 0; b && i < b->n && n < max; i++) {
+		const struct v6pfx *p = &b->p[i];
+
+		if (!(p->own & bit) || (n && p->start <= last))
+			continue;
+		out[n++] = (struct v6_span){ p->start, p->len };
+		last = p->start | ((((u128)1) << (128 - p->len)) - 1);
+	}
+	return n;
+}
+
 __u32 al_v6_lookup(struct pe_allowlist *al, const __u8 *b)
 {
 	u128 a = a6_load(b);
@@ -546,29 +585,10 @@ __u32 al_v6_lookup(struct pe_allowlist *al, const __u8 *b)
 
 /* ---- open: tables found pinned, or new ones ---- */
 
-struct range_bitmap {
-	__u64 *w;
-};
-
-static int ranges_in_use(__u32 off, __u32 order, void *ctx)
-{
-	const struct range_bitmap *bm = ctx;
-	__u64 n = 1ULL << order, set = 0, i;
-
-	if (order >= 6) {
-		for (i = off / 64; i < (off + n) / 64; i++)
-			set += __builtin_popcountll(bm->w[i]);
-	} else {
-		for (i = off; i < off + n; i++)
-			set += bm->w[i / 64] >> (i % 64) & 1;
-	}
-	return set == n ? 1 : set ? -1 : 0;
-}
-
 /* IPv6 state of tables found pinned: counts, lists, free space. */
 static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 {
-	struct range_bitmap bm;
+	__u64 *used;
 	size_t i;
 	__u32 c, e;
 	int err;
@@ -590,8 +610,8 @@ static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 			      PE_V6_CHUNK, PE_V6_CHUNK_MASK, true);
 	if (err)
 		return err;
-	bm.w = calloc(((size_t)1 << order_max) / 64 + 1, 8);
-	if (!bm.w)
+	used = calloc(((size_t)1 << order_max) / 64 + 1, 8);
+	if (!used)
 		return -ENOMEM;
 	for (c = 0; c < PE_V6_DIR_SIZE; c++) {
 		__u32 v = al->v6dir[c];
@@ -607,12 +627,12 @@ static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 			    off + (1ULL << order) > (1ULL << order_max))
 				continue;
 			for (k = off; k < off + (1u << order); k++)
-				bm.w[k / 64] |= 1ULL << (k % 64);
+				used[k / 64] |= 1ULL << (k % 64);
 		}
 	}
-	err = range_pool_init(&al->ranges, al->v6rng, order_max, &al->grace,
-			      ranges_in_use, &bm);
-	free(bm.w);
+	err = range_pool_init(&al->ranges, al->v6rng, sizeof(*al->v6rng),
+			      order_max, &al->grace, used);
+	free(used);
 	return err;
 }
 
@@ -622,8 +642,8 @@ static int v6_fill(struct pe_allowlist *al, __u32 order_max)
 	size_t i;
 	int err;
 
-	err = range_pool_init(&al->ranges, al->v6rng, order_max, &al->grace,
-			      NULL, NULL);
+	err = range_pool_init(&al->ranges, al->v6rng, sizeof(*al->v6rng),
+			      order_max, &al->grace, NULL);
 	if (!err)
 		err = chunk_pool_fill(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE,
 				      PE_V6_CHUNK, PE_V6_CHUNK_MASK, false);
@@ -634,7 +654,7 @@ static int v6_fill(struct pe_allowlist *al, __u32 order_max)
 
 		if (!s->used || s->key.family != AF_INET6)
 			continue;
-		err = al_v6_add(al, s->key.addr, s->key.len, s->own, true);
+		err = shared_add(al, s->key.addr, s->key.len, s->own, true);
 		if (err)
 			return err;
 	}

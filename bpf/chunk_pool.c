@@ -71,7 +71,8 @@ int chunk_pool_fill(struct chunk_pool *p, const __u32 *dir, __u32 ndir,
 		if (!used[i])
 			chunk_free(p, i);
 	free(used);
-	if (!maybe_read)
+	/* Any wait of this handle came after the last writer before it. */
+	if (!maybe_read || p->grace->waits)
 		p->fresh = 0;
 	return 0;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Buddy allocator for the IPv6 range slices, see range_pool.h.
+ * Buddy allocator in a map, see range_pool.h.
  *
- * Free blocks are linked through their own first range (mid: next, low:
+ * Free blocks are linked through their own first unit (two u64: next,
  * previous): no reader looks at a free block, so the map holds the lists
  * and freeing never needs memory. Retired blocks are only returned to the
  * lists after an RCU grace period (grace.c): every XDP program run that
@@ -17,28 +17,34 @@
 
 #define NIL UINT32_MAX
 
+/* The links of a free block: in its first unit. */
+static __u64 *links(const struct range_pool *p, __u32 off)
+{
+	return (__u64 *)((char *)p->mem + (size_t)off * p->unit);
+}
+
 static void list_push(struct range_pool *p, __u32 off, __u32 order)
 {
 	__u32 next = p->head[order];
 
-	p->mem[off].mid = next;
-	p->mem[off].low = NIL;
+	links(p, off)[0] = next;
+	links(p, off)[1] = NIL;
 	if (next != NIL)
-		p->mem[next].low = off;
+		links(p, next)[1] = off;
 	p->head[order] = off;
 	p->free_order[off] = order + 1;
 }
 
 static void list_del(struct range_pool *p, __u32 off, __u32 order)
 {
-	__u32 next = p->mem[off].mid, prev = p->mem[off].low;
+	__u32 next = links(p, off)[0], prev = links(p, off)[1];
 
 	if (prev != NIL)
-		p->mem[prev].mid = next;
+		links(p, prev)[0] = next;
 	else
 		p->head[order] = next;
 	if (next != NIL)
-		p->mem[next].low = prev;
+		links(p, next)[1] = prev;
 	p->free_order[off] = 0;
 }
 
@@ -57,36 +63,49 @@ static void release(struct range_pool *p, __u32 off, __u32 order)
 	list_push(p, off, order);
 }
 
-static void rebuild_block(struct range_pool *p, __u32 off, __u32 order,
-			  int (*in_use)(__u32, __u32, void *), void *ctx)
+/* Units of the block in use: 1 all, 0 none, -1 some. */
+static int block_use(const __u64 *in_use, __u32 off, __u32 order)
 {
-	int u = in_use(off, order, ctx);
+	__u64 n = 1ULL << order, set = 0, i;
+
+	if (order >= 6) {
+		for (i = off / 64; i < (off + n) / 64; i++)
+			set += __builtin_popcountll(in_use[i]);
+	} else {
+		for (i = off; i < off + n; i++)
+			set += in_use[i / 64] >> (i % 64) & 1;
+	}
+	return set == n ? 1 : set ? -1 : 0;
+}
+
+static void rebuild_block(struct range_pool *p, __u32 off, __u32 order,
+			  const __u64 *in_use)
+{
+	int u = block_use(in_use, off, order);
 
 	if (u == 0) {
 		list_push(p, off, order);
 	} else if (u > 0) {
 		p->used += 1ULL << order;
 	} else if (order) {
-		rebuild_block(p, off, order - 1, in_use, ctx);
-		rebuild_block(p, off + (1u << (order - 1)), order - 1, in_use,
-			      ctx);
+		rebuild_block(p, off, order - 1, in_use);
+		rebuild_block(p, off + (1u << (order - 1)), order - 1, in_use);
 	}
 }
 
-int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
-		    __u32 order_max, struct grace *grace,
-		    int (*in_use)(__u32 off, __u32 order, void *ctx),
-		    void *ctx)
+int range_pool_init(struct range_pool *p, void *mem, size_t unit,
+		    __u32 order_max, struct grace *grace, const __u64 *in_use)
 {
 	__u32 o;
 
-	if (order_max > PE_V6_SLICE_SHIFT)
+	if (order_max > RANGE_POOL_MAX_ORDER || unit < 16)
 		return -ERANGE;
 	memset(p, 0, sizeof(*p));
 	p->mem = mem;
+	p->unit = unit;
 	p->order_max = order_max;
 	p->grace = grace;
-	for (o = 0; o <= PE_V6_SLICE_SHIFT; o++)
+	for (o = 0; o <= RANGE_POOL_MAX_ORDER; o++)
 		p->head[o] = NIL;
 	p->free_order = calloc((size_t)1 << order_max, 1);
 	if (!p->free_order)
@@ -95,8 +114,10 @@ int range_pool_init(struct range_pool *p, struct pe_v6_range *mem,
 		list_push(p, 0, order_max);
 		return 0;
 	}
-	grace_wait(p->grace);
-	rebuild_block(p, 0, order_max, in_use, ctx);
+	/* Any wait of this handle came after the last writer before it. */
+	if (!p->grace->waits)
+		grace_wait(p->grace);
+	rebuild_block(p, 0, order_max, in_use);
 	return 0;
 }
 
@@ -156,14 +177,15 @@ int range_pool_alloc(struct range_pool *p, __u32 order, __u32 *off)
 	return take(p, order, off);
 }
 
-int range_pool_reserve(struct range_pool *p)
+int range_pool_reserve(struct range_pool *p, size_t n)
 {
 	struct range_block *q;
-	size_t cap;
+	size_t cap = p->quar_cap ? p->quar_cap : 64;
 
-	if (p->nquar < p->quar_cap)
+	if (p->nquar + n <= p->quar_cap)
 		return 0;
-	cap = p->quar_cap ? 2 * p->quar_cap : 64;
+	while (cap < p->nquar + n)
+		cap *= 2;
 	q = realloc(p->quar, cap * sizeof(*q));
 	if (!q)
 		return -ENOMEM;
@@ -177,4 +199,13 @@ void range_pool_retire(struct range_pool *p, __u32 off, __u32 order)
 	/* range_pool_reserve() made room. */
 	p->quar[p->nquar++] = (struct range_block){ off, order };
 	p->quarantined += 1ull << order;
+}
+
+__u32 range_order(__u32 n)
+{
+	__u32 o = 0;
+
+	while ((1ULL << o) < n)
+		o++;
+	return o;
 }

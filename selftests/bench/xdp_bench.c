@@ -635,7 +635,8 @@ int main(int argc, char **argv)
 		return 1;
 
 	printf("# xdp_bench: peeredge (IPv4: per-peering /16 directory, then a bit per /24;\n"
-	       "#   IPv6: DIR-16-8 then bisected ranges)\n"
+	       "#   IPv6: per-peering /16 directory, a bit per /24, packed /24 entries,\n"
+	       "#   then the shared DIR-16-8 and bisected ranges where an entry defers)\n"
 	       "# vs the same program with BPF_MAP_TYPE_LPM_TRIE lookups, same run, same packets.\n"
 	       "# prefixes: IPv4 %s, IPv6 a global-table length mix, on one peering;\n"
 	       "# sources: half from inside inserted prefixes, half random;\n"
@@ -657,7 +658,7 @@ int main(int argc, char **argv)
 			int bytes = fam ? 16 : 4, mism = 0, allowed = 0;
 			long long passed[2];
 			struct pe_allowlist_stats st;
-			char use[96];
+			char use[192];
 
 			if (want > 2000000)
 				want = 2000000;
@@ -738,8 +739,11 @@ int main(int argc, char **argv)
 			}
 			pe_allowlist_stats(al, &st);
 			if (fam)
-				snprintf(use, sizeof(use), "v6 chunks %u, ranges %u",
-					 st.v6_chunks_used, st.v6_ranges_used);
+				snprintf(use, sizeof(use), "v6 per peering: blocks %u, entry lines %u, ext %u, lists %u, /16s shared %u; shared: chunks %u, ranges %u",
+					 st.v6_blocks_used, st.v6_entry_lines_used,
+					 st.v6_ext_used, st.v6_lists_used,
+					 st.v6_slash16_shared, st.v6_chunks_used,
+					 st.v6_ranges_used);
 			else
 				snprintf(use, sizeof(use), "v4 blocks %u, wide %u, bitmaps %u, /16s used %u",
 					 st.v4_blocks_used, st.v4_wide_used,

@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peeredge XDP allowlist: the per-peering IPv6 tables, in front of the
+ * shared ones of allowlist_v6.c (layout in include/peeredge/allowlist.h).
+ * Each peering has a directory of /16s; a /16 is nothing, everything, left
+ * to the shared tables, or a block: a bit per /24 holding an entry, and the
+ * u32 entries packed by rank in lines of pe_v6p_entries. An entry is the
+ * answer for its /24 (all; the one outermost prefix of the peering inline;
+ * an ext word with one longer prefix or two; a list of up to 8), or "ask
+ * the shared tables".
+ *
+ * Every entry is a function of the shadow. A change that keeps the /24s a
+ * block has entries for is made in place, one store per entry (each is a
+ * whole answer for its /24; an ext word or a list is written to new space
+ * first, the old one freed). A /24
+ * that needs an entry it has not got changes the ranks, so the /16 gets a
+ * new block and entry lines, published by the one store of its directory
+ * entry; the old ones are freed after a grace period (chunk_pool.c,
+ * range_pool.c). Removals never need space. When space runs out, the /24
+ * or the /16 is left to the shared tables, which are always right (they
+ * were updated first), so a full pool costs speed, never a wrong answer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "allowlist_int.h"
+
+#define IDX_NEW		PE_V6P_E_INDEX	/* an ext word or list not written yet */
+
+/* What peering p allows in one /16, built before it is written out. */
+struct v6p_image {
+	__u32 cur[256];		/* entries in the tables now (no entry: NONE) */
+	__u32 ent[256];		/* wanted; EXT or LIST | IDX_NEW: val[], list[] */
+	__u64 val[256];
+	__u64 list[256][PE_V6P_LIST_MAX];
+};
+
+static __u32 *dir_ent(struct pe_allowlist *al, __u32 p, __u32 s16)
+{
+	return &al->v6pdir[p << 16 | s16];
+}
+
+static void dir_store(struct pe_allowlist *al, __u32 *d, __u32 v)
+{
+	al->v6p_used16 += (v != PE_V6P_D_NONE) - (*d != PE_V6P_D_NONE);
+	al->v6p_shared16 += (v == PE_V6P_D_SHARED) - (*d == PE_V6P_D_SHARED);
+	store32(d, v);
+}
+
+static __u32 kind(__u32 e)
+{
+	return e & PE_V6P_E_KIND;
+}
+
+static void payload_free(struct pe_allowlist *al, __u32 e)
+{
+	if (kind(e) == PE_V6P_E_EXT)
+		chunk_free(&al->v6pexts, e & PE_V6P_E_INDEX);
+	else if (kind(e) == PE_V6P_E_LIST)
+		chunk_free(&al->v6plistpool, e & PE_V6P_E_INDEX);
+}
+
+/* The entry lines of a block with these /24 bits. */
+static __u32 array_order(const __u64 *has)
+{
+	return range_order((bits_count(has) + PE_V6P_LINE - 1) / PE_V6P_LINE);
+}
+
+/* The entry of the /24 with rank r in a block. */
+static __u32 *block_entry(const struct pe_allowlist *al,
+			  const struct pe_v6p_block *b, unsigned int r)
+{
+	return &al->v6pent[b->base + r / PE_V6P_LINE].v[r % PE_V6P_LINE];
+}
+
+static unsigned int rank_of(const struct pe_v6p_block *b, unsigned int t)
+{
+	return b->before[t >> 6] +
+	       __builtin_popcountll(b->has[t >> 6] & ((1ULL << (t & 63)) - 1));
+}
+
+static void image_read(const struct pe_allowlist *al, __u32 d,
+		       struct v6p_image *img)
+{
+	const struct pe_v6p_block *b;
+	unsigned int t, r = 0;
+
+	memset(img->cur, 0, sizeof(img->cur));
+	if (d & PE_V6P_D_BLOCK) {
+		b = &al->v6pblk[d & PE_V6P_INDEX_MASK];
+		for (t = 0; t < 256; t++)
+			if (bit_test(b->has, t))
+				img->cur[t] = *block_entry(al, b, r++);
+	}
+	memcpy(img->ent, img->cur, sizeof(img->ent));
+}
+
+/* A PE_V6P_ONE word: the prefix, 25..64 long. */
+static __u64 word_one(const struct v6_span *s)
+{
+	return PE_V6P_ONE | (__u64)(s->len - 25) << 40 |
+	       ((__u64)(s->start >> 64) & 0xffffffffffULL);
+}
+
+/* Bits 24..47 and length - 25 of a prefix 25..48 long: 29 bits. */
+static __u32 short_bits(const struct v6_span *s)
+{
+	return ((__u32)(s->start >> 80) & 0xffffff) | (s->len - 25) << 24;
+}
+
+/*
+ * The entry peering bit needs for /24 t of the image's /16 s16, which no
+ * prefix of length <= 16 of it covers; an ext word or a list goes to
+ * img->val[t] or img->list[t].
+ */
+static __u32 want24(struct pe_allowlist *al, struct v6p_image *img,
+		    __u32 s16, unsigned int t, __u64 bit)
+{
+	struct v6_span sp[PE_V6P_LIST_MAX + 1];
+	__u8 a[16] = { s16 >> 8, s16, t };
+	unsigned int n, i, longest = 0;
+
+	if (al_cover_bits(al, AF_INET6, a, 17, 24) & bit)
+		return PE_V6P_ALL;
+	n = al_v6_outermost(al, s16 << 8 | t, bit, sp, PE_V6P_LIST_MAX + 1);
+	for (i = 0; i < n; i++)
+		if (sp[i].len > longest)
+			longest = sp[i].len;
+	if (!n)
+		return PE_V6P_NONE;
+	if (n > PE_V6P_LIST_MAX || longest > PE_V6P_ONE_MAX_LEN)
+		return PE_V6P_SHARED;
+	if (n == 1 && longest <= PE_V6P_SHORT_MAX_LEN)
+		return PE_V6P_E_ONE | short_bits(&sp[0]);
+	if (n == 1) {
+		img->val[t] = word_one(&sp[0]);
+		return PE_V6P_E_EXT | IDX_NEW;
+	}
+	if (n == 2 && longest <= PE_V6P_SHORT_MAX_LEN) {
+		img->val[t] = PE_V6P_TWO | short_bits(&sp[0]) |
+			      (__u64)short_bits(&sp[1]) << 29;
+		return PE_V6P_E_EXT | IDX_NEW;
+	}
+	memset(img->list[t], 0, sizeof(img->list[t]));
+	for (i = 0; i < n; i++)
+		img->list[t][i] = word_one(&sp[i]);
+	return PE_V6P_E_LIST | IDX_NEW;
+}
+
+/* /24 t of /16 s16 in the image, recomputed from the shadow. */
+static void image_recompute24(struct pe_allowlist *al, struct v6p_image *img,
+			      __u32 s16, unsigned int t, __u64 bit)
+{
+	__u32 e = want24(al, img, s16, t, bit), c = img->cur[t];
+	__u32 ci = c & PE_V6P_E_INDEX;
+
+	/* What is published already, the same: keep it. */
+	if (kind(e) == PE_V6P_E_EXT && kind(c) == PE_V6P_E_EXT &&
+	    al->v6pext[ci] == img->val[t])
+		e = c;
+	else if (kind(e) == PE_V6P_E_LIST && kind(c) == PE_V6P_E_LIST &&
+		 !memcmp(al->v6plists[ci].v, img->list[t], sizeof(img->list[t])))
+		e = c;
+	img->ent[t] = e;
+}
+
+/* A new ext word or list is written out, or left to the shared tables. */
+static __u32 entry_final(struct pe_allowlist *al, struct v6p_image *img,
+			 unsigned int t)
+{
+	__u32 e = img->ent[t], i;
+
+	if (e == (PE_V6P_E_EXT | IDX_NEW)) {
+		if (chunk_alloc(&al->v6pexts, &i))
+			return img->ent[t] = PE_V6P_SHARED;
+		al->v6pext[i] = img->val[t];
+	} else if (e == (PE_V6P_E_LIST | IDX_NEW)) {
+		if (chunk_alloc(&al->v6plistpool, &i))
+			return img->ent[t] = PE_V6P_SHARED;
+		memcpy(al->v6plists[i].v, img->list[t], sizeof(img->list[t]));
+	} else {
+		return e;
+	}
+	return img->ent[t] = kind(e) | i;
+}
+
+/*
+ * What directory entry old pointed to, once nothing reads it: its block,
+ * its entry lines, and the ext words and lists the image does not keep.
+ */
+static void struct_free(struct pe_allowlist *al, __u32 old,
+			const struct v6p_image *img, bool keep_same)
+{
+	const struct pe_v6p_block *b;
+	unsigned int t;
+
+	if (!(old & PE_V6P_D_BLOCK))
+		return;
+	b = &al->v6pblk[old & PE_V6P_INDEX_MASK];
+	for (t = 0; t < 256; t++)
+		if (!(keep_same && img->ent[t] == img->cur[t]))
+			payload_free(al, img->cur[t]);
+	range_pool_retire(&al->v6pentpool, b->base, array_order(b->has));
+	chunk_free(&al->v6pblocks, old & PE_V6P_INDEX_MASK);
+}
+
+/* The directory entry becomes v (not a block); the old tables go. */
+static void dir_set(struct pe_allowlist *al, __u32 *d, __u32 v,
+		    const struct v6p_image *img)
+{
+	__u32 old = *d;
+
+	if (old == v)
+		return;
+	dir_store(al, d, v);
+	struct_free(al, old, img, false);
+}
+
+/* Entries changed in place: the block keeps its /24s. */
+static void install_in_place(struct pe_allowlist *al, __u32 d,
+			     struct v6p_image *img)
+{
+	const struct pe_v6p_block *b = &al->v6pblk[d & PE_V6P_INDEX_MASK];
+	unsigned int t, r = 0;
+
+	for (t = 0; t < 256; t++) {
+		if (!bit_test(b->has, t))
+			continue;
+		if (img->ent[t] != img->cur[t]) {
+			store32(block_entry(al, b, r), entry_final(al, img, t));
+			payload_free(al, img->cur[t]);
+		}
+		r++;
+	}
+}
+
+/* A new block and entry lines for the image, then the directory entry. */
+static void install_new(struct pe_allowlist *al, __u32 *d, const __u64 *has,
+			struct v6p_image *img)
+{
+	__u32 bi, base, old = *d, order = array_order(has);
+	struct pe_v6p_block *b;
+	unsigned int t, w, r = 0;
+
+	if (chunk_alloc(&al->v6pblocks, &bi)) {
+		dir_set(al, d, PE_V6P_D_SHARED, img);
+		return;
+	}
+	if (range_pool_alloc(&al->v6pentpool, order, &base)) {
+		chunk_free(&al->v6pblocks, bi);
+		dir_set(al, d, PE_V6P_D_SHARED, img);
+		return;
+	}
+	b = &al->v6pblk[bi];
+	memset(b, 0, sizeof(*b));
+	memcpy(b->has, has, sizeof(b->has));
+	b->base = base;
+	for (w = 1; w < 4; w++)
+		b->before[w] = b->before[w - 1] + __builtin_popcountll(has[w - 1]);
+	for (t = 0; t < 256; t++)
+		if (bit_test(has, t))
+			*block_entry(al, b, r++) = entry_final(al, img, t);
+	dir_store(al, d, PE_V6P_D_BLOCK | bi);
+	struct_free(al, old, img, true);
+}
+
+/* Writes the image of (p, s16) to the tables. */
+static int image_install(struct pe_allowlist *al, __u32 p, __u32 s16,
+			 struct v6p_image *img)
+{
+	__u32 *d = dir_ent(al, p, s16), old = *d;
+	unsigned int t, n = 0, nall = 0;
+	__u64 has[4] = { 0 };
+	int err;
+
+	err = range_pool_reserve(&al->v6pentpool, 1);
+	if (err)
+		return err;
+	for (t = 0; t < 256; t++) {
+		if (img->ent[t] == PE_V6P_NONE)
+			continue;
+		bits_set(has, t, 1);
+		n++;
+		nall += img->ent[t] == PE_V6P_ALL;
+	}
+	if (!n) {
+		dir_set(al, d, PE_V6P_D_NONE, img);
+	} else if (nall == 256) {
+		dir_set(al, d, PE_V6P_D_ALL, img);
+	} else if (old & PE_V6P_D_BLOCK) {
+		const __u64 *cur = al->v6pblk[old & PE_V6P_INDEX_MASK].has;
+
+		for (t = 0; t < 4 && !(has[t] & ~cur[t]); t++)
+			;
+		if (t == 4)
+			install_in_place(al, old, img);
+		else
+			install_new(al, d, has, img);
+	} else {
+		install_new(al, d, has, img);
+	}
+	return 0;
+}
+
+/*
+ * /24s first .. first + n - 1 of what peering p allows in /16 s16,
+ * recomputed from the shadow (all of them when the /16 was all allowed or
+ * left to the shared tables).
+ */
+static int update16(struct pe_allowlist *al, __u32 p, __u32 s16,
+		    unsigned int first, unsigned int n)
+{
+	struct v6p_image *img = al->v6pimg;
+	__u8 a[16] = { s16 >> 8, s16 };
+	__u32 d = *dir_ent(al, p, s16);
+	__u64 bit = 1ULL << p;
+	unsigned int t;
+
+	image_read(al, d, img);
+	if (al_cover_bits(al, AF_INET6, a, 0, 16) & bit) {
+		dir_set(al, dir_ent(al, p, s16), PE_V6P_D_ALL, img);
+		return 0;
+	}
+	if (d == PE_V6P_D_ALL || d == PE_V6P_D_SHARED) {
+		first = 0;
+		n = 256;
+	}
+	/* No prefix of any peering longer than /16 in it: no /24 entry. */
+	if (!al->v6deep[s16])
+		memset(img->ent, 0, sizeof(img->ent));
+	else
+		for (t = first; t < first + n; t++)
+			image_recompute24(al, img, s16, t, bit);
+	return image_install(al, p, s16, img);
+}
+
+int al_v6p_change(struct pe_allowlist *al, const __u8 *addr,
+		  unsigned int len, __u64 bits)
+{
+	__u32 s16 = addr[0] << 8 | addr[1], p, i;
+	unsigned int t = addr[2], n = len < 24 ? 1u << (24 - len) : 1;
+	int err = 0;
+
+	for (p = 0; p < PE_MAX_PEERINGS && !err; p++) {
+		if (!(bits >> p & 1))
+			continue;
+		if (len > 16) {
+			err = update16(al, p, s16, t, n);
+			continue;
+		}
+		for (i = s16; i < s16 + (1u << (16 - len)) && !err; i++)
+			err = update16(al, p, i, 0, 256);
+	}
+	return err;
+}
+
+/* Is bits 0..63 of an address inside the PE_V6P_ONE prefix of word w? */
+static bool word_one_has(__u64 w, __u64 hi)
+{
+	return !(((hi ^ w) & 0xffffffffffULL) >> (64 - 25 - (w >> 40 & 63)));
+}
+
+/* Are bits 24..47 s inside the 29-bit short prefix v? */
+static bool short_has(__u32 s, __u64 v)
+{
+	return !(((s ^ v) & 0xffffff) >> (48 - 25 - (v >> 24 & 31)));
+}
+
+int al_v6p_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p)
+{
+	__u32 d = __atomic_load_n(&al->v6pdir[p << 16 | b[0] << 8 | b[1]],
+				  __ATOMIC_ACQUIRE);
+	__u32 s = b[3] << 16 | b[4] << 8 | b[5], e, i;
+	const struct pe_v6p_block *blk;
+	__u64 hi = 0, x;
+	unsigned int k;
+
+	if (d == PE_V6P_D_SHARED)
+		return V6P_ASK_SHARED;
+	if (!(d & PE_V6P_D_BLOCK))
+		return d == PE_V6P_D_ALL ? V6P_YES : V6P_NO;
+	blk = &al->v6pblk[d & PE_V6P_INDEX_MASK];
+	if (!bit_test(blk->has, b[2]))
+		return V6P_NO;
+	e = *block_entry(al, blk, rank_of(blk, b[2]));
+	i = e & PE_V6P_E_INDEX;
+	for (k = 0; k < 8; k++)
+		hi = hi << 8 | b[k];
+	switch (kind(e)) {
+	case PE_V6P_E_ONE:
+		return short_has(s, e);
+	case PE_V6P_E_EXT:
+		x = al->v6pext[i];
+		if ((x & PE_V6P_KIND) == PE_V6P_ONE)
+			return word_one_has(x, hi);
+		return short_has(s, x) || short_has(s, x >> 29);
+	case PE_V6P_E_LIST:
+		for (k = 0; k < PE_V6P_LIST_MAX; k++) {
+			x = al->v6plists[i].v[k];
+			if ((x & PE_V6P_KIND) == PE_V6P_ONE && word_one_has(x, hi))
+				return V6P_YES;
+		}
+		return V6P_NO;
+	}
+	return e == PE_V6P_SHARED ? V6P_ASK_SHARED :
+	       e == PE_V6P_ALL ? V6P_YES : V6P_NO;
+}
+
+/* ---- open: tables found pinned, or new ones ---- */
+
+/* What pinned tables use, as bitmaps, while their directory is checked. */
+struct v6p_use {
+	__u64 *blocks, *lines, *exts, *lists;	/* in one allocation */
+	size_t words;
+};
+
+/* Bitmaps of u for the pools of al, all clear; false without memory. */
+static bool v6p_use_alloc(const struct pe_allowlist *al, struct v6p_use *u)
+{
+	size_t nb = al->v6pblocks.n / 64 + 1;
+	size_t nl = (1u << al->v6pentpool.order_max) / 64 + 1;
+	size_t ne = al->v6pexts.n / 64 + 1, nli = al->v6plistpool.n / 64 + 1;
+
+	u->words = nb + nl + ne + nli;
+	u->blocks = calloc(u->words, 8);
+	if (!u->blocks)
+		return false;
+	u->lines = u->blocks + nb;
+	u->exts = u->lines + nl;
+	u->lists = u->exts + ne;
+	return true;
+}
+
+/* Marks n units from off in a bitmap; false when one was marked already. */
+static bool mark_units(__u64 *used, __u32 off, __u32 n)
+{
+	__u32 i;
+
+	for (i = off; i < off + n; i++) {
+		if (used[i / 64] >> (i % 64) & 1)
+			return false;
+		used[i / 64] |= 1ULL << (i % 64);
+	}
+	return true;
+}
+
+/* An entry of pinned tables: its ext word or list inside the pools, unshared. */
+static bool entry_valid(const struct pe_allowlist *al, __u32 e,
+			struct v6p_use *u)
+{
+	__u32 i = e & PE_V6P_E_INDEX;
+
+	switch (kind(e)) {
+	case PE_V6P_E_ONE:
+		return (e >> 24 & 31) <= PE_V6P_SHORT_MAX_LEN - 25;
+	case PE_V6P_E_EXT:
+		return i < al->v6pexts.n && mark_units(u->exts, i, 1);
+	case PE_V6P_E_LIST:
+		return i < al->v6plistpool.n && mark_units(u->lists, i, 1);
+	}
+	return e <= PE_V6P_SHARED;
+}
+
+/*
+ * Does directory entry d point only inside the pools, to a block, entry
+ * lines, ext words and lists no other entry uses, with consistent ranks?
+ * What it uses is marked in u.
+ */
+static bool struct_valid(const struct pe_allowlist *al, __u32 d,
+			 struct v6p_use *u)
+{
+	__u32 bi = d & PE_V6P_INDEX_MASK;
+	__u32 nlines = 1u << al->v6pentpool.order_max;
+	const struct pe_v6p_block *b;
+	unsigned int w, r, n, before = 0;
+
+	if (d <= PE_V6P_D_SHARED)
+		return true;
+	if (!(d & PE_V6P_D_BLOCK) ||
+	    (d & ~(PE_V6P_D_BLOCK | PE_V6P_INDEX_MASK)) ||
+	    bi >= al->v6pblocks.n || !mark_units(u->blocks, bi, 1))
+		return false;
+	b = &al->v6pblk[bi];
+	for (w = 0; w < 4; w++) {
+		if (b->before[w] != before)
+			return false;
+		before += __builtin_popcountll(b->has[w]);
+	}
+	n = 1u << array_order(b->has);
+	if (!before || b->base % n || b->base + (__u64)n > nlines ||
+	    !mark_units(u->lines, b->base, n))
+		return false;
+	for (r = 0; r < before; r++)
+		if (!entry_valid(al, *block_entry(al, b, r), u))
+			return false;
+	return true;
+}
+
+/* Frees what a bitmap of n units does not mark. */
+static int pool_fill_unused(struct chunk_pool *p, const __u64 *used)
+{
+	__u32 *refs = calloc(p->n + 1, sizeof(*refs)), n = 0, i;
+	int err;
+
+	if (!refs)
+		return -ENOMEM;
+	for (i = 0; i < p->n; i++)
+		if (used[i / 64] >> (i % 64) & 1)
+			refs[n++] = PE_V6P_D_BLOCK | i;
+	err = chunk_pool_fill(p, refs, n, PE_V6P_D_BLOCK, PE_V6P_E_INDEX, true);
+	free(refs);
+	return err;
+}
+
+/*
+ * Tables found pinned: what their directory points to is in use, the rest
+ * is free (and may still be read by a program that ran just before us).
+ * A directory entry that is not what this library writes is left to the
+ * shared tables at once, then rebuilt from the shadow.
+ */
+static int v6p_rebuild_reused(struct pe_allowlist *al)
+{
+	__u32 i, *bad = NULL, nbad = 0, cap = 0;
+	struct v6p_use u;
+	int err = -ENOMEM;
+
+	if (!v6p_use_alloc(al, &u))
+		return -ENOMEM;
+	for (i = 0; i < PE_V6P_DIR_SIZE; i++) {
+		__u32 d = al->v6pdir[i];
+
+		if (d != PE_V6P_D_NONE)
+			al->v6p_used16++;
+		if (d == PE_V6P_D_SHARED)
+			al->v6p_shared16++;
+		if (struct_valid(al, d, &u))
+			continue;
+		if (nbad == cap) {
+			__u32 *grown = realloc(bad, (cap = cap ? 2 * cap : 16) *
+						    sizeof(*bad));
+
+			if (!grown)
+				goto out;
+			bad = grown;
+		}
+		bad[nbad++] = i;
+		dir_store(al, &al->v6pdir[i], PE_V6P_D_SHARED);
+	}
+	if (nbad) {
+		/* Again without the rejected ones: what they marked is free. */
+		memset(u.blocks, 0, u.words * 8);
+		for (i = 0; i < PE_V6P_DIR_SIZE; i++)
+			struct_valid(al, al->v6pdir[i], &u);
+	}
+	err = pool_fill_unused(&al->v6pblocks, u.blocks);
+	if (!err)
+		err = pool_fill_unused(&al->v6pexts, u.exts);
+	if (!err)
+		err = pool_fill_unused(&al->v6plistpool, u.lists);
+	if (!err)
+		err = range_pool_init(&al->v6pentpool, al->v6pent,
+				      sizeof(*al->v6pent),
+				      al->v6pentpool.order_max, &al->grace,
+				      u.lines);
+	for (i = 0; i < nbad && !err; i++)
+		err = update16(al, bad[i] >> 16, bad[i] & 0xffff, 0, 256);
+out:
+	free(bad);
+	free(u.blocks);
+	return err;
+}
+
+/* New tables: each (peering, /16) holding something built once. */
+static int v6p_fill(struct pe_allowlist *al)
+{
+	__u64 *todo = calloc(PE_V6P_DIR_SIZE / 64, 8);
+	__u32 i, s16, n, p;
+	size_t k;
+	int err = 0;
+
+	if (!todo)
+		return -ENOMEM;
+	for (k = 0; k < al->shadow.cap; k++) {
+		const struct shadow_ent *s = &al->shadow.ent[k];
+
+		if (!s->used || s->key.family != AF_INET6)
+			continue;
+		s16 = s->key.addr[0] << 8 | s->key.addr[1];
+		n = s->key.len < 16 ? 1u << (16 - s->key.len) : 1;
+		for (p = 0; p < PE_MAX_PEERINGS; p++)
+			if (s->own >> p & 1)
+				for (i = s16; i < s16 + n; i++)
+					todo[(p << 16 | i) / 64] |= 1ULL << (i % 64);
+	}
+	for (i = 0; i < PE_V6P_DIR_SIZE && !err; i++)
+		if (todo[i / 64] >> (i % 64) & 1)
+			err = update16(al, i >> 16, i & 0xffff, 0, 256);
+	free(todo);
+	return err;
+}
+
+int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
+		__u32 exts, __u32 lists)
+{
+	__u32 order = range_order(lines);
+	int err;
+
+	al->v6pimg = malloc(sizeof(*al->v6pimg));
+	if (!al->v6pimg ||
+	    chunk_pool_init(&al->v6pblocks, blocks, &al->grace) ||
+	    chunk_pool_init(&al->v6pexts, exts, &al->grace) ||
+	    chunk_pool_init(&al->v6plistpool, lists, &al->grace))
+		return -ENOMEM;
+	if (al->v6_reused) {
+		/* order_max first, for the checks; the pool is set up after. */
+		al->v6pentpool.order_max = order;
+		return v6p_rebuild_reused(al);
+	}
+	err = chunk_pool_fill(&al->v6pblocks, NULL, 0, 0, 0, false);
+	if (!err)
+		err = chunk_pool_fill(&al->v6pexts, NULL, 0, 0, 0, false);
+	if (!err)
+		err = chunk_pool_fill(&al->v6plistpool, NULL, 0, 0, 0, false);
+	if (!err)
+		err = range_pool_init(&al->v6pentpool, al->v6pent,
+				      sizeof(*al->v6pent), order, &al->grace,
+				      NULL);
+	return err ? err : v6p_fill(al);
+}
+
+void al_v6p_close(struct pe_allowlist *al)
+{
+	chunk_pool_fini(&al->v6pblocks);
+	chunk_pool_fini(&al->v6pexts);
+	chunk_pool_fini(&al->v6plistpool);
+	range_pool_fini(&al->v6pentpool);
+	free(al->v6pimg);
+}
