@@ -1064,6 +1064,12 @@ static void random_ops(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, st.v4_slash16_used);
 		EXPECT_EQ(0, st.v6_chunks_used);
 		EXPECT_EQ(0, st.v6_ranges_used);
+		EXPECT_EQ(0, st.v6_blocks_used);
+		EXPECT_EQ(0, st.v6_entry_lines_used);
+		EXPECT_EQ(0, st.v6_ext_used);
+		EXPECT_EQ(0, st.v6_lists_used);
+		EXPECT_EQ(0, st.v6_slash16_used);
+		EXPECT_EQ(0, st.v6_slash16_shared);
 	}
 	EXPECT_EQ(0, ok4(al, "10.0.0.1", P1));
 	EXPECT_EQ(0, ok6(al, "2000::1", P1));
@@ -1190,6 +1196,128 @@ TEST_F(xdp, random_sparse_v6_entries_match_model)
 	srand(13);
 	drop_fixture_prefixes(_metadata, self->al);
 	random_ops(_metadata, self->al, 3000, 24, MIX_V6_SPARSE);
+}
+
+/* The per-peering IPv6 space in use, as text. */
+static void v6p_use(struct pe_allowlist *al, char *out, size_t len)
+{
+	struct pe_allowlist_stats st;
+
+	pe_allowlist_stats(al, &st);
+	snprintf(out, len, "blocks %u lines %u ext %u lists %u /16s %u shared %u",
+		 st.v6_blocks_used, st.v6_entry_lines_used, st.v6_ext_used,
+		 st.v6_lists_used, st.v6_slash16_used, st.v6_slash16_shared);
+}
+
+#define EXPECT_V6P_USE(al, want) do {					\
+	char use_[128];							\
+									\
+	v6p_use(al, use_, sizeof(use_));				\
+	EXPECT_STREQ(want, use_);					\
+} while (0)
+
+/* The /40s 2001:d0n:n00::/40 of 2001:d00::/24, n = 1..9. */
+static int add_d0n(struct pe_allowlist *al, int n, int peering, bool add)
+{
+	char a[32];
+
+	snprintf(a, sizeof(a), "2001:d0%d:%d00::", n, n);
+	return add ? add6(al, a, 40, peering) : del6(al, a, 40, peering);
+}
+
+/*
+ * One /24 of P1 through every kind of per-peering entry and back: its one
+ * outermost prefix inline (<= /48) or in an ext word (/49../64), two <= /48
+ * in an ext word, 3..8 in a list, more or one longer than /64 left to the
+ * shared tables. Nested prefixes and P2's do not count; a prefix covering
+ * the /24 or the /16 needs no entry.
+ */
+TEST_F(xdp, v6_peering_entry_kinds)
+{
+	struct pe_allowlist *al = self->al;
+	int n;
+
+	drop_fixture_prefixes(_metadata, al);
+	EXPECT_V6P_USE(al, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	ASSERT_EQ(0, add_d0n(al, 1, P1, true));
+	ASSERT_EQ(0, add6(al, "2001:d01:100:1::", 64, P1));
+	EXPECT_V6P_USE(al, "blocks 1 lines 1 ext 0 lists 0 /16s 1 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:1ff::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d01:200::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_b, "2001:d01:100::1", P2));
+	ASSERT_EQ(0, add_d0n(al, 1, P2, true));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_b, "2001:d01:1ff::1", P2));
+
+	ASSERT_EQ(0, add_d0n(al, 2, P1, true));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d02:2ff:ffff::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:100::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_b, "2001:d02:200::1", P2));
+	ASSERT_EQ(0, add6(al, "2001:d03:300:1::", 64, P1));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d03:300:1::5", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d03:300:2::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d03:300::1", P1));
+	for (n = 4; n <= 8; n++)
+		ASSERT_EQ(0, add_d0n(al, n, P1, true));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d08:8ff::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d09:900::1", P1));
+	/* A ninth: the shared tables answer for the /24. */
+	ASSERT_EQ(0, add_d0n(al, 9, P1, true));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d09:900::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d04:4ff::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d04:500::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_b, "2001:d09:900::1", P2));
+	ASSERT_EQ(0, add_d0n(al, 9, P1, false));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d09:900::1", P1));
+
+	/* Nested, then outermost: longer than /64, shared. */
+	ASSERT_EQ(0, add6(al, "2001:d05:500:0:1::", 80, P1));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	ASSERT_EQ(0, add_d0n(al, 5, P1, false));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d05:500:0:1::9", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d05:500:0:2::9", P1));
+	ASSERT_EQ(0, del6(al, "2001:d05:500:0:1::", 80, P1));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+
+	/* Back down: a list, two, one inline, one /64 in an ext word. */
+	ASSERT_EQ(0, del6(al, "2001:d03:300:1::", 64, P1));
+	for (n = 4; n <= 8; n++)
+		if (n != 5)
+			ASSERT_EQ(0, add_d0n(al, n, P1, false));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d04:400::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d02:200::1", P1));
+	ASSERT_EQ(0, add_d0n(al, 2, P1, false));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d02:200::1", P1));
+	ASSERT_EQ(0, add_d0n(al, 1, P1, false));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:100:1::9", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d01:100:2::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_b, "2001:d01:100:2::1", P2));
+
+	/* Covering the /24, then the /16: no ext word, then no block. */
+	ASSERT_EQ(0, add6(al, "2001:d00::", 24, P1));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:dff::1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:e00::1", P1));
+	ASSERT_EQ(0, add6(al, "2001::", 16, P1));
+	EXPECT_V6P_USE(al, "blocks 1 lines 1 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:e00::1", P1));
+	ASSERT_EQ(0, del6(al, "2001::", 16, P1));
+	ASSERT_EQ(0, del6(al, "2001:d00::", 24, P1));
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_EQ(0, prog_allows(al, if_a, "2001:e00::1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:100:1::9", P1));
+	ASSERT_EQ(0, del6(al, "2001:d01:100:1::", 64, P1));
+	ASSERT_EQ(0, add_d0n(al, 1, P2, false));
+	EXPECT_V6P_USE(al, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
 }
 
 TEST_F(xdp, foreach_reports_prefixes_and_interfaces)
@@ -1598,29 +1726,36 @@ TEST(v4_blocks_resized_at_open)
 }
 
 /*
- * Entry e of the pinned IPv4 directory in dir: read into *v, or, set,
- * written from *v. -1 on failure.
+ * u32 number w of element key of the pinned map dir/name (values of vsize
+ * bytes): read into *v, or, set, written from *v. -1 on failure.
  */
-static int v4_dir_entry(const char *dir, __u32 e, __u32 *v, bool set)
+static int pinned_u32(const char *dir, const char *name, __u32 key,
+		      size_t vsize, __u32 w, __u32 *v, bool set)
 {
-	char path[128];
-	struct pe_group g;
-	__u32 key = e / PE_GROUP;
+	__u32 val[64];
 	int fd, err;
 
-	snprintf(path, sizeof(path), "%s/pe_v4_dir", dir);
-	fd = bpf_obj_get(path);
+	if (vsize > sizeof(val) || (w + 1) * 4 > vsize)
+		return -1;
+	fd = pinned_fd(dir, name);
 	if (fd < 0)
 		return -1;
-	err = bpf_map_lookup_elem(fd, &key, &g);
+	err = bpf_map_lookup_elem(fd, &key, val);
 	if (!err && set) {
-		g.v[e % PE_GROUP] = *v;
-		err = bpf_map_update_elem(fd, &key, &g, BPF_ANY);
+		val[w] = *v;
+		err = bpf_map_update_elem(fd, &key, val, BPF_ANY);
 	} else if (!err) {
-		*v = g.v[e % PE_GROUP];
+		*v = val[w];
 	}
 	close(fd);
 	return err;
+}
+
+/* Entry e of the pinned IPv4 directory in dir, as pinned_u32(). */
+static int v4_dir_entry(const char *dir, __u32 e, __u32 *v, bool set)
+{
+	return pinned_u32(dir, "pe_v4_dir", e / PE_GROUP,
+			  sizeof(struct pe_group), e % PE_GROUP, v, set);
 }
 
 /* The pinned block b's used slots pointed at bitmap index i; -1 on failure. */
@@ -1683,6 +1818,103 @@ TEST(v4_entries_outside_the_pools_rebuilt_at_open)
 	pe_allowlist_stats(a, &st);
 	EXPECT_EQ(0, st.v4_slash16_used);
 	EXPECT_EQ(0, st.v4_bitmaps_used);
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
+/* Directory entry of P1's /16 s16 in the pinned per-peering IPv6 tables. */
+static int v6p_dir_entry(const char *dir, __u32 s16, __u32 *v, bool set)
+{
+	__u32 e = P1 << 16 | s16;
+
+	return pinned_u32(dir, "pe_v6p_dir", e / PE_GROUP,
+			  sizeof(struct pe_group), e % PE_GROUP, v, set);
+}
+
+/* Entry rank 0 of the block of P1's /16 s16, pinned, becomes v. */
+static int v6p_poke_first_entry(const char *dir, __u32 s16, __u32 v)
+{
+	__u32 d, base;
+
+	if (v6p_dir_entry(dir, s16, &d, false) || !(d & PE_V6P_D_BLOCK) ||
+	    pinned_u32(dir, "pe_v6p_blocks", d & PE_V6P_INDEX_MASK,
+		       sizeof(struct pe_v6p_block),
+		       offsetof(struct pe_v6p_block, base) / 4, &base, false))
+		return -1;
+	return pinned_u32(dir, "pe_v6p_entries", base,
+			  sizeof(struct pe_v6p_entries), 0, &v, true);
+}
+
+/*
+ * Pinned per-peering IPv6 tables are reused as they are; what this library
+ * would not have written (a directory entry of no kind, a block, ext word,
+ * list or entry lines outside the pools) is rebuilt from the registry at
+ * open instead of being followed.
+ */
+TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
+{
+	struct pe_allowlist_opts o = { .v6_chunks = 16, .v6_ranges = 1024,
+				       .v6_blocks = 16, .v6_entry_lines = 16,
+				       .v6_ext = 16, .v6_lists = 16,
+				       .prefixes = 1024 };
+	static const struct {
+		const char *pfx, *in, *out;
+		int len;
+	} pfx[] = {
+		{ "2001:a01:100::", "2001:a01:1ff::1", "2001:a01:200::1", 40 },
+		{ "2400:d01:100::", "2400:d01:1ff::1", "2400:d01:200::1", 40 },
+		{ "2a00:d01:100::", "2a00:d01:100:ff::1", "2a00:d01:101::1", 56 },
+		/* the fourth block: what a directory entry of 3 would be */
+		{ "2600:b01:100::", "2600:b01:1ff::1", "2600:b01:200::1", 40 },
+		{ "2c00:d01:100::", "2c00:d01:1ff::1", "2c00:d01:200::1", 40 },
+		{ "2c00:d02:200::", "2c00:d02:2ff::1", "2c00:d02:300::1", 40 },
+		{ "2c00:d03:300::", "2c00:d03:3ff::1", "2c00:d03:400::1", 40 },
+		{ "2e00:d01:100::", "2e00:d01:1ff::1", "2e00:d01:200::1", 40 },
+	};
+	const char *use = "blocks 6 lines 6 ext 1 lists 1 /16s 6 shared 0";
+	__u32 bad = PE_V6P_D_BLOCK | PE_V6P_INDEX_MASK, none = 3, d;
+	struct pe_allowlist *a;
+	unsigned int i, round;
+	char dir[64];
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		ASSERT_EQ(0, add6(a, pfx[i].pfx, pfx[i].len, P1));
+	EXPECT_V6P_USE(a, use);
+	pe_allowlist_close(a);
+	/* Round 0 reopens as they are; round 1 after breaking them. */
+	for (round = 0; round < 2; round++) {
+		if (round) {
+			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2001, &none, true));
+			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2400, &bad, true));
+			ASSERT_EQ(0, v6p_poke_first_entry(dir, 0x2a00,
+					PE_V6P_E_EXT | PE_V6P_E_INDEX));
+			ASSERT_EQ(0, v6p_poke_first_entry(dir, 0x2c00,
+					PE_V6P_E_LIST | PE_V6P_E_INDEX));
+			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2e00, &d, false));
+			ASSERT_EQ(0, pinned_u32(dir, "pe_v6p_blocks",
+						d & PE_V6P_INDEX_MASK,
+						sizeof(struct pe_v6p_block),
+						offsetof(struct pe_v6p_block, base) / 4,
+						&bad, true));
+		}
+		ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+		EXPECT_V6P_USE(a, use);
+		for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+			EXPECT_EQ(1, prog_allows(a, if_a, pfx[i].in, P1))
+				TH_LOG("round %u: %s", round, pfx[i].in);
+			EXPECT_EQ(0, prog_allows(a, if_a, pfx[i].out, P1))
+				TH_LOG("round %u: %s", round, pfx[i].out);
+		}
+		if (round)
+			break;
+		pe_allowlist_close(a);
+	}
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		ASSERT_EQ(0, del6(a, pfx[i].pfx, pfx[i].len, P1));
+	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
 	pe_allowlist_close(a);
 	own_bpffs_release(dir);
 }
@@ -1824,6 +2056,99 @@ TEST(v6_capacity_exhausted_changes_nothing)
 	EXPECT_EQ(0, prog_allows(a, if_a, "2001:1100:2::1", P1));
 	EXPECT_EQ(1, prog_allows(a, if_a, "2001:e00:1::1", P1));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2001:e00:3::1", P1));
+	pe_allowlist_close(a);
+}
+
+/* The prefixes of P1 in v6_peering_pools_full_left_to_shared_tables, an
+ * address inside and one outside each. */
+static const struct {
+	const char *pfx, *in, *out;
+	int len;
+} p1_full[] = {
+	{ "2001:d01:100::", "2001:d01:1ff::1", "2001:d01:200::1", 40 },
+	{ "2001:e01:100::", "2001:e01:100:ff::1", "2001:e01:101::1", 56 },
+	{ "2001:f01:100::", "2001:f01:100:ff::1", "2001:f01:101::1", 56 },
+	{ "2001:c01:100::", "2001:c01:1ff::1", "2001:c01:200::1", 40 },
+	{ "2001:c02:200::", "2001:c02:2ff::1", "2001:c02:300::1", 40 },
+	{ "2001:c03:300::", "2001:c03:3ff::1", "2001:c03:400::1", 40 },
+};
+
+static void expect_p1_full_verdicts(struct __test_metadata *_metadata,
+				    struct pe_allowlist *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(p1_full) / sizeof(p1_full[0]); i++) {
+		EXPECT_EQ(1, prog_allows(a, if_a, p1_full[i].in, P1))
+			TH_LOG("%s", p1_full[i].in);
+		EXPECT_EQ(0, prog_allows(a, if_a, p1_full[i].out, P1))
+			TH_LOG("%s", p1_full[i].out);
+	}
+}
+
+/*
+ * Per-peering IPv6 pools full: never an error and never a wrong answer. An
+ * entry that needs an ext word or a list that is not there, and a /16 that
+ * needs a block or entry lines, are left to the shared tables; a /16 is
+ * built again when it next changes and the space is there.
+ */
+TEST(v6_peering_pools_full_left_to_shared_tables)
+{
+	struct pe_allowlist_opts o = { .v6_blocks = 2, .v6_entry_lines = 2,
+				       .v6_ext = 1, .v6_lists = 1,
+				       .prefixes = 64 };
+	struct pe_allowlist *a;
+	unsigned int i;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_b, P2, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, add6(a, p1_full[0].pfx, p1_full[0].len, P1));
+	ASSERT_EQ(0, add6(a, p1_full[1].pfx, p1_full[1].len, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 0 /16s 1 shared 0");
+	/* No ext word left: the /24 is the shared tables'. */
+	ASSERT_EQ(0, add6(a, p1_full[2].pfx, p1_full[2].len, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 0 /16s 1 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[2].in, P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[2].out, P1));
+	/* Two /40s want the ext word too, three a list. */
+	ASSERT_EQ(0, add6(a, p1_full[3].pfx, p1_full[3].len, P1));
+	ASSERT_EQ(0, add6(a, p1_full[4].pfx, p1_full[4].len, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 0 /16s 1 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[4].in, P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[5].in, P1));
+	ASSERT_EQ(0, add6(a, p1_full[5].pfx, p1_full[5].len, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 1 /16s 1 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[5].in, P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[5].out, P1));
+
+	/* P2 takes the other block; its next /16 gets none. */
+	ASSERT_EQ(0, add6(a, "2001:d01:100::", 40, P2));
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	ASSERT_EQ(0, add6(a, "2002:d01:100::", 40, P2));
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 3 shared 1");
+	EXPECT_EQ(1, prog_allows(a, if_b, "2002:d01:1ff::1", P2));
+	EXPECT_EQ(0, prog_allows(a, if_b, "2002:d01:200::1", P2));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2002:d01:100::1", P1));
+	/* P1's /16 needs a new block for a new /24: all of it shared. */
+	ASSERT_EQ(0, add6(a, "2001:b01:100::", 40, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 0 lists 0 /16s 3 shared 2");
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:b01:100::1", P1));
+	expect_p1_full_verdicts(_metadata, a);
+
+	/* Space back: the next change of a /16 builds it again. */
+	ASSERT_EQ(0, del6(a, "2002:d01:100::", 40, P2));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 0 lists 0 /16s 2 shared 1");
+	ASSERT_EQ(0, del6(a, "2001:b01:100::", 40, P1));
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:b01:100::1", P1));
+	expect_p1_full_verdicts(_metadata, a);
+	ASSERT_EQ(0, del6(a, "2001:d01:100::", 40, P2));
+	for (i = 0; i < sizeof(p1_full) / sizeof(p1_full[0]); i++)
+		ASSERT_EQ(0, del6(a, p1_full[i].pfx, p1_full[i].len, P1));
+	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
 	pe_allowlist_close(a);
 }
 
