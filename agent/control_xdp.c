@@ -167,9 +167,48 @@ static void prefixes_json(struct reply *r, const struct xdp_sync *xs)
 	json_end_array(&r->jw);
 }
 
+/* The registry and the tables: used/size each, IPv4 then IPv6 on a line. */
+static void tables_text(struct reply *r, const struct xdp_tables *t)
+{
+	fprintf(r->out, "allowlist: prefixes %" PRIu64 ", IPv6 /16s left to the shared tables %"
+		PRIu32 "\n", t->prefixes, t->v6_slash16_shared);
+	for (size_t i = 0; i < XDP_N_TABLES; i++) {
+		const struct xdp_table_use *u = &t->table[i];
+		/* "v4_..." then "v6_...": a line for each family */
+		bool new_family = i && u->name[1] != t->table[i - 1].name[1];
+
+		fprintf(r->out, "%s  %s %" PRIu32 "/%" PRIu32, new_family ? "\n" : "",
+			u->name, u->used, u->size);
+	}
+	fputc('\n', r->out);
+}
+
+/* t NULL: no allowlist open. */
+static void tables_json(struct reply *r, const struct xdp_tables *t)
+{
+	json_key(&r->jw, "tables");
+	if (!t) {
+		json_null(&r->jw);
+		return;
+	}
+	json_start_object(&r->jw);
+	json_kv_u64(&r->jw, "prefixes", t->prefixes);
+	json_kv_u64(&r->jw, "v6_slash16_shared", t->v6_slash16_shared);
+	for (size_t i = 0; i < XDP_N_TABLES; i++) {
+		json_key(&r->jw, t->table[i].name);
+		json_start_object(&r->jw);
+		json_kv_u64(&r->jw, "used", t->table[i].used);
+		json_kv_u64(&r->jw, "size", t->table[i].size);
+		json_end_object(&r->jw);
+	}
+	json_end_object(&r->jw);
+}
+
 static int cmd_show(struct reply *r, int argc, char **argv)
 {
 	const struct xdp_sync *xs = &r->edge->xdp;
+	struct xdp_tables tables;
+	bool have_tables = xdp_sync_tables(xs, &tables);
 
 	if (argc > 1)
 		return usage(r);
@@ -178,6 +217,7 @@ static int cmd_show(struct reply *r, int argc, char **argv)
 	if (r->json) {
 		json_start_object(&r->jw);
 		json_kv_string(&r->jw, "pin_dir", xs->al ? xs->pin_dir : NULL);
+		tables_json(r, have_tables ? &tables : NULL);
 		prefixes_json(r, xs);
 		json_key(&r->jw, "interfaces");
 		json_start_array(&r->jw);
@@ -197,6 +237,8 @@ static int cmd_show(struct reply *r, int argc, char **argv)
 	if (r->json) {
 		json_end_array(&r->jw);
 		json_end_object(&r->jw);
+	} else if (have_tables && argc == 0) {
+		tables_text(r, &tables);
 	}
 	return CONTROL_OK;
 }

@@ -340,6 +340,32 @@ static void xdp_counter_family(FILE *out, const struct xdp_sync *xs,
 				    NULL);
 }
 
+static void xdp_tables(FILE *out, const struct xdp_sync *xs)
+{
+	struct xdp_tables t;
+
+	if (!xdp_sync_tables(xs, &t))
+		return;
+	prom_family(out, "peeredge_xdp_prefixes", "gauge",
+		    "(prefix, peerings) entries in the allowlist's registry.");
+	prom_sample(out, "peeredge_xdp_prefixes", (double)t.prefixes, NULL);
+	prom_family(out, "peeredge_xdp_table_used", "gauge",
+		    "Entries in use in each allowlist table. A full IPv4 table, v6_chunks or "
+		    "v6_ranges refuses adds; a full per-peering IPv6 one makes lookups slower.");
+	for (size_t i = 0; i < XDP_N_TABLES; i++)
+		prom_sample(out, "peeredge_xdp_table_used", t.table[i].used, "table",
+			    t.table[i].name, NULL);
+	prom_family(out, "peeredge_xdp_table_size", "gauge",
+		    "Entries each allowlist table holds, fixed when its map was created.");
+	for (size_t i = 0; i < XDP_N_TABLES; i++)
+		prom_sample(out, "peeredge_xdp_table_size", t.table[i].size, "table",
+			    t.table[i].name, NULL);
+	prom_family(out, "peeredge_xdp_v6_slash16_shared", "gauge",
+		    "(peering, /16)s whose IPv6 sources are looked up in the slower shared "
+		    "tables: no space for their own.");
+	prom_sample(out, "peeredge_xdp_v6_slash16_shared", t.v6_slash16_shared, NULL);
+}
+
 static void section_xdp(FILE *out, const struct metrics_source *src)
 {
 	const struct xdp_sync *xs = &src->edge->xdp;
@@ -364,6 +390,7 @@ static void section_xdp(FILE *out, const struct metrics_source *src)
 	xdp_counter_family(out, xs, snap, "peeredge_xdp_bytes_total",
 			   "Bytes of those frames, by verdict and reason.", true);
 	free(snap);
+	xdp_tables(out, xs);
 }
 
 /* ---- the exposition ---- */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The XDP allowlist kept in step with the model; see xdp_sync.h. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -741,4 +742,33 @@ int xdp_iface_counters(const struct xdp_sync *xs, const struct xdp_iface *ifc,
 		}
 	}
 	return ret;
+}
+
+/* Where each table's use and size are in the library's statistics. */
+#define TABLE_FIELDS(f) { #f, offsetof(struct pe_allowlist_stats, f##_used), \
+			  offsetof(struct pe_allowlist_stats, f) }
+static const struct {
+	const char *name;
+	size_t used, size;
+} table_fields[XDP_N_TABLES] = {
+	TABLE_FIELDS(v4_blocks), TABLE_FIELDS(v4_wide), TABLE_FIELDS(v4_bitmaps),
+	TABLE_FIELDS(v6_chunks), TABLE_FIELDS(v6_ranges), TABLE_FIELDS(v6_blocks),
+	TABLE_FIELDS(v6_entry_lines), TABLE_FIELDS(v6_ext), TABLE_FIELDS(v6_lists),
+};
+
+bool xdp_sync_tables(const struct xdp_sync *xs, struct xdp_tables *t)
+{
+	struct pe_allowlist_stats st;
+
+	if (!xs->al)
+		return false;
+	pe_allowlist_stats(xs->al, &st);
+	t->prefixes = st.prefixes;
+	t->v6_slash16_shared = st.v6_slash16_shared;
+	for (size_t i = 0; i < XDP_N_TABLES; i++) {
+		t->table[i].name = table_fields[i].name;
+		memcpy(&t->table[i].used, (const char *)&st + table_fields[i].used, 4);
+		memcpy(&t->table[i].size, (const char *)&st + table_fields[i].size, 4);
+	}
+	return true;
 }

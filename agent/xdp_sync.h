@@ -144,6 +144,26 @@ const struct xdp_iface *xdp_sync_find(const struct xdp_sync *xs, const char *ifn
 int xdp_iface_counters(const struct xdp_sync *xs, const struct xdp_iface *ifc,
 		       struct pe_cnt out[PE_R_MAX]);
 
+/* Space in one of the allowlist's tables (bpf/README.md, "Limits"). */
+struct xdp_table_use {
+	const char *name;		/* "v4_blocks", ... as the library's options */
+	uint32_t used, size;
+};
+
+#define XDP_N_TABLES 9
+
+/* The allowlist's registry and tables, for "xdp show" and metrics. */
+struct xdp_tables {
+	uint64_t prefixes;		/* (prefix, peerings) entries */
+	struct xdp_table_use table[XDP_N_TABLES];	/* IPv4 first */
+	/* (peering, /16)s the per-peering IPv6 tables had no space for: their
+	 * sources are looked up in the shared tables, slower */
+	uint32_t v6_slash16_shared;
+};
+
+/* false when no allowlist is open. */
+bool xdp_sync_tables(const struct xdp_sync *xs, struct xdp_tables *t);
+
 /* "enforce" or "monitor". */
 const char *xdp_mode_name(enum pe_mode mode);
 

@@ -226,6 +226,12 @@ allowlist() { pe -j xdp show | json_get \
 check "the allowlist holds exactly the Verified service prefixes" eval \
 	'[ "$(allowlist)" = "$(verified)" ] && [ "$(verified)" = $PFX.0/26 ]'
 check "ip -j route: exactly the Verified service prefixes" eval '[ "$(ipv_routes)" = "$(verified)" ]'
+xdp_table() { pe -j xdp show | json_get "j['tables']$1"; }
+check "xdp show -j: 1 prefix, 1 of the 4096 IPv4 blocks and a /32 bitmap in use" \
+	test "$(xdp_table "['prefixes']") $(xdp_table "['v4_blocks']['used']")/$(xdp_table \
+		"['v4_blocks']['size']") $(xdp_table "['v4_bitmaps']['used']")" = "1 1/4096 1"
+check "xdp show (text): the tables' use" eval 'pe xdp show | grep -q "^allowlist: prefixes 1," &&
+	pe xdp show | grep -q "^  v4_blocks 1/4096  v4_wide 0/"'
 check "ip -j nexthop: the group of each route exists" eval \
 	'for id in $(ip -n $NS -j route show table $TABLE | json_get "\" \".join(str(r[\"nhid\"]) for r in j)"); do
 		ip -n $NS -j nexthop show id $id | grep -q group || exit 1; done'
@@ -249,6 +255,9 @@ dropped=$(cnt va1 drop_v4_src)
 check "metrics: peeredge_xdp_packets_total of va1's drop_v4_src as xdp show counts it" \
 	wait_for 15 metric_is "peeredge_xdp_packets_total{interface=va1,reason=drop_v4_src}" "$dropped"
 check "metrics: both interfaces attached" metric_is peeredge_xdp_attached 2
+check "metrics: the IPv4 blocks' use and size" eval \
+	'metric_is "peeredge_xdp_table_used{table=v4_blocks}" 1 &&
+	 metric_is "peeredge_xdp_table_size{table=v4_blocks}" 4096 && metric_is peeredge_xdp_prefixes 1'
 status_xdp() { pe -j status | json_get "j['xdp']$1"; }
 check "status -j: 2 of 2 interfaces attached" \
 	test "$(status_xdp "['up']")/$(status_xdp "['total']")" = 2/2
@@ -261,6 +270,9 @@ for i in 1 2; do bird_conf $i nocomm >"$WORK/bird$i.conf"; birdc $i configure; d
 check "announced without 8075:8007: good turns Failed" wait_for 20 sp_state_is good Failed
 check "... its route leaves the FIB" wait_for 5 eval '[ "$(ipv_routes)" = "$(verified)" ]'
 check "... and the allowlist" eval '[ -z "$(allowlist)" ]'
+check "... whose tables are empty again" \
+	test "$(xdp_table "['prefixes']") $(xdp_table "['v4_blocks']['used']") $(xdp_table \
+		"['v4_bitmaps']['used']")" = "0 0 0"
 reset_counters
 send 1 $GOOD 50
 check "... and its sources are dropped" received_is p1_good 0
