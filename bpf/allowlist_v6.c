@@ -585,12 +585,66 @@ __u32 al_v6_lookup(struct pe_allowlist *al, const __u8 *b)
 
 /* ---- open: tables found pinned, or new ones ---- */
 
-/* IPv6 state of tables found pinned: counts, lists, free space. */
+/*
+ * A /24 entry of pinned tables: a set id, one prefix inline, or a slice
+ * inside the range space, aligned, overlapping no slice marked in used;
+ * its ranges are marked.
+ */
+static bool tbl_entry_valid(__u64 s, __u32 order_max, __u64 *used)
+{
+	__u32 off = s & PE_V6_SLICE_OFF_MASK, k;
+	__u32 order = (s & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
+
+	if (s & PE_V6_ONE)
+		return (s >> 56 & 0x7f) <= PE_V6_ONE_MAX_LEN - 25;
+	if (!is_slice(s))
+		return s <= PE_V6_SET_MASK;
+	if ((s >> 32) || order > PE_V6_SLICE_MAX_ORDER || order > order_max ||
+	    off % (1u << order) || off + (1ULL << order) > (1ULL << order_max))
+		return false;
+	for (k = off; k < off + (1u << order); k++)
+		if (used[k / 64] >> (k % 64) & 1)
+			return false;
+	for (k = off; k < off + (1u << order); k++)
+		used[k / 64] |= 1ULL << (k % 64);
+	return true;
+}
+
+/* A pinned directory entry: a set id, or a chunk inside the pool not in chunks. */
+static bool dir_valid(const struct pe_allowlist *al, __u32 v, const __u64 *chunks)
+{
+	__u32 ci = v & PE_V6_CHUNK_MASK;
+
+	if (!(v & PE_V6_CHUNK))
+		return v <= PE_V6_SET_MASK;
+	return !(v & ~(PE_V6_CHUNK | PE_V6_CHUNK_MASK)) && ci < al->v6pool.n &&
+	       !(chunks[ci / 64] >> (ci % 64) & 1);
+}
+
+/* The set id of what covers the first len bits of a (16 or 24). */
+static __u32 cover_id(struct pe_allowlist *al, const __u8 *a, unsigned int len,
+		      int *err)
+{
+	return al_intern(al, al_cover_bits(al, AF_INET6, a, 0, len), err);
+}
+
+static __u64 *entry_of24(const struct pe_allowlist *al, __u32 k24)
+{
+	return &al->v6tbl[(al->v6dir[k24 >> 8] & PE_V6_CHUNK_MASK) * 256 + (k24 & 255)];
+}
+
+/*
+ * IPv6 state of tables found pinned: counts, lists, free space. An entry
+ * this library would not have written (a chunk or slice outside the pools
+ * or used twice, a value of no kind) is not followed: it is set to what
+ * covers it up to /16 or /24 at once, then rebuilt from the shadow (a /16
+ * with a new chunk, a /24 with a new slice).
+ */
 static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 {
-	__u64 *used;
+	__u64 *used = NULL, *chunks = NULL, *bad24 = NULL;
+	__u32 c, e, k, *bad16 = NULL, nbad16 = 0;
 	size_t i;
-	__u32 c, e;
 	int err;
 
 	for (i = 0; i < al->shadow.cap; i++) {
@@ -606,37 +660,64 @@ static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 				return err;
 		}
 	}
-	err = chunk_pool_fill(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE,
-			      PE_V6_CHUNK, PE_V6_CHUNK_MASK, true);
-	if (err)
-		return err;
+	err = -ENOMEM;
 	used = calloc(((size_t)1 << order_max) / 64 + 1, 8);
-	if (!used)
-		return -ENOMEM;
-	for (c = 0; c < PE_V6_DIR_SIZE; c++) {
-		__u32 v = al->v6dir[c];
+	chunks = calloc(al->v6pool.n / 64 + 1, 8);
+	bad24 = calloc(PE_V6_DIR_SIZE * 256 / 64, 8);
+	bad16 = calloc(PE_V6_DIR_SIZE, sizeof(*bad16));
+	if (!used || !chunks || !bad24 || !bad16)
+		goto out;
+	err = 0;
+	for (c = 0; c < PE_V6_DIR_SIZE && !err; c++) {
+		__u32 v = al->v6dir[c], ci = v & PE_V6_CHUNK_MASK;
+		__u8 a[16] = { c >> 8, c };
 
-		if (!(v & PE_V6_CHUNK) || (v & PE_V6_CHUNK_MASK) >= al->v6pool.n)
+		if (!dir_valid(al, v, chunks)) {
+			store32(&al->v6dir[c], cover_id(al, a, 16, &err));
+			bad16[nbad16++] = c;
 			continue;
-		for (e = 0; e < 256; e++) {
-			__u64 s = al->v6tbl[(v & PE_V6_CHUNK_MASK) * 256 + e];
-			__u32 off = s & PE_V6_SLICE_OFF_MASK, k;
-			__u32 order = (s & ~PE_V6_SLICE) >> PE_V6_SLICE_SHIFT;
-
-			if (!is_slice(s) || order > order_max ||
-			    off + (1ULL << order) > (1ULL << order_max))
+		}
+		if (!(v & PE_V6_CHUNK))
+			continue;
+		chunks[ci / 64] |= 1ULL << (ci % 64);
+		for (e = 0; e < 256 && !err; e++) {
+			if (tbl_entry_valid(al->v6tbl[ci * 256 + e], order_max, used))
 				continue;
-			for (k = off; k < off + (1u << order); k++)
-				used[k / 64] |= 1ULL << (k % 64);
+			a[2] = e;
+			k = c << 8 | e;
+			bad24[k / 64] |= 1ULL << (k % 64);
+			store64(entry_of24(al, k), cover_id(al, a, 24, &err));
 		}
 	}
-	err = range_pool_init(&al->ranges, al->v6rng, sizeof(*al->v6rng),
-			      order_max, &al->grace, used);
+	if (!err)
+		err = chunk_pool_fill(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE,
+				      PE_V6_CHUNK, PE_V6_CHUNK_MASK, true);
+	if (!err)
+		err = range_pool_init(&al->ranges, al->v6rng, sizeof(*al->v6rng),
+				      order_max, &al->grace, used);
+	for (k = 0; k < PE_V6_DIR_SIZE * 256 && !err; k++) {
+		if (!bad24[k / 64])
+			k |= 63;
+		else if (bad24[k / 64] >> (k % 64) & 1)
+			err = v6_entry_write(al, k, entry_of24(al, k));
+	}
+	for (i = 0; i < nbad16 && !err; i++) {
+		__u64 *ent;
+
+		if (!al->v6deep[bad16[i]])
+			continue;
+		err = v6_chunk_get(al, bad16[i], &ent);
+		for (e = 0; e < 256 && !err; e++)
+			err = v6_entry_write(al, bad16[i] << 8 | e, &ent[e]);
+	}
+out:
 	free(used);
+	free(chunks);
+	free(bad24);
+	free(bad16);
 	return err;
 }
 
-/* New IPv6 tables (first start, or an older layout replaced). */
 static int v6_fill(struct pe_allowlist *al, __u32 order_max)
 {
 	size_t i;

@@ -1732,7 +1732,7 @@ TEST(v4_blocks_resized_at_open)
 static int pinned_u32(const char *dir, const char *name, __u32 key,
 		      size_t vsize, __u32 w, __u32 *v, bool set)
 {
-	__u32 val[64];
+	__u32 val[512];	/* the largest value: an IPv6 chunk */
 	int fd, err;
 
 	if (vsize > sizeof(val) || (w + 1) * 4 > vsize)
@@ -1915,6 +1915,82 @@ TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
 	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
 		ASSERT_EQ(0, del6(a, pfx[i].pfx, pfx[i].len, P1));
 	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
+/* Entry c (a /16) of the pinned shared IPv6 directory, as pinned_u32(). */
+static int v6_dir_entry(const char *dir, __u32 c, __u32 *v, bool set)
+{
+	return pinned_u32(dir, "pe_v6_dir", c / PE_GROUP,
+			  sizeof(struct pe_group), c % PE_GROUP, v, set);
+}
+
+/*
+ * Pinned shared IPv6 entries pointing outside the pools or at what another
+ * entry uses (a chunk, a slice), or of no kind, are rebuilt from the
+ * registry at open instead of being followed, by the program or by the
+ * library's next update. Nine /48s in a /24 leave it to the shared tables
+ * (a slice) on the per-peering side too.
+ */
+TEST(v6_shared_entries_outside_the_pools_rebuilt_at_open)
+{
+	struct pe_allowlist_opts o = { .v6_chunks = 16, .v6_ranges = 1024,
+				       .prefixes = 1024 };
+	static const __u32 tops[] = { 0x2001, 0x2400, 0x2600 };
+	struct pe_allowlist_stats before, st;
+	__u32 v, bad = PE_V6_CHUNK | PE_V6_CHUNK_MASK, none = 0x12345;
+	__u32 slice = PE_V6_SLICE | 3 << PE_V6_SLICE_SHIFT | PE_V6_SLICE_OFF_MASK;
+	struct pe_allowlist *a;
+	char dir[64], p[64];
+	unsigned int t, n;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
+	for (t = 0; t < 3; t++)
+		for (n = 1; n <= 9; n++) {
+			snprintf(p, sizeof(p), "%x:d00:%u::", tops[t], n);
+			ASSERT_EQ(0, add6(a, p, 48, P1));
+		}
+	pe_allowlist_stats(a, &before);
+	EXPECT_EQ(3, before.v6_chunks_used);
+	pe_allowlist_close(a);
+
+	ASSERT_EQ(0, v6_dir_entry(dir, 0x2001, &bad, true));
+	ASSERT_EQ(0, v6_dir_entry(dir, 0x2a00, &none, true));
+	ASSERT_EQ(0, v6_dir_entry(dir, 0x2400, &v, false));
+	ASSERT_NE(0, v & PE_V6_CHUNK);
+	ASSERT_EQ(0, v6_dir_entry(dir, 0x2600, &v, true));	/* shared */
+	ASSERT_EQ(0, pinned_u32(dir, "pe_v6_tbl", v & PE_V6_CHUNK_MASK,
+				sizeof(struct pe_v6_chunk), 2 * 0x0d, &slice, true));
+
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(before.v6_chunks_used, st.v6_chunks_used);
+	EXPECT_EQ(before.v6_ranges_used, st.v6_ranges_used);
+	EXPECT_EQ(0, prog_allows(a, if_a, "2a00::1", P1));
+	for (t = 0; t < 3; t++) {
+		for (n = 1; n <= 9; n++) {
+			snprintf(p, sizeof(p), "%x:d00:%u:ffff::1", tops[t], n);
+			EXPECT_EQ(1, prog_allows(a, if_a, p, P1)) TH_LOG("%s", p);
+		}
+		snprintf(p, sizeof(p), "%x:d00:a::1", tops[t]);
+		EXPECT_EQ(0, prog_allows(a, if_a, p, P1)) TH_LOG("%s", p);
+		/* The library's own updates go where the tables say. */
+		snprintf(p, sizeof(p), "%x:d00:a::", tops[t]);
+		ASSERT_EQ(0, add6(a, p, 48, P1));
+		strcat(p, "1");
+		EXPECT_EQ(1, prog_allows(a, if_a, p, P1)) TH_LOG("%s", p);
+	}
+	for (t = 0; t < 3; t++)
+		for (n = 1; n <= 10; n++) {
+			snprintf(p, sizeof(p), "%x:d00:%x::", tops[t], n);
+			ASSERT_EQ(0, del6(a, p, 48, P1)) TH_LOG("%s", p);
+		}
+	pe_allowlist_stats(a, &st);
+	EXPECT_EQ(0, st.v6_chunks_used);
+	EXPECT_EQ(0, st.v6_ranges_used);
 	pe_allowlist_close(a);
 	own_bpffs_release(dir);
 }
