@@ -532,7 +532,7 @@ static bool parse_fib(struct parser *ps, struct config *c)
 				   ps->tok);
 }
 
-/* "xdp pin-dir PATH;" or "xdp ipv4-blocks N;" */
+/* "xdp pin-dir PATH;", "xdp ipv4-blocks N;" or "xdp ipv6-blocks N;" */
 static bool parse_xdp_global(struct parser *ps, struct config *c)
 {
 	if (!value(ps, "xdp setting"))
@@ -540,9 +540,13 @@ static bool parse_xdp_global(struct parser *ps, struct config *c)
 	if (is(ps, "ipv4-blocks"))
 		return parse_u32(ps, "xdp ipv4-blocks", 1, PE_V4_INDEX_MASK + 1,
 				 &c->xdp_ipv4_blocks) && end_statement(ps);
+	/* Its entry lines are twice as many, at most 2^24. */
+	if (is(ps, "ipv6-blocks"))
+		return parse_u32(ps, "xdp ipv6-blocks", 1, (PE_V6P_INDEX_MASK + 1) / 2,
+				 &c->xdp_ipv6_blocks) && end_statement(ps);
 	if (!is(ps, "pin-dir"))
-		return fail(ps, "xdp: expected 'pin-dir' or 'ipv4-blocks' but found '%s' "
-			    "(interfaces go inside a peering block)", ps->tok);
+		return fail(ps, "xdp: expected 'pin-dir', 'ipv4-blocks' or 'ipv6-blocks' but "
+			    "found '%s' (interfaces go inside a peering block)", ps->tok);
 	if (!parse_path(ps, "xdp pin-dir", c->xdp_pin_dir))
 		return false;
 	if (c->xdp_pin_dir[0] != '/')

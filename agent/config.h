@@ -29,6 +29,7 @@
  *	}
  *	xdp pin-dir /sys/fs/bpf/peeredge;	# where the allowlist maps live
  *	xdp ipv4-blocks 262144;			# its IPv4 blocks (64 bytes each)
+ *	xdp ipv6-blocks 65536;			# its per-peering IPv6 blocks
  *	registry /etc/peeredge/irr.db;		# RPSL route objects, repeatable
  *	state-file /var/lib/peeredge/state;	# registrations (default below)
  *	fib table 100 [nexthop-id-base 4096];	# install Verified prefixes
@@ -152,6 +153,8 @@ struct config {
 	struct config_xdp *xdp;
 	char xdp_pin_dir[CONFIG_PATH_MAX];
 	uint32_t xdp_ipv4_blocks;	/* 0: the allowlist library's default */
+	uint32_t xdp_ipv6_blocks;	/* ... and the other per-peering IPv6
+					 * pools in the default's ratios */
 };
 
 /* 0, or -1 with err holding "file:line: message". */

@@ -525,8 +525,13 @@ static int drop_foreign(int ifindex, unsigned int peering, enum pe_mode mode, vo
 
 static int open_allowlist(struct xdp_sync *xs, char *err, size_t errlen)
 {
+	/* The per-peering IPv6 pools in the ratios of the library's defaults. */
 	struct pe_allowlist_opts opts = { .pin_dir = xs->pin_dir,
-					  .v4_blocks = xs->ipv4_blocks };
+					  .v4_blocks = xs->ipv4_blocks,
+					  .v6_blocks = xs->ipv6_blocks,
+					  .v6_entry_lines = 2 * xs->ipv6_blocks,
+					  .v6_ext = 4 * xs->ipv6_blocks,
+					  .v6_lists = 2 * xs->ipv6_blocks };
 	int ret = pe_allowlist_open(&opts, &xs->al);
 
 	if (!ret)
@@ -551,6 +556,7 @@ int xdp_sync_open(struct xdp_sync *xs, struct bgpd *d, const struct config *c, c
 	xs->d = d;
 	snprintf(xs->pin_dir, sizeof(xs->pin_dir), "%s", c->xdp_pin_dir);
 	xs->ipv4_blocks = c->xdp_ipv4_blocks;
+	xs->ipv6_blocks = c->xdp_ipv6_blocks;
 	snprintf(probe, sizeof(probe), "%s/pe_ifcfg", xs->pin_dir);
 	/* Nothing configured, nothing pinned: the daemon leaves bpffs alone. */
 	if (!c->n_xdp && stat(probe, &st))
@@ -575,11 +581,14 @@ void xdp_sync_config(struct xdp_sync *xs, const struct config *c)
 		bgpd_log(xs->d, LOG_WARNING, "xdp pin-dir changed: takes effect at restart");
 	if (c->xdp_ipv4_blocks != xs->ipv4_blocks && xs->al)
 		bgpd_log(xs->d, LOG_WARNING, "xdp ipv4-blocks changed: takes effect at restart");
+	if (c->xdp_ipv6_blocks != xs->ipv6_blocks && xs->al)
+		bgpd_log(xs->d, LOG_WARNING, "xdp ipv6-blocks changed: takes effect at restart");
 	if (!xs->al && !c->n_xdp)
 		return;
 	if (!xs->al) {
 		snprintf(xs->pin_dir, sizeof(xs->pin_dir), "%s", c->xdp_pin_dir);
 		xs->ipv4_blocks = c->xdp_ipv4_blocks;
+		xs->ipv6_blocks = c->xdp_ipv6_blocks;
 		if (open_allowlist(xs, err, sizeof(err))) {
 			bgpd_log(xs->d, LOG_ERR, "%s", err);
 			return;

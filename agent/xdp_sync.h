@@ -66,6 +66,7 @@ struct xdp_sync {
 	struct pe_allowlist *al;	/* NULL: not opened (nothing to do yet) */
 	char pin_dir[CONFIG_PATH_MAX];
 	uint32_t ipv4_blocks;		/* as opened; 0: the library's default */
+	uint32_t ipv6_blocks;		/* as opened; 0: the library's default */
 	char peering[PE_MAX_PEERINGS][CONFIG_NAME_MAX];	/* by id; "" free */
 	size_t n_ifaces;
 	struct xdp_iface *ifaces;

@@ -820,8 +820,36 @@ static int map_pin_path(const struct pe_allowlist *al, const char *name,
 	return 0;
 }
 
+/* The size the caller set for map m, as it is created; 0: none set. */
+static __u32 size_asked(const struct pe_allowlist *al, const struct bpf_map *m)
+{
+	const struct pe_allowlist_opts *o = &al->asked;
+	const struct allowlist_bpf *s = al->skel;
+
+	if (m == s->maps.pe_v4_blocks)
+		return o->v4_blocks;
+	if (m == s->maps.pe_v4_wide)
+		return o->v4_wide;
+	if (m == s->maps.pe_v4_bits)
+		return o->v4_bitmaps;
+	if (m == s->maps.pe_v6_tbl)
+		return o->v6_chunks;
+	if (m == s->maps.pe_v6_ranges)
+		return o->v6_ranges ? 1u << range_order(o->v6_ranges) : 0;
+	if (m == s->maps.pe_v6p_blocks)
+		return o->v6_blocks;
+	if (m == s->maps.pe_v6p_entries)
+		return o->v6_entry_lines ? 1u << range_order(o->v6_entry_lines) : 0;
+	if (m == s->maps.pe_v6p_ext)
+		return o->v6_ext;
+	if (m == s->maps.pe_v6p_lists)
+		return o->v6_lists;
+	return 0;
+}
+
 /*
- * Pin paths for every map; sizes follow maps already pinned there. The
+ * Pin paths for every map; sizes follow maps already pinned there unless
+ * the caller set them. The
  * address tables of a family are reused together or not at all: when one
  * of them is missing or of another layout, all are replaced by new ones,
  * which rebuild() fills from the registry (al->v4_reused, al->v6_reused
@@ -832,7 +860,7 @@ static int setup_pins(struct pe_allowlist *al)
 	char path[PATH_MAX];
 	struct bpf_map *m;
 	unsigned int i;
-	__u32 max;
+	__u32 max, asked;
 	/* Address tables found compatible, and in all, by family (4, 6). */
 	unsigned int ok[7] = { 0 }, want[7] = { 0 };
 	int err, fam;
@@ -851,9 +879,8 @@ static int setup_pins(struct pe_allowlist *al)
 		err = map_pin_path(al, bpf_map__name(m), path);
 		if (err)
 			return err;
-		if (pin_compatible(m, path, &max) &&
-		    !(m == al->skel->maps.pe_v4_blocks && al->v4_blocks_asked &&
-		      max != al->v4_blocks_asked))
+		asked = size_asked(al, m);
+		if (pin_compatible(m, path, &max) && (!asked || max == asked))
 			ok[table_family(bpf_map__name(m))]++;
 	}
 	for (i = 0; i < N_ADDR_TABLES; i++)
@@ -1009,7 +1036,9 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 		return -ENOMEM;
 	for (i = 0; i < PE_MAX_LINKS; i++)
 		al->links[i].fd = -1;
-	al->v4_blocks_asked = opts ? opts->v4_blocks : 0;
+	if (opts)
+		al->asked = *opts;
+	al->asked.pin_dir = NULL;	/* o.pin_dir, copied below */
 	err = -ENOMEM;
 	if (o.pin_dir && !(al->pin_dir = strdup(o.pin_dir)))
 		goto fail;

@@ -47,6 +47,7 @@ struct link_ent {
 struct pe_allowlist {
 	struct allowlist_bpf *skel;
 	char *pin_dir;
+	struct pe_allowlist_opts asked;	/* sizes the caller set; 0: as pinned */
 
 	__u64 *sets;		/* mmap of pe_sets */
 	__u32 sets_max, sets_next;
@@ -60,7 +61,6 @@ struct pe_allowlist {
 	struct pe_v4_bits *v4bits;
 	struct chunk_pool v4blocks, v4wides, v4bitmaps;
 	bool v4_reused;		/* IPv4 tables found pinned, with this layout */
-	__u32 v4_blocks_asked;	/* opts->v4_blocks; 0: follow the pinned size */
 	__u32 v4_used16;	/* pe_v4_dir entries not PE_V4_NONE */
 	__u16 *v4deep24;	/* per /24: prefixes longer than /24 in it */
 	struct v4_image *v4img;	/* scratch of allowlist_v4.c */

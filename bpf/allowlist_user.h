@@ -27,15 +27,17 @@ struct pe_allowlist;
 struct pe_allowlist_opts {
 	/*
 	 * Where the maps (and links) are pinned: created when missing,
-	 * reused when present (sizes are then taken from the pinned maps).
-	 * NULL: nothing pinned, everything goes away with the handle.
+	 * reused when present. NULL: nothing pinned, everything goes away
+	 * with the handle.
 	 */
 	const char *pin_dir;
 	/*
-	 * (peering, /16)s holding prefixes longer than /16; 0: 262144, or
-	 * the size of the pinned table. Set, and different from the pinned
-	 * table's, the IPv4 tables are replaced by new ones of this size,
-	 * filled from the registry before the program is swapped in.
+	 * Sizes of the tables. 0: the size of the pinned table, else the
+	 * default given. Set, and different from the pinned table's, that
+	 * family's tables are all replaced by new ones, filled from the
+	 * registry before the program is swapped in.
+	 *
+	 * (peering, /16)s holding prefixes longer than /16; 0: 262144.
 	 */
 	__u32 v4_blocks;
 	/* ... with more than PE_V4_DEEP_SLOTS /24s holding prefixes longer

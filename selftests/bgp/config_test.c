@@ -186,7 +186,8 @@ TEST(xdp_statements)
 		"	xdp eth3 mode monitor native; }\n"
 		"peering rs { xdp eth4; asn 3321; kind route-server; }\n"
 		"xdp pin-dir /sys/fs/bpf/pe-test;\n"
-		"xdp ipv4-blocks 524288;\n";
+		"xdp ipv4-blocks 524288;\n"
+		"xdp ipv6-blocks 8192;\n";
 	const struct config_xdp *x;
 	struct config c;
 	char err[256];
@@ -212,12 +213,14 @@ TEST(xdp_statements)
 	EXPECT_EQ(NULL, config_find_xdp(&c, "eth9"));
 	EXPECT_STREQ("/sys/fs/bpf/pe-test", c.xdp_pin_dir);
 	EXPECT_EQ(524288u, c.xdp_ipv4_blocks);
+	EXPECT_EQ(8192u, c.xdp_ipv6_blocks);
 	config_free(&c);
 	EXPECT_EQ(NULL, c.xdp);
 	/* The default pin directory and pool, and no interface. */
 	ASSERT_EQ(0, config_parse(good, "good.conf", &c, err, sizeof(err)));
 	EXPECT_STREQ(CONFIG_DEFAULT_XDP_PIN, c.xdp_pin_dir);
 	EXPECT_EQ(0u, c.xdp_ipv4_blocks);
+	EXPECT_EQ(0u, c.xdp_ipv6_blocks);
 	EXPECT_EQ(0, c.n_xdp);
 	config_free(&c);
 }
@@ -249,12 +252,18 @@ static const struct {
 	  "peering q { asn 3321; kind voice;\nxdp eth0; }\n",
 	  "t.conf:4: xdp: interface eth0 is already given to peering p (line 2)" },
 	{ "router-id 1.2.3.4; local-as 1;\nxdp eth0;\n",
-	  "t.conf:2: xdp: expected 'pin-dir' or 'ipv4-blocks' but found 'eth0' "
-	  "(interfaces go inside a peering block)" },
+	  "t.conf:2: xdp: expected 'pin-dir', 'ipv4-blocks' or 'ipv6-blocks' but found "
+	  "'eth0' (interfaces go inside a peering block)" },
 	{ "router-id 1.2.3.4; local-as 1;\nxdp ipv4-blocks 0;\n",
 	  "t.conf:2: xdp ipv4-blocks must be a number from 1 to 8388608, not '0'" },
 	{ "router-id 1.2.3.4; local-as 1;\nxdp ipv4-blocks 8388609;\n",
 	  "t.conf:2: xdp ipv4-blocks must be a number from 1 to 8388608, not '8388609'" },
+	{ "router-id 1.2.3.4; local-as 1;\nxdp ipv6-blocks 0;\n",
+	  "t.conf:2: xdp ipv6-blocks must be a number from 1 to 8388608, not '0'" },
+	{ "router-id 1.2.3.4; local-as 1;\nxdp ipv6-blocks 8388609;\n",
+	  "t.conf:2: xdp ipv6-blocks must be a number from 1 to 8388608, not '8388609'" },
+	{ "router-id 1.2.3.4; local-as 1;\nxdp ipv6-blocks;\n",
+	  "t.conf:2: xdp ipv6-blocks expected" },
 	{ "router-id 1.2.3.4; local-as 1;\nxdp ipv4-blocks 1000 2000;\n",
 	  "t.conf:2: expected ';' but found '2000'" },
 	{ "router-id 1.2.3.4; local-as 1;\nxdp pin-dir relative/dir;\n",

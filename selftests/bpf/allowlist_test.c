@@ -1688,40 +1688,53 @@ TEST(v4_tables_of_older_layout_replaced)
  * tables are replaced by new ones of that size, filled from the registry;
  * 0 follows the pinned size.
  */
-TEST(v4_blocks_resized_at_open)
+/* Sizes set by the caller replace pinned tables of other sizes; unset,
+ * they follow the pinned tables. */
+TEST(blocks_resized_at_open)
 {
 	struct pe_allowlist_opts o = { .v4_blocks = 16, .v4_wide = 2,
 				       .v4_bitmaps = 16, .v6_chunks = 16,
-				       .v6_ranges = 1024, .prefixes = 1024 };
+				       .v6_ranges = 1024, .v6_blocks = 16,
+				       .v6_entry_lines = 16, .v6_ext = 16,
+				       .v6_lists = 16, .prefixes = 1024 };
 	struct pe_allowlist_stats st;
 	struct pe_allowlist *a;
 	char dir[64];
+	int round;
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
 	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
 	ASSERT_EQ(0, add4(a, "192.0.2.0", 24, P1));
 	ASSERT_EQ(0, add4(a, "198.51.100.128", 25, P1));
+	ASSERT_EQ(0, add6(a, "2001:d01:100::", 40, P1));
+	ASSERT_EQ(0, add6(a, "2400:d01:100::", 56, P1));
 	pe_allowlist_close(a);
 
-	o.v4_blocks = 32;
-	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
-	pe_allowlist_stats(a, &st);
-	EXPECT_EQ(32, st.v4_blocks);
-	EXPECT_EQ(2, st.v4_blocks_used);
-	EXPECT_EQ(1, st.v4_bitmaps_used);
-	EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
-	EXPECT_EQ(1, prog_allows(a, if_a, "198.51.100.200", P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, "198.51.100.1", P1));
-	pe_allowlist_close(a);
-
-	o.v4_blocks = 0;
-	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
-	pe_allowlist_stats(a, &st);
-	EXPECT_EQ(32, st.v4_blocks);
-	EXPECT_EQ(2, st.v4_blocks_used);
-	EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
-	pe_allowlist_close(a);
+	/* Round 0 asks for larger tables, round 1 for none: as pinned. */
+	for (round = 0; round < 2; round++) {
+		o.v4_blocks = round ? 0 : 32;
+		o.v6_blocks = round ? 0 : 32;
+		o.v6_entry_lines = round ? 0 : 64;
+		ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+		pe_allowlist_stats(a, &st);
+		EXPECT_EQ(32, st.v4_blocks);
+		EXPECT_EQ(2, st.v4_blocks_used);
+		EXPECT_EQ(1, st.v4_bitmaps_used);
+		EXPECT_EQ(32, st.v6_blocks);
+		EXPECT_EQ(64, st.v6_entry_lines);
+		EXPECT_EQ(16, st.v6_ext);
+		EXPECT_EQ(2, st.v6_blocks_used);
+		EXPECT_EQ(1, st.v6_ext_used);
+		EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
+		EXPECT_EQ(1, prog_allows(a, if_a, "198.51.100.200", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "198.51.100.1", P1));
+		EXPECT_EQ(1, prog_allows(a, if_a, "2001:d01:1ff::1", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "2001:d01:200::1", P1));
+		EXPECT_EQ(1, prog_allows(a, if_a, "2400:d01:100:ff::1", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "2400:d01:101::1", P1));
+		pe_allowlist_close(a);
+	}
 	own_bpffs_release(dir);
 }
 

@@ -110,6 +110,7 @@ fib table $TABLE;
 grace-period 0;
 xdp pin-dir $WORK/bpffs/pe;
 xdp ipv4-blocks 4096;
+xdp ipv6-blocks 1024;
 neighbor c1 { address 10.99.51.2; remote-as 3320; hold-time 6;
 	peering contoso; location AMS; router r1; }
 neighbor c2 { address 10.99.52.2; remote-as 3320; hold-time 6;
@@ -185,8 +186,12 @@ check "va2 attached, monitor, generic" eval \
 	'[ "$(xdp_field va2 "x[\"mode\"] + \" \" + x[\"attach\"]")" = "monitor generic" ]'
 check "... the kernel agrees: va2 has a generic (skb) program" eval '[ "$(link_xdp va2)" = 2 ]'
 check "... and va1 one in the driver's mode" eval '[ "$(link_xdp va1)" != none ]'
-check "the IPv4 blocks pinned as configured (xdp ipv4-blocks 4096)" eval \
-	'[ "$(bpftool -j map show pinned "$WORK/bpffs/pe/pe_v4_blocks" | json_get "j[\"max_entries\"]")" = 4096 ]'
+pinned_size() { bpftool -j map show pinned "$WORK/bpffs/pe/$1" | json_get 'j["max_entries"]'; }
+check "the IPv4 blocks pinned as configured (xdp ipv4-blocks 4096)" \
+	test "$(pinned_size pe_v4_blocks)" = 4096
+check "the IPv6 blocks too (xdp ipv6-blocks 1024), with 2048 entry lines, 4096 ext words" \
+	test "$(pinned_size pe_v6p_blocks) $(pinned_size pe_v6p_entries) $(pinned_size pe_v6p_ext)" \
+	= "1024 2048 4096"
 if [ "$LINKS" = bond ]; then
 	# The filtering checks below prove the member's configuration is used:
 	# natively, the program sees the frame on ve1, not on va1.
