@@ -944,6 +944,9 @@ static int parse_lag_args(enum lag_verb verb, int argc, char **argv,
 	return check_combination(BFD_VERB_ADD, seen, s, err);
 }
 
+/* What usage errors end with. */
+#define SEE_HELP " (see 'peeredge bfd help')"
+
 /*
  * The verb of "peeredge OBJECT VERB ...": the index of (*argv)[0] in
  * names[n], *argc and *argv then past it; dflt when no word is left; -1
@@ -960,8 +963,7 @@ static int take_verb(const char *object, const char *const *names, size_t n,
 			(*argv)++;
 			return (int)i;
 		}
-	cli_print_error(object, "unknown command '%s' (see 'peeredge bfd help')",
-			(*argv)[0]);
+	cli_print_error(object, "unknown command '%s'" SEE_HELP, (*argv)[0]);
 	return -1;
 }
 
@@ -969,8 +971,7 @@ static int take_verb(const char *object, const char *const *names, size_t n,
 static int report_parse_error(const char *context, const struct cli_error *err,
 			      int ret)
 {
-	cli_print_error(context, "%s%s", err->msg, ret == CLI_EXIT_USAGE ?
-			" (see 'peeredge bfd help')" : "");
+	cli_print_error(context, "%s%s", err->msg, ret == CLI_EXIT_USAGE ? SEE_HELP : "");
 	return ret;
 }
 
