@@ -85,6 +85,12 @@ struct pe_allowlist {
 	struct range_pool v6pentpool;
 	__u32 v6p_used16;	/* pe_v6p_dir entries not PE_V6P_D_NONE */
 	__u32 v6p_shared16;	/* ... that are PE_V6P_D_SHARED */
+	/* (peering, /16)s left to the shared tables, whole or in part, for
+	 * want of space: built again once space is freed */
+	__u32 *v6p_wanting;
+	size_t v6p_nwanting, v6p_wanting_cap;
+	__u64 *v6p_is_wanting;	/* the same, a bit per pe_v6p_dir entry */
+	bool v6p_freed;		/* space freed since the last retry */
 	struct v6p_image *v6pimg;	/* scratch of allowlist_v6_peering.c */
 
 	struct pe_ifcfg *ifcfg;	/* mmap, read only here */

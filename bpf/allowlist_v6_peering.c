@@ -18,7 +18,8 @@
  * entry; the old ones are freed after a grace period (chunk_pool.c,
  * range_pool.c). Removals never need space. When space runs out, the /24
  * or the /16 is left to the shared tables, which are always right (they
- * were updated first), so a full pool costs speed, never a wrong answer.
+ * were updated first), so a full pool costs speed, never a wrong answer;
+ * such a /16 is built again once space is freed (retry_wanting()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 
 /* What peering p allows in one /16, built before it is written out. */
 struct v6p_image {
+	bool short_of_space;	/* an entry left to the shared tables for it */
 	__u32 cur[256];		/* entries in the tables now (no entry: NONE) */
 	__u32 ent[256];		/* wanted; EXT or LIST | IDX_NEW: val[], list[] */
 	__u64 val[256];
@@ -60,6 +62,30 @@ static void payload_free(struct pe_allowlist *al, __u32 e)
 		chunk_free(&al->v6pexts, e & PE_V6P_E_INDEX);
 	else if (kind(e) == PE_V6P_E_LIST)
 		chunk_free(&al->v6plistpool, e & PE_V6P_E_INDEX);
+	else
+		return;
+	al->v6p_freed = true;
+}
+
+/*
+ * Directory entry key went without space: it is built again once space is
+ * freed (best effort: without memory to note it, when it next changes).
+ */
+static void want_space(struct pe_allowlist *al, __u32 key)
+{
+	if (al->v6p_is_wanting[key / 64] >> (key % 64) & 1)
+		return;
+	if (al->v6p_nwanting == al->v6p_wanting_cap) {
+		size_t cap = al->v6p_wanting_cap ? 2 * al->v6p_wanting_cap : 64;
+		__u32 *grown = realloc(al->v6p_wanting, cap * sizeof(*grown));
+
+		if (!grown)
+			return;
+		al->v6p_wanting = grown;
+		al->v6p_wanting_cap = cap;
+	}
+	al->v6p_wanting[al->v6p_nwanting++] = key;
+	al->v6p_is_wanting[key / 64] |= 1ULL << (key % 64);
 }
 
 /* The entry lines of a block with these /24 bits. */
@@ -87,6 +113,7 @@ static void image_read(const struct pe_allowlist *al, __u32 d,
 	const struct pe_v6p_block *b;
 	unsigned int t, r = 0;
 
+	img->short_of_space = false;
 	memset(img->cur, 0, sizeof(img->cur));
 	if (d & PE_V6P_D_BLOCK) {
 		b = &al->v6pblk[d & PE_V6P_INDEX_MASK];
@@ -174,16 +201,19 @@ static __u32 entry_final(struct pe_allowlist *al, struct v6p_image *img,
 
 	if (e == (PE_V6P_E_EXT | IDX_NEW)) {
 		if (chunk_alloc(&al->v6pexts, &i))
-			return img->ent[t] = PE_V6P_SHARED;
+			goto no_space;
 		al->v6pext[i] = img->val[t];
 	} else if (e == (PE_V6P_E_LIST | IDX_NEW)) {
 		if (chunk_alloc(&al->v6plistpool, &i))
-			return img->ent[t] = PE_V6P_SHARED;
+			goto no_space;
 		memcpy(al->v6plists[i].v, img->list[t], sizeof(img->list[t]));
 	} else {
 		return e;
 	}
 	return img->ent[t] = kind(e) | i;
+no_space:
+	img->short_of_space = true;
+	return img->ent[t] = PE_V6P_SHARED;
 }
 
 /*
@@ -204,6 +234,7 @@ static void struct_free(struct pe_allowlist *al, __u32 old,
 			payload_free(al, img->cur[t]);
 	range_pool_retire(&al->v6pentpool, b->base, array_order(b->has));
 	chunk_free(&al->v6pblocks, old & PE_V6P_INDEX_MASK);
+	al->v6p_freed = true;
 }
 
 /* The directory entry becomes v (not a block); the old tables go. */
@@ -244,14 +275,11 @@ static void install_new(struct pe_allowlist *al, __u32 *d, const __u64 *has,
 	struct pe_v6p_block *b;
 	unsigned int t, w, r = 0;
 
-	if (chunk_alloc(&al->v6pblocks, &bi)) {
-		dir_set(al, d, PE_V6P_D_SHARED, img);
-		return;
-	}
+	if (chunk_alloc(&al->v6pblocks, &bi))
+		goto no_space;
 	if (range_pool_alloc(&al->v6pentpool, order, &base)) {
 		chunk_free(&al->v6pblocks, bi);
-		dir_set(al, d, PE_V6P_D_SHARED, img);
-		return;
+		goto no_space;
 	}
 	b = &al->v6pblk[bi];
 	memset(b, 0, sizeof(*b));
@@ -264,6 +292,10 @@ static void install_new(struct pe_allowlist *al, __u32 *d, const __u64 *has,
 			*block_entry(al, b, r++) = entry_final(al, img, t);
 	dir_store(al, d, PE_V6P_D_BLOCK | bi);
 	struct_free(al, old, img, true);
+	return;
+no_space:
+	img->short_of_space = true;
+	dir_set(al, d, PE_V6P_D_SHARED, img);
 }
 
 /* Writes the image of (p, s16) to the tables. */
@@ -301,6 +333,8 @@ static int image_install(struct pe_allowlist *al, __u32 p, __u32 s16,
 	} else {
 		install_new(al, d, has, img);
 	}
+	if (img->short_of_space)
+		want_space(al, p << 16 | s16);
 	return 0;
 }
 
@@ -336,6 +370,25 @@ static int update16(struct pe_allowlist *al, __u32 p, __u32 s16,
 	return image_install(al, p, s16, img);
 }
 
+/* (peering, /16)s rebuilt after a change that freed space, at most */
+#define V6P_RETRY_MAX 8
+
+/* Space was freed: a few of the (peering, /16)s that went without it. */
+static int retry_wanting(struct pe_allowlist *al)
+{
+	unsigned int n;
+	int err = 0;
+
+	al->v6p_freed = false;
+	for (n = 0; n < V6P_RETRY_MAX && al->v6p_nwanting && !err; n++) {
+		__u32 key = al->v6p_wanting[--al->v6p_nwanting];
+
+		al->v6p_is_wanting[key / 64] &= ~(1ULL << (key % 64));
+		err = update16(al, key >> 16, key & 0xffff, 0, 256);
+	}
+	return err;
+}
+
 int al_v6p_change(struct pe_allowlist *al, const __u8 *addr,
 		  unsigned int len, __u64 bits)
 {
@@ -353,6 +406,8 @@ int al_v6p_change(struct pe_allowlist *al, const __u8 *addr,
 		for (i = s16; i < s16 + (1u << (16 - len)) && !err; i++)
 			err = update16(al, p, i, 0, 256);
 	}
+	if (!err && al->v6p_freed && al->v6p_nwanting)
+		err = retry_wanting(al);
 	return err;
 }
 
@@ -533,8 +588,10 @@ static int v6p_rebuild_reused(struct pe_allowlist *al)
 
 		if (d != PE_V6P_D_NONE)
 			al->v6p_used16++;
-		if (d == PE_V6P_D_SHARED)
+		if (d == PE_V6P_D_SHARED) {
 			al->v6p_shared16++;
+			want_space(al, i);
+		}
 		if (struct_valid(al, d, &u))
 			continue;
 		if (nbad == cap) {
@@ -608,7 +665,8 @@ int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
 	int err;
 
 	al->v6pimg = malloc(sizeof(*al->v6pimg));
-	if (!al->v6pimg ||
+	al->v6p_is_wanting = calloc(PE_V6P_DIR_SIZE / 64, 8);
+	if (!al->v6pimg || !al->v6p_is_wanting ||
 	    chunk_pool_init(&al->v6pblocks, blocks, &al->grace) ||
 	    chunk_pool_init(&al->v6pexts, exts, &al->grace) ||
 	    chunk_pool_init(&al->v6plistpool, lists, &al->grace))
@@ -637,4 +695,6 @@ void al_v6p_close(struct pe_allowlist *al)
 	chunk_pool_fini(&al->v6plistpool);
 	range_pool_fini(&al->v6pentpool);
 	free(al->v6pimg);
+	free(al->v6p_wanting);
+	free(al->v6p_is_wanting);
 }

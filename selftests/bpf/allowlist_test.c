@@ -2221,15 +2221,27 @@ TEST(v6_peering_pools_full_left_to_shared_tables)
 	EXPECT_EQ(1, prog_allows(a, if_b, "2002:d01:1ff::1", P2));
 	EXPECT_EQ(0, prog_allows(a, if_b, "2002:d01:200::1", P2));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2002:d01:100::1", P1));
-	/* P1's /16 needs a new block for a new /24: all of it shared. */
+	/* P1's /16 needs a new block for a new /24: all of it shared; the
+	 * block it had goes at once to P2's /16 that went without. */
 	ASSERT_EQ(0, add6(a, "2001:b01:100::", 40, P1));
-	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 0 lists 0 /16s 3 shared 2");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 0 lists 0 /16s 3 shared 1");
 	EXPECT_EQ(1, prog_allows(a, if_a, "2001:b01:100::1", P1));
 	expect_p1_full_verdicts(_metadata, a);
+	EXPECT_EQ(1, prog_allows(a, if_b, "2002:d01:1ff::1", P2));
+	EXPECT_EQ(0, prog_allows(a, if_b, "2002:d01:200::1", P2));
 
-	/* Space back: the next change of a /16 builds it again. */
+	/* Space freed by P2: P1's /16 is built again, with no change of its
+	 * own (its /24 without an ext word is still the shared tables'). */
 	ASSERT_EQ(0, del6(a, "2002:d01:100::", 40, P2));
-	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 0 lists 0 /16s 2 shared 1");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:b01:100::1", P1));
+	expect_p1_full_verdicts(_metadata, a);
+	/* An entry without an ext word gets one once the other goes. */
+	ASSERT_EQ(0, del6(a, p1_full[1].pfx, p1_full[1].len, P1));
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[2].in, P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[2].out, P1));
+	ASSERT_EQ(0, add6(a, p1_full[1].pfx, p1_full[1].len, P1));
 	ASSERT_EQ(0, del6(a, "2001:b01:100::", 40, P1));
 	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
 	EXPECT_EQ(0, prog_allows(a, if_a, "2001:b01:100::1", P1));
