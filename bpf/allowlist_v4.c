@@ -346,13 +346,26 @@ static int block_set24(struct pe_allowlist *al, __u32 *d, unsigned int t,
 	return 0;
 }
 
+/*
+ * A wide chunk down to a few /24s with longer prefixes becomes a block
+ * again: at half the slots, so that a /16 near the limit does not go back
+ * and forth. Without space for the block it stays as it is, correct.
+ */
+static void wide_shrink(struct pe_allowlist *al, __u32 *d)
+{
+	__u32 key = d - al->v4dir;
+
+	image_read(al, *d, al->v4img);
+	image_install(al, key >> 16, key & 0xffff, al->v4img);
+}
+
 /* The same in a wide chunk: never needs another one. */
 static int wide_set24(struct pe_allowlist *al, __u32 *d, unsigned int t,
 		      bool all, const __u64 *w)
 {
 	__u32 wi = *d & PE_V4_INDEX_MASK, v, idx;
 	struct pe_v4_wide *wc = &al->v4wide[wi];
-	unsigned int i;
+	unsigned int i, nnone = 0, nbits = 0;
 	int err;
 
 	v = wc->v[t];
@@ -372,11 +385,15 @@ static int wide_set24(struct pe_allowlist *al, __u32 *d, unsigned int t,
 	}
 	if (v & PE_V4_BITS)
 		chunk_free(&al->v4bitmaps, v & PE_V4_INDEX_MASK);
-	for (i = 0; i < 256 && wc->v[i] == PE_V4_NONE; i++)
-		;
-	if (i == 256) {
+	for (i = 0; i < 256; i++) {
+		nnone += wc->v[i] == PE_V4_NONE;
+		nbits += !!(wc->v[i] & PE_V4_BITS);
+	}
+	if (nnone == 256) {
 		dir_store(al, d, PE_V4_NONE);
 		chunk_free(&al->v4wides, wi);
+	} else if (nbits <= PE_V4_DEEP_SLOTS / 2) {
+		wide_shrink(al, d);
 	}
 	return 0;
 }

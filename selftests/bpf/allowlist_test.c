@@ -1174,7 +1174,22 @@ TEST_F(xdp, v4_block_grows_into_wide_chunk)
 	EXPECT_EQ(0, prog_allows(al, if_a, "10.7.8.200", P1));
 	EXPECT_EQ(1, prog_allows(al, if_a, "10.7.8.1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "10.7.15.1", P1));
-	for (i = 0; i < 9; i++) {
+	/* Down to 5 such /24s: still wide; to 4, half the slots: a block. */
+	for (i = 0; i < 5; i++) {
+		pe_allowlist_stats(al, &st);
+		EXPECT_EQ(1, st.v4_wide_used) TH_LOG("%d removed", i);
+		snprintf(a, sizeof(a), "10.7.%d.0", i);
+		ASSERT_EQ(0, del4(al, a, 25, P1));
+	}
+	pe_allowlist_stats(al, &st);
+	EXPECT_EQ(0, st.v4_wide_used);
+	EXPECT_EQ(base.v4_blocks_used + 1, st.v4_blocks_used);
+	EXPECT_EQ(4, st.v4_bitmaps_used);
+	EXPECT_EQ(0, prog_allows(al, if_a, "10.7.4.1", P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.7.5.1", P1));
+	EXPECT_EQ(0, prog_allows(al, if_a, "10.7.5.200", P1));
+	EXPECT_EQ(1, prog_allows(al, if_a, "10.7.8.1", P1));
+	for (i = 5; i < 9; i++) {
 		snprintf(a, sizeof(a), "10.7.%d.0", i);
 		ASSERT_EQ(0, del4(al, a, 25, P1));
 	}
