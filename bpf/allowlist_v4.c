@@ -351,10 +351,12 @@ static int block_set24(struct pe_allowlist *al, __u32 *d, unsigned int t,
  * again: at half the slots, so that a /16 near the limit does not go back
  * and forth. Without space for the block it stays as it is, correct.
  */
-static void wide_shrink(struct pe_allowlist *al, __u32 *d)
+static void wide_shrink(struct pe_allowlist *al, __u32 *d, unsigned int nbits)
 {
 	__u32 key = d - al->v4dir;
 
+	if (!al->v4blocks.len || al->v4bitmaps.len < nbits)
+		return;
 	image_read(al, *d, al->v4img);
 	image_install(al, key >> 16, key & 0xffff, al->v4img);
 }
@@ -393,7 +395,7 @@ static int wide_set24(struct pe_allowlist *al, __u32 *d, unsigned int t,
 		dir_store(al, d, PE_V4_NONE);
 		chunk_free(&al->v4wides, wi);
 	} else if (nbits <= PE_V4_DEEP_SLOTS / 2) {
-		wide_shrink(al, d);
+		wide_shrink(al, d, nbits);
 	}
 	return 0;
 }

@@ -643,7 +643,7 @@ static __u64 *entry_of24(const struct pe_allowlist *al, __u32 k24)
 static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 {
 	__u64 *used = NULL, *chunks = NULL, *bad24 = NULL;
-	__u32 c, e, k, *bad16 = NULL, nbad16 = 0;
+	__u32 c, e, k, *bad16 = NULL, nbad16 = 0, nbad24 = 0;
 	size_t i;
 	int err;
 
@@ -686,9 +686,14 @@ static int v6_rebuild_reused(struct pe_allowlist *al, __u32 order_max)
 			a[2] = e;
 			k = c << 8 | e;
 			bad24[k / 64] |= 1ULL << (k % 64);
+			nbad24++;
 			store64(entry_of24(al, k), cover_id(al, a, 24, &err));
 		}
 	}
+	/* What rejected entries pointed to is free once no program that
+	 * followed them before is still running. */
+	if (!err && (nbad16 || nbad24))
+		grace_wait(&al->grace);
 	if (!err)
 		err = chunk_pool_fill(&al->v6pool, al->v6dir, PE_V6_DIR_SIZE,
 				      PE_V6_CHUNK, PE_V6_CHUNK_MASK, true);

@@ -298,18 +298,17 @@ no_space:
 	dir_set(al, d, PE_V6P_D_SHARED, img);
 }
 
-/* Writes the image of (p, s16) to the tables. */
-static int image_install(struct pe_allowlist *al, __u32 p, __u32 s16,
-			 struct v6p_image *img)
+/*
+ * Writes the image of (p, s16) to the tables (room to retire the old entry
+ * lines reserved).
+ */
+static void image_install(struct pe_allowlist *al, __u32 p, __u32 s16,
+			  struct v6p_image *img)
 {
 	__u32 *d = dir_ent(al, p, s16), old = *d;
 	unsigned int t, n = 0, nall = 0;
 	__u64 has[4] = { 0 };
-	int err;
 
-	err = range_pool_reserve(&al->v6pentpool, 1);
-	if (err)
-		return err;
 	for (t = 0; t < 256; t++) {
 		if (img->ent[t] == PE_V6P_NONE)
 			continue;
@@ -335,7 +334,6 @@ static int image_install(struct pe_allowlist *al, __u32 p, __u32 s16,
 	}
 	if (img->short_of_space)
 		want_space(al, p << 16 | s16);
-	return 0;
 }
 
 /*
@@ -351,7 +349,11 @@ static int update16(struct pe_allowlist *al, __u32 p, __u32 s16,
 	__u32 d = *dir_ent(al, p, s16);
 	__u64 bit = 1ULL << p;
 	unsigned int t;
+	/* Whatever follows may retire the /16's entry lines. */
+	int err = range_pool_reserve(&al->v6pentpool, 1);
 
+	if (err)
+		return err;
 	image_read(al, d, img);
 	if (al_cover_bits(al, AF_INET6, a, 0, 16) & bit) {
 		dir_set(al, dir_ent(al, p, s16), PE_V6P_D_ALL, img);
@@ -367,26 +369,35 @@ static int update16(struct pe_allowlist *al, __u32 p, __u32 s16,
 	else
 		for (t = first; t < first + n; t++)
 			image_recompute24(al, img, s16, t, bit);
-	return image_install(al, p, s16, img);
+	image_install(al, p, s16, img);
+	return 0;
 }
 
 /* (peering, /16)s rebuilt after a change that freed space, at most */
 #define V6P_RETRY_MAX 8
 
-/* Space was freed: a few of the (peering, /16)s that went without it. */
-static int retry_wanting(struct pe_allowlist *al)
+/*
+ * Space was freed: the oldest few of the (peering, /16)s that went without
+ * it, each once; those still short go to the back. Best effort: the
+ * change that called it is done, and a failure here only leaves a /16 to
+ * the shared tables a while longer.
+ */
+static void retry_wanting(struct pe_allowlist *al)
 {
-	unsigned int n;
-	int err = 0;
+	size_t n = al->v6p_nwanting < V6P_RETRY_MAX ? al->v6p_nwanting :
+						      V6P_RETRY_MAX, i;
+	__u32 keys[V6P_RETRY_MAX];
 
 	al->v6p_freed = false;
-	for (n = 0; n < V6P_RETRY_MAX && al->v6p_nwanting && !err; n++) {
-		__u32 key = al->v6p_wanting[--al->v6p_nwanting];
-
-		al->v6p_is_wanting[key / 64] &= ~(1ULL << (key % 64));
-		err = update16(al, key >> 16, key & 0xffff, 0, 256);
-	}
-	return err;
+	memcpy(keys, al->v6p_wanting, n * sizeof(keys[0]));
+	al->v6p_nwanting -= n;
+	memmove(al->v6p_wanting, al->v6p_wanting + n,
+		al->v6p_nwanting * sizeof(keys[0]));
+	for (i = 0; i < n; i++)
+		al->v6p_is_wanting[keys[i] / 64] &= ~(1ULL << (keys[i] % 64));
+	for (i = 0; i < n; i++)
+		if (update16(al, keys[i] >> 16, keys[i] & 0xffff, 0, 256))
+			want_space(al, keys[i]);
 }
 
 int al_v6p_change(struct pe_allowlist *al, const __u8 *addr,
@@ -407,7 +418,7 @@ int al_v6p_change(struct pe_allowlist *al, const __u8 *addr,
 			err = update16(al, p, i, 0, 256);
 	}
 	if (!err && al->v6p_freed && al->v6p_nwanting)
-		err = retry_wanting(al);
+		retry_wanting(al);
 	return err;
 }
 
@@ -501,7 +512,36 @@ static bool mark_units(__u64 *used, __u32 off, __u32 n)
 	return true;
 }
 
-/* An entry of pinned tables: its ext word or list inside the pools, unshared. */
+/* A PE_V6P_ONE word as this library writes it: a length the lookups shift by. */
+static bool word_one_valid(__u64 w)
+{
+	return (w & PE_V6P_KIND) == PE_V6P_ONE &&
+	       (w >> 40 & 63) <= PE_V6P_ONE_MAX_LEN - 25;
+}
+
+static bool ext_valid(__u64 w)
+{
+	return word_one_valid(w) ||
+	       ((w & PE_V6P_KIND) == PE_V6P_TWO &&
+		(w >> 24 & 31) <= PE_V6P_SHORT_MAX_LEN - 25 &&
+		(w >> 53 & 31) <= PE_V6P_SHORT_MAX_LEN - 25);
+}
+
+/* Up to 8 PE_V6P_ONE words, the rest zero. */
+static bool list_valid(const struct pe_v6p_list *l)
+{
+	unsigned int k;
+
+	for (k = 0; k < PE_V6P_LIST_MAX; k++)
+		if (l->v[k] && !word_one_valid(l->v[k]))
+			return false;
+	return true;
+}
+
+/*
+ * An entry of pinned tables: an ext word or list inside the pools, as
+ * this library writes them, and no other entry's.
+ */
 static bool entry_valid(const struct pe_allowlist *al, __u32 e,
 			struct v6p_use *u)
 {
@@ -511,9 +551,11 @@ static bool entry_valid(const struct pe_allowlist *al, __u32 e,
 	case PE_V6P_E_ONE:
 		return (e >> 24 & 31) <= PE_V6P_SHORT_MAX_LEN - 25;
 	case PE_V6P_E_EXT:
-		return i < al->v6pexts.n && mark_units(u->exts, i, 1);
+		return i < al->v6pexts.n && ext_valid(al->v6pext[i]) &&
+		       mark_units(u->exts, i, 1);
 	case PE_V6P_E_LIST:
-		return i < al->v6plistpool.n && mark_units(u->lists, i, 1);
+		return i < al->v6plistpool.n && list_valid(&al->v6plists[i]) &&
+		       mark_units(u->lists, i, 1);
 	}
 	return e <= PE_V6P_SHARED;
 }
@@ -606,10 +648,12 @@ static int v6p_rebuild_reused(struct pe_allowlist *al)
 		dir_store(al, &al->v6pdir[i], PE_V6P_D_SHARED);
 	}
 	if (nbad) {
-		/* Again without the rejected ones: what they marked is free. */
+		/* Again without the rejected ones: what they marked is free,
+		 * once a program that followed them before is done. */
 		memset(u.blocks, 0, u.words * 8);
 		for (i = 0; i < PE_V6P_DIR_SIZE; i++)
 			struct_valid(al, al->v6pdir[i], &u);
+		grace_wait(&al->grace);
 	}
 	err = pool_fill_unused(&al->v6pblocks, u.blocks);
 	if (!err)

@@ -1860,7 +1860,8 @@ static int v6p_dir_entry(const char *dir, __u32 s16, __u32 *v, bool set)
 }
 
 /* Entry rank 0 of the block of P1's /16 s16, pinned, becomes v. */
-static int v6p_poke_first_entry(const char *dir, __u32 s16, __u32 v)
+/* Entry rank 0 of the block of P1's /16 s16, pinned, as pinned_u32(). */
+static int v6p_first_entry(const char *dir, __u32 s16, __u32 *v, bool set)
 {
 	__u32 d, base;
 
@@ -1870,7 +1871,7 @@ static int v6p_poke_first_entry(const char *dir, __u32 s16, __u32 v)
 		       offsetof(struct pe_v6p_block, base) / 4, &base, false))
 		return -1;
 	return pinned_u32(dir, "pe_v6p_entries", base,
-			  sizeof(struct pe_v6p_entries), 0, &v, true);
+			  sizeof(struct pe_v6p_entries), 0, v, set);
 }
 
 /*
@@ -1898,8 +1899,9 @@ TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
 		{ "2c00:d02:200::", "2c00:d02:2ff::1", "2c00:d02:300::1", 40 },
 		{ "2c00:d03:300::", "2c00:d03:3ff::1", "2c00:d03:400::1", 40 },
 		{ "2e00:d01:100::", "2e00:d01:1ff::1", "2e00:d01:200::1", 40 },
+		{ "2800:d01:100::", "2800:d01:100:ff::1", "2800:d01:101::1", 56 },
 	};
-	const char *use = "blocks 6 lines 6 ext 1 lists 1 /16s 6 shared 0";
+	const char *use = "blocks 7 lines 7 ext 2 lists 1 /16s 7 shared 0";
 	__u32 bad = PE_V6P_D_BLOCK | PE_V6P_INDEX_MASK, none = 3, d;
 	struct pe_allowlist *a;
 	unsigned int i, round;
@@ -1917,10 +1919,17 @@ TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
 		if (round) {
 			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2001, &none, true));
 			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2400, &bad, true));
-			ASSERT_EQ(0, v6p_poke_first_entry(dir, 0x2a00,
-					PE_V6P_E_EXT | PE_V6P_E_INDEX));
-			ASSERT_EQ(0, v6p_poke_first_entry(dir, 0x2c00,
-					PE_V6P_E_LIST | PE_V6P_E_INDEX));
+			__u32 ext = PE_V6P_E_EXT | PE_V6P_E_INDEX;
+			__u32 list = PE_V6P_E_LIST | PE_V6P_E_INDEX, e;
+			/* an ext word of length 25 + 63: a shift past 64 */
+			__u32 bad_len = (__u32)((PE_V6P_ONE | 63ULL << 40) >> 32);
+
+			ASSERT_EQ(0, v6p_first_entry(dir, 0x2a00, &ext, true));
+			ASSERT_EQ(0, v6p_first_entry(dir, 0x2c00, &list, true));
+			ASSERT_EQ(0, v6p_first_entry(dir, 0x2800, &e, false));
+			ASSERT_EQ(PE_V6P_E_EXT, e & PE_V6P_E_KIND);
+			ASSERT_EQ(0, pinned_u32(dir, "pe_v6p_ext", e & PE_V6P_E_INDEX,
+						8, 1, &bad_len, true));
 			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2e00, &d, false));
 			ASSERT_EQ(0, pinned_u32(dir, "pe_v6p_blocks",
 						d & PE_V6P_INDEX_MASK,
@@ -2236,17 +2245,19 @@ TEST(v6_peering_pools_full_left_to_shared_tables)
 	EXPECT_EQ(1, prog_allows(a, if_b, "2002:d01:1ff::1", P2));
 	EXPECT_EQ(0, prog_allows(a, if_b, "2002:d01:200::1", P2));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2002:d01:100::1", P1));
-	/* P1's /16 needs a new block for a new /24: all of it shared; the
-	 * block it had goes at once to P2's /16 that went without. */
+	/* P1's /16 needs a new block for a new /24 while it holds the old
+	 * one: none left, so it goes to the shared tables, freeing its
+	 * block; then the oldest /16 that went without space, P1's own (its
+	 * /24 short of an ext word), is built again at once, P2's next. */
 	ASSERT_EQ(0, add6(a, "2001:b01:100::", 40, P1));
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 0 lists 0 /16s 3 shared 1");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 3 shared 1");
 	EXPECT_EQ(1, prog_allows(a, if_a, "2001:b01:100::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:b01:200::1", P1));
 	expect_p1_full_verdicts(_metadata, a);
 	EXPECT_EQ(1, prog_allows(a, if_b, "2002:d01:1ff::1", P2));
 	EXPECT_EQ(0, prog_allows(a, if_b, "2002:d01:200::1", P2));
 
-	/* Space freed by P2: P1's /16 is built again, with no change of its
-	 * own (its /24 without an ext word is still the shared tables'). */
+	/* P2's /16 goes; P1's stays built. */
 	ASSERT_EQ(0, del6(a, "2002:d01:100::", 40, P2));
 	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(a, if_a, "2001:b01:100::1", P1));
@@ -2266,6 +2277,82 @@ TEST(v6_peering_pools_full_left_to_shared_tables)
 		ASSERT_EQ(0, del6(a, p1_full[i].pfx, p1_full[i].len, P1));
 	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
 	pe_allowlist_close(a);
+}
+
+/*
+ * Space freed goes to the /16 that has waited longest: B wanted the one
+ * ext word before C wanted the one list; freeing the ext word builds B,
+ * freeing the list builds C.
+ */
+TEST(v6_peering_space_goes_to_the_longest_waiting)
+{
+	struct pe_allowlist_opts o = { .v6_ext = 1, .v6_lists = 1, .prefixes = 64 };
+	struct pe_allowlist *a;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, add6(a, "2001:d01:100::", 56, P1));	/* X: the ext word */
+	ASSERT_EQ(0, add6(a, "2002:d01:100::", 40, P1));	/* L: the list */
+	ASSERT_EQ(0, add6(a, "2002:d02:200::", 56, P1));
+	ASSERT_EQ(0, add6(a, "2003:d01:100::", 56, P1));	/* B */
+	ASSERT_EQ(0, add6(a, "2004:d01:100::", 40, P1));	/* C */
+	ASSERT_EQ(0, add6(a, "2004:d02:200::", 56, P1));
+	EXPECT_V6P_USE(a, "blocks 4 lines 4 ext 1 lists 1 /16s 4 shared 0");
+	ASSERT_EQ(0, del6(a, "2001:d01:100::", 56, P1));
+	EXPECT_V6P_USE(a, "blocks 3 lines 3 ext 1 lists 1 /16s 3 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, "2003:d01:100:ff::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2003:d01:101::1", P1));
+	ASSERT_EQ(0, del6(a, "2002:d01:100::", 40, P1));
+	ASSERT_EQ(0, del6(a, "2002:d02:200::", 56, P1));
+	/* L's ext word was B's to have; C has the list now. */
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, "2004:d02:200:ff::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2004:d02:201::1", P1));
+	pe_allowlist_close(a);
+}
+
+/*
+ * A /16 prefix over a peering's /16 replaces its block at once: the entry
+ * lines go to the quarantine, which must have room for them whatever came
+ * before: after as many replaced blocks as it held (its array full), and
+ * in tables found pinned (no array yet).
+ */
+TEST(v6_peering_block_replaced_by_a_covering_16)
+{
+	struct pe_allowlist_opts o = { .prefixes = 1024 };
+	struct pe_allowlist *a;
+	char dir[64], p[64];
+	int i, round;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
+	ASSERT_EQ(0, add6(a, "2001:0:500::", 40, P1));
+	pe_allowlist_close(a);
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, add6(a, "2001::", 16, P1));
+		EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 1 shared 0");
+		EXPECT_EQ(1, prog_allows(a, if_a, "2001:ffff::1", P1));
+		ASSERT_EQ(0, del6(a, "2001::", 16, P1));
+		EXPECT_EQ(1, prog_allows(a, if_a, "2001:0:5ff::1", P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, "2001:ffff::1", P1));
+		/* 64 and more blocks replaced, one /24 more each time. */
+		for (i = 1; i <= 65 && !round; i++) {
+			snprintf(p, sizeof(p), "2001:%x00::", i);
+			ASSERT_EQ(0, add6(a, p, 40, P1));
+		}
+	}
+	for (i = 1; i <= 65; i++) {
+		snprintf(p, sizeof(p), "2001:%x00::", i);
+		ASSERT_EQ(0, del6(a, p, 40, P1));
+	}
+	ASSERT_EQ(0, del6(a, "2001:0:500::", 40, P1));
+	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
 }
 
 /* Grace periods the handle waited for so far. */
