@@ -368,6 +368,25 @@ int pe_allowlist_add(struct pe_allowlist *al, int family, const void *addr,
 	return err;
 }
 
+/*
+ * A removal that failed part-way (a table without room for what is left
+ * once the prefix goes, or out of memory): the prefix stays, as the
+ * registry still holds it, so that removing it again retries. The tables
+ * are made to allow it again, best effort: where that fails too, a table
+ * stays without it, which is what the caller asked for.
+ */
+static void del_undo(struct pe_allowlist *al, struct shadow_ent *e,
+		     __u64 bit, bool gone)
+{
+	const struct pe_prefix_key *k = &e->key;
+
+	e->own |= bit;
+	if (k->family == AF_INET6)
+		al_v6_add(al, k->addr, k->len, bit, gone);
+	else
+		al_v4_add(al, k->addr, k->len, bit, gone);
+}
+
 int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 		     unsigned int len, unsigned int peering)
 {
@@ -387,25 +406,24 @@ int pe_allowlist_del(struct pe_allowlist *al, int family, const void *addr,
 	e = shadow_find(&al->shadow, &k);
 	if (!e || !(e->own & bit))
 		return -ENOENT;
+	/* Emptied, the entry stays in the shadow until the tables are done. */
 	e->own &= ~bit;
 	gone = !e->own;
-	if (gone) {
-		shadow_remove(&al->shadow, e);
-		al->nlen[family == AF_INET6][len]--;
-	}
 	/* Tables first, registry last: a crash in between is repaired by
 	 * removing again. */
 	err = family == AF_INET ? al_v4_del(al, k.addr, len, bit, gone) :
 				  al_v6_del(al, k.addr, len, bit, gone);
-	if (err)
+	if (err) {
+		del_undo(al, e, bit, gone);
 		return err;
-	e = shadow_find(&al->shadow, &k);
-	if (e) {
-		if (bpf_map_update_elem(al->reg_fd, &k, &e->own, BPF_ANY))
-			return -errno;
-	} else if (bpf_map_delete_elem(al->reg_fd, &k) && errno != ENOENT) {
-		return -errno;
 	}
+	if (!gone)
+		return bpf_map_update_elem(al->reg_fd, &k, &e->own, BPF_ANY) ?
+		       -errno : 0;
+	shadow_remove(&al->shadow, e);
+	al->nlen[family == AF_INET6][len]--;
+	if (bpf_map_delete_elem(al->reg_fd, &k) && errno != ENOENT)
+		return -errno;
 	return 0;
 }
 

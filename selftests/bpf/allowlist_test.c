@@ -2063,7 +2063,7 @@ static void expect_unchanged(struct __test_metadata *_metadata,
 /*
  * IPv4 pools full (two blocks, three bitmaps): an add that needs one more
  * fails with ENOSPC and leaves the registry and the tables as they were;
- * removing needs no new space.
+ * removing these needs no new space.
  */
 TEST(v4_capacity_exhausted_changes_nothing)
 {
@@ -2105,6 +2105,56 @@ TEST(v4_capacity_exhausted_changes_nothing)
 	EXPECT_EQ(0, prog_allows(a, if_a, "10.1.2.1", P1));
 	ASSERT_EQ(0, add4(a, "10.1.4.0", 25, P1));
 	EXPECT_EQ(1, prog_allows(a, if_a, "10.1.4.1", P1));
+	pe_allowlist_close(a);
+}
+
+/*
+ * A removal can need space: without its /16, what is left of that /16 (a
+ * /25) needs a block, and none is free. The removal fails with ENOSPC and
+ * keeps the prefix (listed, allowed; for a /15, also in the /16 its
+ * removal had done before the one without space), so that removing it
+ * again, once blocks are free, goes through.
+ */
+TEST(v4_removal_without_space_keeps_the_prefix)
+{
+	struct pe_allowlist_opts o = { .v4_blocks = 2, .v4_wide = 1,
+				       .v4_bitmaps = 2, .prefixes = 64 };
+	struct pe_allowlist_stats before;
+	struct pe_allowlist *a;
+	char l1[512];
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
+	ASSERT_EQ(0, add4(a, "10.1.0.0", 16, P1));
+	ASSERT_EQ(0, add4(a, "10.1.5.0", 25, P1));
+	ASSERT_EQ(0, add4(a, "10.4.0.0", 15, P1));
+	ASSERT_EQ(0, add4(a, "10.5.9.0", 25, P1));
+	ASSERT_EQ(0, add4(a, "10.2.0.0", 24, P1));	/* the two blocks */
+	ASSERT_EQ(0, add4(a, "10.3.0.0", 24, P1));
+	pe_allowlist_stats(a, &before);
+	EXPECT_EQ(2, before.v4_blocks_used);
+	listed(a, l1);
+
+	EXPECT_EQ(-ENOSPC, del4(a, "10.1.0.0", 16, P1));
+	EXPECT_EQ(-ENOSPC, del4(a, "10.4.0.0", 15, P1));
+	expect_unchanged(_metadata, a, &before, l1);
+	EXPECT_EQ(1, prog_allows(a, if_a, "10.1.7.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "10.1.5.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "10.4.0.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "10.5.1.1", P1));
+
+	ASSERT_EQ(0, del4(a, "10.2.0.0", 24, P1));
+	ASSERT_EQ(0, del4(a, "10.3.0.0", 24, P1));
+	ASSERT_EQ(0, del4(a, "10.1.0.0", 16, P1));
+	ASSERT_EQ(0, del4(a, "10.4.0.0", 15, P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "10.1.7.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "10.1.5.1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "10.1.5.129", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "10.4.0.1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "10.5.9.1", P1));
+	EXPECT_EQ(-ENOENT, del4(a, "10.1.0.0", 16, P1));
 	pe_allowlist_close(a);
 }
 
