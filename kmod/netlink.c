@@ -620,6 +620,8 @@ static int kbfd_nl_lag_fill(struct sk_buff *skb, void *obj, u32 portid,
 {
 	struct kbfd_lag *lag = obj;
 	const struct kbfd_config *cfg = &lag->cfg;
+	int alen = lag->key.family == AF_INET ? sizeof(struct in_addr) :
+						sizeof(struct in6_addr);
 	struct kbfd_member *m;
 	unsigned int n_up;
 	void *hdr;
@@ -633,10 +635,8 @@ static int kbfd_nl_lag_fill(struct sk_buff *skb, void *obj, u32 portid,
 		genl_dump_check_consistent(cb, hdr);
 	kbfd_lag_snapshot(lag, &state, &n_up);
 	if (nla_put_u32(skb, KBFD_A_LAG_IFINDEX, lag->ifindex) ||
-	    nla_put(skb, KBFD_A_PEER_ADDR, sizeof(struct in_addr),
-		    &lag->key.peer.v4) ||
-	    nla_put(skb, KBFD_A_LOCAL_ADDR, sizeof(struct in_addr),
-		    &lag->key.local.v4) ||
+	    nla_put(skb, KBFD_A_PEER_ADDR, alen, &lag->key.peer) ||
+	    nla_put(skb, KBFD_A_LOCAL_ADDR, alen, &lag->key.local) ||
 	    nla_put_u32(skb, KBFD_A_DESIRED_MIN_TX_US, cfg->tx) ||
 	    nla_put_u32(skb, KBFD_A_REQUIRED_MIN_RX_US, cfg->rx) ||
 	    nla_put_u8(skb, KBFD_A_DETECT_MULT, cfg->mult) ||
