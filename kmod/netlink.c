@@ -93,6 +93,16 @@ static const struct nla_policy kbfd_policy[KBFD_A_MAX + 1] = {
 	[KBFD_A_LAG_CHANGE] = KBFD_READ_ONLY,
 };
 
+/*
+ * Neither unspecified, IPv4-mapped nor multicast. The unspecified address
+ * is no bit of ipv6_addr_type(): IPV6_ADDR_ANY is 0.
+ */
+static bool kbfd_ipv6_unicast(const struct in6_addr *a)
+{
+	return !ipv6_addr_any(a) && !ipv6_addr_v4mapped(a) &&
+	       !ipv6_addr_is_multicast(a);
+}
+
 /* Key attributes of a request: the peer address is required. */
 static int kbfd_nl_parse_key(struct genl_info *info, struct kbfd_key *k)
 {
@@ -138,22 +148,18 @@ static int kbfd_nl_parse_key(struct genl_info *info, struct kbfd_key *k)
 			return -EINVAL;
 		}
 	} else {
-		int type = ipv6_addr_type(&k->peer.v6);
-
-		if (type & (IPV6_ADDR_ANY | IPV6_ADDR_MULTICAST) ||
-		    type == IPV6_ADDR_MAPPED) {
+		if (!kbfd_ipv6_unicast(&k->peer.v6)) {
 			NL_SET_ERR_MSG_ATTR(extack, peer,
 					    "peer address is not a unicast address");
 			return -EINVAL;
 		}
-		if ((type & IPV6_ADDR_LINKLOCAL) && !k->ifindex) {
+		if ((ipv6_addr_type(&k->peer.v6) & IPV6_ADDR_LINKLOCAL) &&
+		    !k->ifindex) {
 			NL_SET_ERR_MSG_ATTR(extack, peer,
 					    "link-local peer needs KBFD_A_IFINDEX");
 			return -EINVAL;
 		}
-		if (k->has_local &&
-		    (ipv6_addr_type(&k->local.v6) &
-		     (IPV6_ADDR_ANY | IPV6_ADDR_MULTICAST))) {
+		if (k->has_local && !kbfd_ipv6_unicast(&k->local.v6)) {
 			NL_SET_ERR_MSG_ATTR(extack, local,
 					    "local address is not a unicast address");
 			return -EINVAL;
@@ -614,6 +620,8 @@ static int kbfd_nl_lag_fill(struct sk_buff *skb, void *obj, u32 portid,
 {
 	struct kbfd_lag *lag = obj;
 	const struct kbfd_config *cfg = &lag->cfg;
+	int alen = lag->key.family == AF_INET ? sizeof(struct in_addr) :
+						sizeof(struct in6_addr);
 	struct kbfd_member *m;
 	unsigned int n_up;
 	void *hdr;
@@ -627,10 +635,8 @@ static int kbfd_nl_lag_fill(struct sk_buff *skb, void *obj, u32 portid,
 		genl_dump_check_consistent(cb, hdr);
 	kbfd_lag_snapshot(lag, &state, &n_up);
 	if (nla_put_u32(skb, KBFD_A_LAG_IFINDEX, lag->ifindex) ||
-	    nla_put(skb, KBFD_A_PEER_ADDR, sizeof(struct in_addr),
-		    &lag->key.peer.v4) ||
-	    nla_put(skb, KBFD_A_LOCAL_ADDR, sizeof(struct in_addr),
-		    &lag->key.local.v4) ||
+	    nla_put(skb, KBFD_A_PEER_ADDR, alen, &lag->key.peer) ||
+	    nla_put(skb, KBFD_A_LOCAL_ADDR, alen, &lag->key.local) ||
 	    nla_put_u32(skb, KBFD_A_DESIRED_MIN_TX_US, cfg->tx) ||
 	    nla_put_u32(skb, KBFD_A_REQUIRED_MIN_RX_US, cfg->rx) ||
 	    nla_put_u8(skb, KBFD_A_DETECT_MULT, cfg->mult) ||

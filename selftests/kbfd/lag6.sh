@@ -71,6 +71,9 @@ check "LAG over IPv6 added in A (local address from the bond)" \
 check "LAG over IPv6 added in B" pe "$B" bfd lag add dev bond0 peer fd00:9::1 local fd00:9::2 $T
 check "A's local address is the bond's global one" grep -qx fd00:9::1 "$LA/local_addr"
 check "member sessions have the IPv6 peer" grep -qx fd00:9::2 "$LA/member-m1/peer_addr"
+# KBFD_CMD_LAG_GET carries both addresses whole (16 bytes), as they were given.
+check "lag show gives the IPv6 peer and local addresses" sh -c \
+	"ip netns exec $A $PEEREDGE bfd lag show dev bond0 | grep -q '^lag bond0 peer fd00:9::2 local fd00:9::1\$'"
 both_up() { grep -qx 2 "$LA/members_up" && grep -qx 2 "$LB/members_up"; }
 check "both members Up on both sides" wait_for 20 both_up
 check "LAG Up on both sides" sh -c "grep -qx up $LA/state && grep -qx up $LB/state"

@@ -178,6 +178,40 @@ TEST_F(kbfd, multicast_peer_rejected)
 	expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL);
 }
 
+/* Unspecified (::) and IPv4-mapped addresses are no IPv6 unicast peers. */
+TEST_F(kbfd, ipv6_unspecified_and_mapped_rejected)
+{
+	static const uint8_t any[16];
+	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff,
+					    127, 0, 0, 2 };
+	static const uint8_t ula[16] = { 0xfd, [15] = 2 };
+	struct nl_msg *m;
+
+	m = kbfd_nl_msg(&self->nl, KBFD_CMD_SESSION_ADD, 0);
+	nla_put(m, KBFD_A_PEER_ADDR, 16, any);
+	expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL);
+
+	m = kbfd_nl_msg(&self->nl, KBFD_CMD_SESSION_ADD, 0);
+	nla_put(m, KBFD_A_PEER_ADDR, 16, mapped);
+	expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL);
+
+	m = kbfd_nl_msg(&self->nl, KBFD_CMD_SESSION_ADD, 0);
+	nla_put(m, KBFD_A_PEER_ADDR, 16, ula);
+	nla_put(m, KBFD_A_LOCAL_ADDR, 16, any);
+	expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL);
+
+	m = kbfd_nl_msg(&self->nl, KBFD_CMD_SESSION_ADD, 0);
+	nla_put(m, KBFD_A_PEER_ADDR, 16, ula);
+	nla_put(m, KBFD_A_LOCAL_ADDR, 16, mapped);
+	expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL);
+
+	/* An ordinary IPv6 peer still is. */
+	m = kbfd_nl_msg(&self->nl, KBFD_CMD_SESSION_ADD, 0);
+	nla_put(m, KBFD_A_PEER_ADDR, 16, ula);
+	EXPECT_EQ(0, kbfd_nl_call(&self->nl, m, NULL, 0, NULL));
+	EXPECT_EQ(1, count_sessions(&self->nl));
+}
+
 TEST_F(kbfd, interval_out_of_range_rejected)
 {
 	struct nl_msg *m = kbfd_nl_msg(&self->nl, KBFD_CMD_SESSION_ADD, 0);
