@@ -262,12 +262,15 @@ static bool parse_path(struct parser *ps, const char *what, char out[CONFIG_PATH
 	return true;
 }
 
-/* An interface name as the kernel accepts it (dev_valid_name). */
+/*
+ * An interface name as the kernel accepts it (dev_valid_name): a "quoted"
+ * one may be empty or hold blanks, which no interface is ever called.
+ */
 static bool parse_ifname(struct parser *ps, const char *what, char out[IF_NAMESIZE])
 {
 	if (!value(ps, what))
 		return false;
-	if (strlen(ps->tok) >= IF_NAMESIZE || strchr(ps->tok, '/') || strchr(ps->tok, ':') ||
+	if (!ps->tok[0] || strlen(ps->tok) >= IF_NAMESIZE || strpbrk(ps->tok, "/: \t\n\v\f\r") ||
 	    !strcmp(ps->tok, ".") || !strcmp(ps->tok, ".."))
 		return fail(ps, "%s: '%s' is not an interface name", what, ps->tok);
 	strcpy(out, ps->tok);

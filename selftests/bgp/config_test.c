@@ -248,6 +248,15 @@ static const struct {
 	  "t.conf:3: xdp: 'a/b' is not an interface name" },
 	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp ; }\n",
 	  "t.conf:3: xdp expected" },
+	/* Quoted, a name may be empty or hold blanks: no interface is called so. */
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp \"\"; }\n",
+	  "t.conf:3: xdp: '' is not an interface name" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\n"
+	  "xdp \"bond 0\"; }\n",
+	  "t.conf:3: xdp: 'bond 0' is not an interface name" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " dev \"eth0\tx\"; }\n",
+	  "t.conf:3: dev: 'eth0\tx' is not an interface name" },
 	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice; xdp eth0; }\n"
 	  "peering q { asn 3321; kind voice;\nxdp eth0; }\n",
 	  "t.conf:4: xdp: interface eth0 is already given to peering p (line 2)" },
