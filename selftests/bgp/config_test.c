@@ -115,6 +115,11 @@ static const struct {
 	{ "router-id 1.2.3.4; local-as 1;\nfib table 100 nexthop-id-base 0;\n",
 	  "t.conf:2: nexthop-id-base must be a number from 1 to 4293918719, not '0'" },
 	{ "router-id 1.2.3.4; local-as 1;\nregistry;\n", "t.conf:2: registry file expected" },
+	/* No path is empty, or a brace. */
+	{ "router-id 1.2.3.4; local-as 1;\nregistry \"\";\n", "t.conf:2: registry: empty path" },
+	{ "router-id 1.2.3.4; local-as 1;\nstate-file \"\";\n", "t.conf:2: state-file: empty path" },
+	{ "router-id 1.2.3.4; local-as 1;\nregistry a.db\nneighbor a {\n address 10.0.0.1; }\n",
+	  "t.conf:3: registry: missing ';'" },
 	{ "router-id 1.2.3.4; local-as 1;\ngrace-period -1;\n",
 	  "t.conf:2: grace-period must be a number from 0 to 86400, not '-1'" },
 };
