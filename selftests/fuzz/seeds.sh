@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # seeds.sh DIR: seed corpora for the text fuzzers, in DIR/config,
-# DIR/registry and DIR/state: the shipped example configuration, the here
-# documents of the shell tests that write peeredged.conf or registry files,
-# and state file bodies of every record (fuzz_state adds the end line).
+# DIR/registry and DIR/state: the shipped example configuration and the
+# grammar of config.h, the here documents of the shell tests that write
+# peeredged.conf or registry files, RPSL objects of every kind read, and a
+# state file body of every record (fuzz_state adds the end line).
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
 mkdir -p "$out/config" "$out/registry" "$out/state"
 cp "$TOP/agent/peeredged.conf.example" "$out/config/example"
+# config.h's summary of every statement, optional parts in.
+sed -n 's/^ \*\t//p' "$TOP/agent/config.h" | tr -d '[]' >"$out/config/grammar"
 # Every here document of the shell tests, one file each; then each goes
 # where it belongs, the rest (bird, frr, python) away.
 docs=$(mktemp -d)
