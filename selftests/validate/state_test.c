@@ -262,6 +262,12 @@ TEST_F(state, corrupt_files_are_refused_untouched)
 	spill(self->path, good, (size_t)(strstr(good, "\nend ") + 1 - good));
 	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: no end line");
 
+	/* More on the end line after its checksum. */
+	memcpy(bad, good, len - 1);
+	memcpy(bad + len - 1, "0\n", 2);
+	spill(self->path, bad, len + 1);
+	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: no end line");
+
 	/* Only a header; an end line with no header before it. */
 	spill(self->path, "peeredge-state 1\n", 17);
 	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: no end line");
