@@ -9,7 +9,8 @@
 #   make deps       install the Debian packages the project uses
 #   make lint       checkpatch.pl and W=1 C=1 for kmod/
 #   make bench      the benchmarks (host, then in the qemu guest), as tables
-#   make fuzz       libFuzzer over the BGP decoder, FUZZ_TIME seconds (600)
+#   make fuzz       libFuzzer over the BGP decoder, the configuration, state
+#                   and registry readers, FUZZ_TIME seconds (600) each
 #   make install    install what `make` built and kbfd's DKMS sources
 #                   (DESTDIR, PREFIX); make uninstall removes them
 #   make install-kmod  kbfd.ko into /lib/modules without DKMS (INSTALL_MOD_PATH)

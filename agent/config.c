@@ -99,12 +99,18 @@ static bool expect(struct parser *ps, const char *word)
 	return true;
 }
 
-/* A value: the next token, which must not be punctuation or the end. */
+/* The current token is a word or a "string": no punctuation, not the end. */
+static bool is_word(const struct parser *ps)
+{
+	return ps->quoted || (ps->tok[0] && !is(ps, ";") && !is(ps, "{") && !is(ps, "}"));
+}
+
+/* A value: the next token, which must be a word. */
 static bool value(struct parser *ps, const char *what)
 {
 	if (!next(ps))
 		return false;
-	if (!ps->quoted && (!ps->tok[0] || is(ps, ";") || is(ps, "{") || is(ps, "}")))
+	if (!is_word(ps))
 		return fail(ps, "%s expected", what);
 	return true;
 }
@@ -252,22 +258,31 @@ static bool parse_name(struct parser *ps, const char *what, char out[CONFIG_NAME
 	return true;
 }
 
-static bool parse_path(struct parser *ps, const char *what, char out[CONFIG_PATH_MAX])
+/* The current token as a path; a "quoted" one may be empty, no path is. */
+static bool path_token(struct parser *ps, const char *what, char out[CONFIG_PATH_MAX])
 {
-	if (!value(ps, what))
-		return false;
+	if (!ps->tok[0])
+		return fail(ps, "%s: empty path", what);
 	if (strlen(ps->tok) >= CONFIG_PATH_MAX)
 		return fail(ps, "%s: path longer than %d characters", what, CONFIG_PATH_MAX - 1);
 	strcpy(out, ps->tok);
 	return true;
 }
 
-/* An interface name as the kernel accepts it (dev_valid_name). */
+static bool parse_path(struct parser *ps, const char *what, char out[CONFIG_PATH_MAX])
+{
+	return value(ps, what) && path_token(ps, what, out);
+}
+
+/*
+ * An interface name as the kernel accepts it (dev_valid_name): a "quoted"
+ * one may be empty or hold blanks, which no interface is ever called.
+ */
 static bool parse_ifname(struct parser *ps, const char *what, char out[IF_NAMESIZE])
 {
 	if (!value(ps, what))
 		return false;
-	if (strlen(ps->tok) >= IF_NAMESIZE || strchr(ps->tok, '/') || strchr(ps->tok, ':') ||
+	if (!ps->tok[0] || strlen(ps->tok) >= IF_NAMESIZE || strpbrk(ps->tok, "/: \t\n\v\f\r") ||
 	    !strcmp(ps->tok, ".") || !strcmp(ps->tok, ".."))
 		return fail(ps, "%s: '%s' is not an interface name", what, ps->tok);
 	strcpy(out, ps->tok);
@@ -504,13 +519,9 @@ static bool parse_registry(struct parser *ps, struct config *c)
 	do {
 		if (c->n_registry == CONFIG_MAX_REGISTRY)
 			return fail(ps, "more than %d registry files", CONFIG_MAX_REGISTRY);
-		if (strlen(ps->tok) >= CONFIG_PATH_MAX)
-			return fail(ps, "registry: path longer than %d characters",
-				    CONFIG_PATH_MAX - 1);
-		strcpy(c->registry[c->n_registry++], ps->tok);
-		if (!next(ps))
+		if (!path_token(ps, "registry", c->registry[c->n_registry++]) || !next(ps))
 			return false;
-	} while (!is(ps, ";") && ps->tok[0]);
+	} while (is_word(ps));
 	return is(ps, ";") || fail(ps, "registry: missing ';'");
 }
 

@@ -286,7 +286,7 @@ static char *read_file(const char *path, size_t *len)
 static int check_envelope(const char *path, const char *text, size_t len, size_t *body_len,
 			  unsigned long *records, char *err, size_t errlen)
 {
-	int version, header_len = 0;
+	int version, header_len = 0, end_len = 0;
 	char end_check[17];
 	uint64_t sum;
 	const char *end_line;
@@ -304,10 +304,11 @@ static int check_envelope(const char *path, const char *text, size_t len, size_t
 	end_line = text + len - 1;
 	while (end_line > text && end_line[-1] != '\n')
 		end_line--;
-	/* The end line comes after the header line, never is it. */
+	/* The end line comes after the header line, never is it, and holds
+	 * nothing after the checksum. */
 	if (end_line <= text + header_len ||
-	    sscanf(end_line, "end %lu %16[0-9a-f]\n", records, end_check) != 2 ||
-	    strlen(end_check) != 16)
+	    sscanf(end_line, "end %lu %16[0-9a-f]%n", records, end_check, &end_len) != 2 ||
+	    strlen(end_check) != 16 || end_line + end_len != text + len - 1)
 		return fail(err, errlen, -EINVAL, "%s is corrupt: no end line", path);
 	*body_len = (size_t)(end_line - text);
 	sum = fnv1a64(text, *body_len);

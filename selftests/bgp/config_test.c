@@ -115,6 +115,11 @@ static const struct {
 	{ "router-id 1.2.3.4; local-as 1;\nfib table 100 nexthop-id-base 0;\n",
 	  "t.conf:2: nexthop-id-base must be a number from 1 to 4293918719, not '0'" },
 	{ "router-id 1.2.3.4; local-as 1;\nregistry;\n", "t.conf:2: registry file expected" },
+	/* No path is empty, or a brace. */
+	{ "router-id 1.2.3.4; local-as 1;\nregistry \"\";\n", "t.conf:2: registry: empty path" },
+	{ "router-id 1.2.3.4; local-as 1;\nstate-file \"\";\n", "t.conf:2: state-file: empty path" },
+	{ "router-id 1.2.3.4; local-as 1;\nregistry a.db\nneighbor a {\n address 10.0.0.1; }\n",
+	  "t.conf:3: registry: missing ';'" },
 	{ "router-id 1.2.3.4; local-as 1;\ngrace-period -1;\n",
 	  "t.conf:2: grace-period must be a number from 0 to 86400, not '-1'" },
 };
@@ -248,6 +253,15 @@ static const struct {
 	  "t.conf:3: xdp: 'a/b' is not an interface name" },
 	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp ; }\n",
 	  "t.conf:3: xdp expected" },
+	/* Quoted, a name may be empty or hold blanks: no interface is called so. */
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\nxdp \"\"; }\n",
+	  "t.conf:3: xdp: '' is not an interface name" },
+	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice;\n"
+	  "xdp \"bond 0\"; }\n",
+	  "t.conf:3: xdp: 'bond 0' is not an interface name" },
+	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2;\n"
+	  " dev \"eth0\tx\"; }\n",
+	  "t.conf:3: dev: 'eth0\tx' is not an interface name" },
 	{ "router-id 1.2.3.4; local-as 1;\npeering p { asn 3320; kind voice; xdp eth0; }\n"
 	  "peering q { asn 3321; kind voice;\nxdp eth0; }\n",
 	  "t.conf:4: xdp: interface eth0 is already given to peering p (line 2)" },

@@ -13,6 +13,7 @@
 
 #include "kselftest_harness.h"
 
+#include "../lib/fnv1a64.h"
 #include "state.h"
 #include "state_writer.h"
 
@@ -47,16 +48,6 @@ static void spill(const char *path, const char *data, size_t len)
 
 	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
 		abort();
-}
-
-/* FNV-1a 64, written from its specification, to forge well-sealed files. */
-static uint64_t fnv1a64(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
 }
 
 /* body plus the end line state_save would write with `records`. */
@@ -269,6 +260,12 @@ TEST_F(state, corrupt_files_are_refused_untouched)
 	spill(self->path, good, len / 2);
 	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: truncated or binary");
 	spill(self->path, good, (size_t)(strstr(good, "\nend ") + 1 - good));
+	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: no end line");
+
+	/* More on the end line after its checksum. */
+	memcpy(bad, good, len - 1);
+	memcpy(bad + len - 1, "0\n", 2);
+	spill(self->path, bad, len + 1);
 	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: no end line");
 
 	/* Only a header; an end line with no header before it. */
