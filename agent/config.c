@@ -364,6 +364,8 @@ static bool parse_neighbor(struct parser *ps, struct config *c)
 
 	if (!value(ps, "neighbor name"))
 		return false;
+	if (!ps->tok[0])
+		return fail(ps, "neighbor name is empty");
 	if (strlen(ps->tok) >= CONFIG_NAME_MAX)
 		return fail(ps, "neighbor name longer than %d characters", CONFIG_NAME_MAX - 1);
 	if (config_find_neighbor(c, ps->tok))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The state file: line records, checksummed, replaced atomically. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -286,17 +287,23 @@ static char *read_file(const char *path, size_t *len)
 static int check_envelope(const char *path, const char *text, size_t len, size_t *body_len,
 			  unsigned long *records, char *err, size_t errlen)
 {
-	int version, header_len = 0, end_len = 0;
-	char end_check[17];
+	static const char magic[] = STATE_MAGIC " ";
+	const char *version_at = text + sizeof(magic) - 1, *end_line;
+	int header_len, end_len = 0;
+	char end_check[17], *after;
+	unsigned long version;
 	uint64_t sum;
-	const char *end_line;
 
-	if (sscanf(text, STATE_MAGIC " %d%n", &version, &header_len) != 1 ||
-	    text[header_len] != '\n' || version < 1)
+	/* Exactly "peeredge-state N\n": sscanf's blanks would take any or none. */
+	if (strncmp(text, magic, sizeof(magic) - 1) || !isdigit((unsigned char)*version_at))
+		return fail(err, errlen, -EINVAL, "%s is not a peeredge state file", path);
+	version = strtoul(version_at, &after, 10);
+	header_len = (int)(after - text);
+	if (*after != '\n' || version < 1)
 		return fail(err, errlen, -EINVAL, "%s is not a peeredge state file", path);
 	if (version > STATE_VERSION)
 		return fail(err, errlen, -EPROTONOSUPPORT,
-			    "%s has state format version %d, newer than version %d this "
+			    "%s has state format version %lu, newer than version %d this "
 			    "peeredge understands; refusing to use or overwrite it",
 			    path, version, STATE_VERSION);
 	if (len < 2 || text[len - 1] != '\n' || strlen(text) != len)
@@ -306,7 +313,8 @@ static int check_envelope(const char *path, const char *text, size_t len, size_t
 		end_line--;
 	/* The end line comes after the header line, never is it, and holds
 	 * nothing after the checksum. */
-	if (end_line <= text + header_len ||
+	if (end_line <= text + header_len || strncmp(end_line, "end ", 4) ||
+	    !isdigit((unsigned char)end_line[4]) ||
 	    sscanf(end_line, "end %lu %16[0-9a-f]%n", records, end_check, &end_len) != 2 ||
 	    strlen(end_check) != 16 || end_line + end_len != text + len - 1)
 		return fail(err, errlen, -EINVAL, "%s is corrupt: no end line", path);

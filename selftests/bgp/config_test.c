@@ -82,6 +82,8 @@ static const struct {
 	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2; }\n"
 	  "neighbor a { address 10.0.0.2; remote-as 2; }\n",
 	  "t.conf:3: neighbor 'a' is defined twice" },
+	{ "router-id 1.1.1.1; local-as 1;\nneighbor \"\" { address 10.0.0.2; remote-as 2; }\n",
+	  "t.conf:2: neighbor name is empty" },
 	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2; }\n"
 	  "neighbor b { address 10.0.0.1; remote-as 2; }\n",
 	  "t.conf:3: neighbor b: address already used by neighbor a" },

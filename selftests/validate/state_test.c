@@ -243,7 +243,7 @@ static void expect_refused(struct __test_metadata *_metadata, const char *path, 
 TEST_F(state, corrupt_files_are_refused_untouched)
 {
 	struct peering_db *db = sample_db(0);
-	size_t len;
+	size_t len, off;
 	char *good, *bad;
 
 	ASSERT_EQ(0, state_save(self->path, db, self->err, sizeof(self->err)));
@@ -265,6 +265,14 @@ TEST_F(state, corrupt_files_are_refused_untouched)
 	/* More on the end line after its checksum. */
 	memcpy(bad, good, len - 1);
 	memcpy(bad + len - 1, "0\n", 2);
+	spill(self->path, bad, len + 1);
+	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: no end line");
+
+	/* A sign before the end line's count. */
+	off = (size_t)(strstr(good, "\nend ") + 5 - good);
+	memcpy(bad, good, off);
+	bad[off] = '+';
+	memcpy(bad + off + 1, good + off, len - off);
 	spill(self->path, bad, len + 1);
 	expect_refused(_metadata, self->path, -EINVAL, "is corrupt: no end line");
 
@@ -314,6 +322,10 @@ TEST_F(state, bad_records_in_a_sealed_file)
 		  "A - 12x Verified\n", 1, "line 2: bad time or validation state" },
 		{ "peeredge-state 1\npeering p 13335 voice\n", 2,
 		  "1 records, the end line says 2" },
+		/* The header exactly: no blank missing, no sign, on one line. */
+		{ "peeredge-state1\npeering p 13335 voice\n", 1, "is not a peeredge state file" },
+		{ "peeredge-state +1\npeering p 13335 voice\n", 1, "is not a peeredge state file" },
+		{ "peeredge-state\n1\npeering p 13335 voice\n", 1, "is not a peeredge state file" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
