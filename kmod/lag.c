@@ -177,6 +177,7 @@ struct kbfd_lag *kbfd_lag_create(struct kbfd_net *kn, struct net_device *bond,
 	lag->bond = bond;
 	netdev_hold(bond, &lag->bond_tracker, GFP_KERNEL);
 	list_add_tail(&lag->list, &kn->lags);
+	kn->gen++;		/* a dump spanning this is flagged interrupted */
 
 	netdev_for_each_lower_dev(bond, lower, iter) {
 		struct kbfd_member *m = kbfd_member_create(lag, lower, extack);
@@ -206,6 +207,7 @@ void kbfd_lag_destroy(struct kbfd_lag *lag, bool tell_peers, bool deleted)
 	list_for_each_entry_safe(m, tmp, &lag->members, list)
 		kbfd_lag_member_del(lag, m, tell_peers, false);
 	list_del(&lag->list);
+	lag->kn->gen++;
 	if (deleted) {
 		struct kbfd_lag_event ev = {
 			.change = KBFD_LAG_CHANGE_DELETED,
