@@ -77,9 +77,16 @@ int kbfd_member_lag_ifindex(const struct kbfd_member *m)
  * What a frame is. @l3 is the offset of the network header from skb->data
  * (0 on ingress, the link header's length on egress). Nothing in the frame
  * is trusted: headers are read through skb_header_pointer().
+ *
+ * UDP to port 6784 is micro-BFD only in the LAG's family and at its local
+ * address: the destination on ingress (@rx), the source on egress. Other
+ * traffic to that port (transit, or to another address of this host) is
+ * data like any other, so kbfd neither takes it nor lets it bypass the
+ * enforcement on a member that is not Up.
  */
 static enum kbfd_frame kbfd_classify(struct sk_buff *skb, unsigned int l3,
-				     const u8 *dst_mac)
+				     const u8 *dst_mac,
+				     const struct kbfd_key *key, bool rx)
 {
 	struct ipv6hdr _ip6h;
 	const struct ipv6hdr *ip6h;
@@ -96,13 +103,18 @@ static enum kbfd_frame kbfd_classify(struct sk_buff *skb, unsigned int l3,
 		iph = skb_header_pointer(skb, l3, sizeof(_iph), &_iph);
 		if (!iph || iph->version != 4 || iph->ihl < 5 ||
 		    iph->protocol != IPPROTO_UDP ||
-		    (iph->frag_off & htons(IP_MF | IP_OFFSET)))
+		    (iph->frag_off & htons(IP_MF | IP_OFFSET)) ||
+		    key->family != AF_INET ||
+		    (rx ? iph->daddr : iph->saddr) != key->local.v4)
 			return KBFD_FRAME_DATA;
 		l4 = l3 + iph->ihl * 4;
 	} else if (skb->protocol == htons(ETH_P_IPV6)) {
 		/* RFC 7130 frames carry no extension headers. */
 		ip6h = skb_header_pointer(skb, l3, sizeof(_ip6h), &_ip6h);
-		if (!ip6h || ip6h->version != 6 || ip6h->nexthdr != IPPROTO_UDP)
+		if (!ip6h || ip6h->version != 6 ||
+		    ip6h->nexthdr != IPPROTO_UDP || key->family != AF_INET6 ||
+		    !ipv6_addr_equal(rx ? &ip6h->daddr : &ip6h->saddr,
+				     &key->local.v6))
 			return KBFD_FRAME_DATA;
 		l4 = l3 + sizeof(*ip6h);
 	} else {
@@ -225,7 +237,7 @@ static unsigned int kbfd_member_ingress(void *priv, struct sk_buff *skb,
 	const u8 *dst = skb_mac_header_was_set(skb) ?
 			eth_hdr(skb)->h_dest : NULL;
 
-	switch (kbfd_classify(skb, 0, dst)) {
+	switch (kbfd_classify(skb, 0, dst, &m->lag->key, true)) {
 	case KBFD_FRAME_BFD:
 		if (skb->protocol == htons(ETH_P_IPV6))
 			kbfd_member_rx6(m, skb);
@@ -288,7 +300,8 @@ static unsigned int kbfd_member_egress(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (skb_headlen(skb) < ETH_HLEN)
 		dst = NULL;
-	if (kbfd_classify(skb, dst ? ETH_HLEN : 0, dst) != KBFD_FRAME_DATA)
+	if (kbfd_classify(skb, dst ? ETH_HLEN : 0, dst, &m->lag->key,
+			  false) != KBFD_FRAME_DATA)
 		return NF_ACCEPT;
 	if (this_cpu_read(kbfd_redirecting))
 		goto drop;
