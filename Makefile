@@ -37,7 +37,7 @@ DEPS := build-essential clang llvm make pkg-config git \
 	zlib1g-dev libssl-dev bpftool libclang-rt-14-dev \
 	qemu-system-x86 busybox-static xz-utils cpio \
 	iproute2 nftables iputils-ping ethtool iperf3 \
-	curl python3-prometheus-client \
+	curl jq python3-prometheus-client \
 	frr bird2 exabgp \
 	systemd man-db openssl dkms linux-perf
 
