@@ -55,10 +55,10 @@
  *   most /24s of a large table hold one or two; a /24 with more than 8 or
  *   one longer than /64 is left to the shared tables.
  *   The entries of a /16 are packed by rank, 8 bytes each, so that the
- *   table most packets read is about 8 bytes per /24 in use (6 MiB at a
+ *   table most packets read is about 8 bytes per /24 in use (8 MiB at a
  *   million prefixes), not 2 KiB per /16, and the entry itself answers for
- *   all but the /24s holding three prefixes or more: one read after the
- *   block, where a separate pool of longer entries cost a second one.
+ *   all but the /24s that need a list: one read after the block, where a
+ *   separate pool of longer entries cost a second one.
  *
  *  IPv6, shared by the peerings: DIR-16-8 then sorted ranges (no hash
  *  probe):
