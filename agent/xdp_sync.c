@@ -529,8 +529,7 @@ static int open_allowlist(struct xdp_sync *xs, char *err, size_t errlen)
 	struct pe_allowlist_opts opts = { .pin_dir = xs->pin_dir,
 					  .v4_blocks = xs->ipv4_blocks,
 					  .v6_blocks = xs->ipv6_blocks,
-					  .v6_entry_lines = 2 * xs->ipv6_blocks,
-					  .v6_ext = 4 * xs->ipv6_blocks,
+					  .v6_entry_lines = 4 * xs->ipv6_blocks,
 					  .v6_lists = 2 * xs->ipv6_blocks };
 	int ret = pe_allowlist_open(&opts, &xs->al);
 
@@ -762,7 +761,7 @@ static const struct {
 } table_fields[XDP_N_TABLES] = {
 	TABLE_FIELDS(v4_blocks), TABLE_FIELDS(v4_wide), TABLE_FIELDS(v4_bitmaps),
 	TABLE_FIELDS(v6_chunks), TABLE_FIELDS(v6_ranges), TABLE_FIELDS(v6_blocks),
-	TABLE_FIELDS(v6_entry_lines), TABLE_FIELDS(v6_ext), TABLE_FIELDS(v6_lists),
+	TABLE_FIELDS(v6_entry_lines), TABLE_FIELDS(v6_lists),
 };
 
 bool xdp_sync_tables(const struct xdp_sync *xs, struct xdp_tables *t)

@@ -151,7 +151,7 @@ struct xdp_table_use {
 	uint32_t used, size;
 };
 
-#define XDP_N_TABLES 9
+#define XDP_N_TABLES 8
 
 /* The allowlist's registry and tables, for "xdp show" and metrics. */
 struct xdp_tables {

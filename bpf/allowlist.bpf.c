@@ -148,18 +148,10 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1 << 17);	/* entry lines, set at load */
+	__uint(max_entries, 1 << 18);	/* entry lines, set at load */
 	__type(key, __u32);
-	__type(value, struct pe_v6p_entries);
-} pe_v6p_entries SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1 << 18);	/* set at load */
-	__type(key, __u32);
-	__type(value, __u64);
-} pe_v6p_ext SEC(".maps");
+	__type(value, struct pe_v6p_line);
+} pe_v6p_lines SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -314,10 +306,10 @@ static __always_inline int v6p_one_has(__u64 e, __u64 hi)
 	return !((((hi ^ e) & 0xffffffffffULL)) >> (shift & 63));
 }
 
-/* Are address bits 24..47 s inside prefix bits pfx of length 25 + len25? */
-static __always_inline int v6p_short_has(__u32 s, __u32 pfx, __u32 len25)
+/* Are address bits 24..47 s inside the 29-bit short prefix of v? */
+static __always_inline int v6p_short_has(__u32 s, __u64 v)
 {
-	return !(((s ^ pfx) & 0xffffff) >> ((23 - len25) & 31));
+	return !(((s ^ v) & 0xffffff) >> ((23 - ((v >> 24) & 31)) & 31));
 }
 
 #define V6P_ASK_SHARED	2
@@ -329,24 +321,24 @@ static __always_inline int v6p_short_has(__u32 s, __u32 pfx, __u32 len25)
 __attribute__((noinline)) int pe_v6p_lookup(__u64 hi, __u32 peering)
 {
 	__u32 idx = (peering << 16 | hi >> 48) >> 4, s24 = (hi >> 40) & 0xff;
-	__u32 w = s24 >> 6, s = (hi >> 16) & 0xffffff, rank, k, e;
-	struct pe_v6p_entries *ents;
+	__u32 w = s24 >> 6, s = (hi >> 16) & 0xffffff, rank, k, d;
+	struct pe_v6p_line *line;
 	struct pe_v6p_block *blk;
 	struct pe_v6p_list *ls;
 	struct pe_group *g;
-	__u64 has, *x;
+	__u64 has, e;
 
 	if (peering >= PE_MAX_PEERINGS)
 		return 0;
 	g = bpf_map_lookup_elem(&pe_v6p_dir, &idx);
 	if (!g)
 		return 0;
-	e = g->v[(hi >> 48) & (PE_GROUP - 1)];
-	if (e == PE_V6P_D_SHARED)
+	d = g->v[(hi >> 48) & (PE_GROUP - 1)];
+	if (d == PE_V6P_D_SHARED)
 		return V6P_ASK_SHARED;
-	if (!(e & PE_V6P_D_BLOCK))
-		return e == PE_V6P_D_ALL;
-	idx = e & PE_V6P_INDEX_MASK;
+	if (!(d & PE_V6P_D_BLOCK))
+		return d == PE_V6P_D_ALL;
+	idx = d & PE_V6P_INDEX_MASK;
 	blk = bpf_map_lookup_elem(&pe_v6p_blocks, &idx);
 	if (!blk)
 		return 0;
@@ -355,23 +347,17 @@ __attribute__((noinline)) int pe_v6p_lookup(__u64 hi, __u32 peering)
 		return 0;
 	rank = blk->before[w] + popcount64(has & ((1ULL << (s24 & 63)) - 1));
 	idx = blk->base + rank / PE_V6P_LINE;
-	ents = bpf_map_lookup_elem(&pe_v6p_entries, &idx);
-	if (!ents)
+	line = bpf_map_lookup_elem(&pe_v6p_lines, &idx);
+	if (!line)
 		return 0;
-	e = ents->v[rank % PE_V6P_LINE];
-	idx = e & PE_V6P_E_INDEX;
-	switch (e & PE_V6P_E_KIND) {
-	case PE_V6P_E_ONE:
-		return v6p_short_has(s, e, (e >> 24) & 31);
-	case PE_V6P_E_EXT:
-		x = bpf_map_lookup_elem(&pe_v6p_ext, &idx);
-		if (!x)
-			return 0;
-		if ((*x & PE_V6P_KIND) == PE_V6P_ONE)
-			return v6p_one_has(*x, hi);
-		return v6p_short_has(s, *x, (*x >> 24) & 31) ||
-		       v6p_short_has(s, *x >> 29, (*x >> 53) & 31);
-	case PE_V6P_E_LIST:
+	e = line->v[rank % PE_V6P_LINE];
+	switch (e & PE_V6P_KIND) {
+	case PE_V6P_ONE:
+		return v6p_one_has(e, hi);
+	case PE_V6P_TWO:
+		return v6p_short_has(s, e) || v6p_short_has(s, e >> 29);
+	case PE_V6P_LIST:
+		idx = e & PE_V6P_LIST_INDEX;
 		ls = bpf_map_lookup_elem(&pe_v6p_lists, &idx);
 		if (!ls)
 			return 0;

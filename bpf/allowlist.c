@@ -51,8 +51,8 @@
 #define DEF_V6_CHUNKS	8192
 #define DEF_V6_RANGES	(1u << 21)
 #define DEF_V6_BLOCKS	65536
-#define DEF_V6_LINES	(1u << 17)
-#define DEF_V6_EXT	(1u << 18)
+#define DEF_V6_LINES	(1u << 18)
+#define MAX_V6_LINES	(1u << 25)
 #define DEF_V6_LISTS	(1u << 17)
 #define DEF_PREFIXES	1048576
 
@@ -782,6 +782,7 @@ static int mkdir_p(const char *dir)
 /* Pins of maps of earlier layouts that no program reads any more. */
 static const char *const retired_maps[] = {
 	"pe_v6_top", "pe_v6_hash", "pe_v4_any16", "pe_v4_tbl24", "pe_v4_tbl8",
+	"pe_v6p_entries", "pe_v6p_ext",
 };
 
 /* The address tables of each family, reused together or not at all. */
@@ -792,7 +793,7 @@ static const struct {
 	{ "pe_v4_dir", 4 }, { "pe_v4_blocks", 4 }, { "pe_v4_wide", 4 },
 	{ "pe_v4_bits", 4 }, { "pe_v6_dir", 6 }, { "pe_v6_tbl", 6 },
 	{ "pe_v6_ranges", 6 }, { "pe_v6p_dir", 6 }, { "pe_v6p_blocks", 6 },
-	{ "pe_v6p_entries", 6 }, { "pe_v6p_ext", 6 }, { "pe_v6p_lists", 6 },
+	{ "pe_v6p_lines", 6 }, { "pe_v6p_lists", 6 },
 };
 
 #define N_ADDR_TABLES (sizeof(addr_tables) / sizeof(addr_tables[0]))
@@ -856,10 +857,8 @@ static __u32 size_asked(const struct pe_allowlist *al, const struct bpf_map *m)
 		return o->v6_ranges ? 1u << range_order(o->v6_ranges) : 0;
 	if (m == s->maps.pe_v6p_blocks)
 		return o->v6_blocks;
-	if (m == s->maps.pe_v6p_entries)
+	if (m == s->maps.pe_v6p_lines)
 		return o->v6_entry_lines ? 1u << range_order(o->v6_entry_lines) : 0;
-	if (m == s->maps.pe_v6p_ext)
-		return o->v6_ext;
 	if (m == s->maps.pe_v6p_lists)
 		return o->v6_lists;
 	return 0;
@@ -969,8 +968,7 @@ static int rebuild(struct pe_allowlist *al)
 	if (err)
 		return err;
 	return al_v6p_open(al, bpf_map__max_entries(al->skel->maps.pe_v6p_blocks),
-			   bpf_map__max_entries(al->skel->maps.pe_v6p_entries),
-			   bpf_map__max_entries(al->skel->maps.pe_v6p_ext),
+			   bpf_map__max_entries(al->skel->maps.pe_v6p_lines),
 			   bpf_map__max_entries(al->skel->maps.pe_v6p_lists));
 }
 
@@ -996,8 +994,7 @@ void pe_allowlist_close(struct pe_allowlist *al)
 		map_munmap(m->pe_v6_ranges, al->v6rng);
 		map_munmap(m->pe_v6p_dir, al->v6pdir);
 		map_munmap(m->pe_v6p_blocks, al->v6pblk);
-		map_munmap(m->pe_v6p_entries, al->v6pent);
-		map_munmap(m->pe_v6p_ext, al->v6pext);
+		map_munmap(m->pe_v6p_lines, al->v6plines);
 		map_munmap(m->pe_v6p_lists, al->v6plists);
 		map_munmap(m->pe_ifcfg, al->ifcfg);
 		allowlist_bpf__destroy(al->skel);
@@ -1034,8 +1031,6 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 		o.v6_blocks = DEF_V6_BLOCKS;
 	if (!o.v6_entry_lines)
 		o.v6_entry_lines = DEF_V6_LINES;
-	if (!o.v6_ext)
-		o.v6_ext = DEF_V6_EXT;
 	if (!o.v6_lists)
 		o.v6_lists = DEF_V6_LISTS;
 	if (!o.prefixes)
@@ -1046,8 +1041,8 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	    o.v6_chunks > PE_V6_CHUNK_MASK + 1 ||
 	    o.v6_ranges > 1u << PE_V6_SLICE_SHIFT ||
 	    o.v6_blocks > PE_V6P_INDEX_MASK + 1 ||
-	    o.v6_entry_lines > PE_V6P_INDEX_MASK + 1 ||
-	    o.v6_ext > PE_V6P_E_INDEX || o.v6_lists > PE_V6P_E_INDEX)
+	    o.v6_entry_lines > MAX_V6_LINES ||
+	    o.v6_lists > PE_V6P_INDEX_MASK + 1)
 		return -ERANGE;
 	al = calloc(1, sizeof(*al));
 	if (!al)
@@ -1072,9 +1067,8 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	bpf_map__set_max_entries(m->pe_v6_tbl, o.v6_chunks);
 	bpf_map__set_max_entries(m->pe_v6_ranges, 1u << range_order(o.v6_ranges));
 	bpf_map__set_max_entries(m->pe_v6p_blocks, o.v6_blocks);
-	bpf_map__set_max_entries(m->pe_v6p_entries,
+	bpf_map__set_max_entries(m->pe_v6p_lines,
 				 1u << range_order(o.v6_entry_lines));
-	bpf_map__set_max_entries(m->pe_v6p_ext, o.v6_ext);
 	bpf_map__set_max_entries(m->pe_v6p_lists, o.v6_lists);
 	bpf_map__set_max_entries(m->pe_prefixes, o.prefixes);
 	if (al->pin_dir) {
@@ -1099,14 +1093,13 @@ int pe_allowlist_open(const struct pe_allowlist_opts *opts,
 	al->v6rng = map_mmap(m->pe_v6_ranges);
 	al->v6pdir = map_mmap(m->pe_v6p_dir);
 	al->v6pblk = map_mmap(m->pe_v6p_blocks);
-	al->v6pent = map_mmap(m->pe_v6p_entries);
-	al->v6pext = map_mmap(m->pe_v6p_ext);
+	al->v6plines = map_mmap(m->pe_v6p_lines);
 	al->v6plists = map_mmap(m->pe_v6p_lists);
 	al->ifcfg = map_mmap(m->pe_ifcfg);
 	if (!al->sets || !al->v4dir || !al->v4blk || !al->v4wide ||
 	    !al->v4bits || !al->v6dir || !al->v6tbl || !al->v6rng ||
-	    !al->v6pdir || !al->v6pblk || !al->v6pent || !al->v6pext ||
-	    !al->v6plists || !al->ifcfg) {
+	    !al->v6pdir || !al->v6pblk || !al->v6plines || !al->v6plists ||
+	    !al->ifcfg) {
 		err = -errno;
 		goto fail;
 	}
@@ -1148,8 +1141,6 @@ void pe_allowlist_stats(const struct pe_allowlist *al,
 	st->v6_blocks_used = al->v6pblocks.n - al->v6pblocks.len;
 	st->v6_entry_lines = 1u << al->v6pentpool.order_max;
 	st->v6_entry_lines_used = al->v6pentpool.used - al->v6pentpool.quarantined;
-	st->v6_ext = al->v6pexts.n;
-	st->v6_ext_used = al->v6pexts.n - al->v6pexts.len;
 	st->v6_lists = al->v6plistpool.n;
 	st->v6_lists_used = al->v6plistpool.n - al->v6plistpool.len;
 	st->v6_slash16_used = al->v6p_used16;

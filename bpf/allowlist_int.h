@@ -78,10 +78,9 @@ struct pe_allowlist {
 
 	__u32 *v6pdir;		/* mmaps */
 	struct pe_v6p_block *v6pblk;
-	struct pe_v6p_entries *v6pent;
-	__u64 *v6pext;
+	struct pe_v6p_line *v6plines;
 	struct pe_v6p_list *v6plists;
-	struct chunk_pool v6pblocks, v6pexts, v6plistpool;
+	struct chunk_pool v6pblocks, v6plistpool;
 	struct range_pool v6pentpool;
 	__u32 v6p_used16;	/* pe_v6p_dir entries not PE_V6P_D_NONE */
 	__u32 v6p_shared16;	/* ... that are PE_V6P_D_SHARED */
@@ -235,7 +234,7 @@ unsigned int al_v6_outermost(const struct pe_allowlist *al, __u32 k24,
  * a power of two).
  */
 int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
-		__u32 exts, __u32 lists);
+		__u32 lists);
 void al_v6p_close(struct pe_allowlist *al);
 /*
  * After the shadow and the shared tables took a change of the prefix for

@@ -50,12 +50,11 @@ struct pe_allowlist_opts {
 				 * to a power of two, at most 2^26; 0: 2^21 */
 	__u32 v6_blocks;	/* per-peering IPv6: (peering, /16)s holding
 				 * prefixes longer than /16; 0: 65536 */
-	__u32 v6_entry_lines;	/* ... 64-byte lines of their /24 entries, 16 a
+	__u32 v6_entry_lines;	/* ... 64-byte lines of their /24 entries, 8 a
 				 * line, rounded up to a power of two, at most
-				 * 2^24; 0: 2^17 */
-	__u32 v6_ext;		/* ... /24s holding one prefix longer than /48
-				 * or two; 0: 2^18 */
-	__u32 v6_lists;		/* ... /24s holding 3..8; 0: 2^17 */
+				 * 2^25; 0: 2^18 */
+	__u32 v6_lists;		/* ... /24s holding 3..8 prefixes, or two with
+				 * one longer than /48; 0: 2^17 */
 	__u32 prefixes;		/* registry capacity; 0: 1048576 */
 };
 
@@ -145,7 +144,6 @@ struct pe_allowlist_stats {
 	__u32 v6_ranges_used, v6_ranges;	/* in live slices */
 	__u32 v6_blocks_used, v6_blocks;	/* per-peering IPv6 */
 	__u32 v6_entry_lines_used, v6_entry_lines;
-	__u32 v6_ext_used, v6_ext;
 	__u32 v6_lists_used, v6_lists;
 	__u32 v6_slash16_used;	/* (peering, /16)s with something allowed */
 	__u32 v6_slash16_shared;	/* ... left to the shared tables: no

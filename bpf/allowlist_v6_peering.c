@@ -4,15 +4,14 @@
  * shared ones of allowlist_v6.c (layout in include/peeredge/allowlist.h).
  * Each peering has a directory of /16s; a /16 is nothing, everything, left
  * to the shared tables, or a block: a bit per /24 holding an entry, and the
- * u32 entries packed by rank in lines of pe_v6p_entries. An entry is the
- * answer for its /24 (all; the one outermost prefix of the peering inline;
- * an ext word with one longer prefix or two; a list of up to 8), or "ask
- * the shared tables".
+ * u64 entries packed by rank in lines of pe_v6p_lines. An entry is the
+ * answer for its /24 (all; the one or two outermost prefixes of the
+ * peering inline; a list of up to 8), or "ask the shared tables".
  *
  * Every entry is a function of the shadow. A change that keeps the /24s a
  * block has entries for is made in place, one store per entry (each is a
- * whole answer for its /24; an ext word or a list is written to new space
- * first, the old one freed). A /24
+ * whole answer for its /24; a list is written to new space first, the old
+ * one freed). A /24
  * that needs an entry it has not got changes the ranks, so the /16 gets a
  * new block and entry lines, published by the one store of its directory
  * entry; the old ones are freed after a grace period (chunk_pool.c,
@@ -28,14 +27,14 @@
 
 #include "allowlist_int.h"
 
-#define IDX_NEW		PE_V6P_E_INDEX	/* an ext word or list not written yet */
+/* An entry naming a list not written yet (in the image's list[]). */
+#define LIST_NEW	(PE_V6P_LIST | PE_V6P_LIST_INDEX)
 
 /* What peering p allows in one /16, built before it is written out. */
 struct v6p_image {
 	bool short_of_space;	/* an entry left to the shared tables for it */
-	__u32 cur[256];		/* entries in the tables now (no entry: NONE) */
-	__u32 ent[256];		/* wanted; EXT or LIST | IDX_NEW: val[], list[] */
-	__u64 val[256];
+	__u64 cur[256];		/* entries in the tables now (no entry: NONE) */
+	__u64 ent[256];		/* wanted */
 	__u64 list[256][PE_V6P_LIST_MAX];
 };
 
@@ -51,19 +50,16 @@ static void dir_store(struct pe_allowlist *al, __u32 *d, __u32 v)
 	store32(d, v);
 }
 
-static __u32 kind(__u32 e)
+static __u64 kind(__u64 e)
 {
-	return e & PE_V6P_E_KIND;
+	return e & PE_V6P_KIND;
 }
 
-static void payload_free(struct pe_allowlist *al, __u32 e)
+static void list_free(struct pe_allowlist *al, __u64 e)
 {
-	if (kind(e) == PE_V6P_E_EXT)
-		chunk_free(&al->v6pexts, e & PE_V6P_E_INDEX);
-	else if (kind(e) == PE_V6P_E_LIST)
-		chunk_free(&al->v6plistpool, e & PE_V6P_E_INDEX);
-	else
+	if (kind(e) != PE_V6P_LIST)
 		return;
+	chunk_free(&al->v6plistpool, e & PE_V6P_LIST_INDEX);
 	al->v6p_freed = true;
 }
 
@@ -95,10 +91,10 @@ static __u32 array_order(const __u64 *has)
 }
 
 /* The entry of the /24 with rank r in a block. */
-static __u32 *block_entry(const struct pe_allowlist *al,
+static __u64 *block_entry(const struct pe_allowlist *al,
 			  const struct pe_v6p_block *b, unsigned int r)
 {
-	return &al->v6pent[b->base + r / PE_V6P_LINE].v[r % PE_V6P_LINE];
+	return &al->v6plines[b->base + r / PE_V6P_LINE].v[r % PE_V6P_LINE];
 }
 
 static unsigned int rank_of(const struct pe_v6p_block *b, unsigned int t)
@@ -132,17 +128,16 @@ static __u64 word_one(const struct v6_span *s)
 }
 
 /* Bits 24..47 and length - 25 of a prefix 25..48 long: 29 bits. */
-static __u32 short_bits(const struct v6_span *s)
+static __u64 short_bits(const struct v6_span *s)
 {
 	return ((__u32)(s->start >> 80) & 0xffffff) | (s->len - 25) << 24;
 }
 
 /*
  * The entry peering bit needs for /24 t of the image's /16 s16, which no
- * prefix of length <= 16 of it covers; an ext word or a list goes to
- * img->val[t] or img->list[t].
+ * prefix of length <= 16 of it covers; a list goes to img->list[t].
  */
-static __u32 want24(struct pe_allowlist *al, struct v6p_image *img,
+static __u64 want24(struct pe_allowlist *al, struct v6p_image *img,
 		    __u32 s16, unsigned int t, __u64 bit)
 {
 	struct v6_span sp[PE_V6P_LIST_MAX + 1];
@@ -159,66 +154,49 @@ static __u32 want24(struct pe_allowlist *al, struct v6p_image *img,
 		return PE_V6P_NONE;
 	if (n > PE_V6P_LIST_MAX || longest > PE_V6P_ONE_MAX_LEN)
 		return PE_V6P_SHARED;
-	if (n == 1 && longest <= PE_V6P_SHORT_MAX_LEN)
-		return PE_V6P_E_ONE | short_bits(&sp[0]);
-	if (n == 1) {
-		img->val[t] = word_one(&sp[0]);
-		return PE_V6P_E_EXT | IDX_NEW;
-	}
-	if (n == 2 && longest <= PE_V6P_SHORT_MAX_LEN) {
-		img->val[t] = PE_V6P_TWO | short_bits(&sp[0]) |
-			      (__u64)short_bits(&sp[1]) << 29;
-		return PE_V6P_E_EXT | IDX_NEW;
-	}
+	if (n == 1)
+		return word_one(&sp[0]);
+	if (n == 2 && longest <= PE_V6P_SHORT_MAX_LEN)
+		return PE_V6P_TWO | short_bits(&sp[0]) | short_bits(&sp[1]) << 29;
 	memset(img->list[t], 0, sizeof(img->list[t]));
 	for (i = 0; i < n; i++)
 		img->list[t][i] = word_one(&sp[i]);
-	return PE_V6P_E_LIST | IDX_NEW;
+	return LIST_NEW;
 }
 
 /* /24 t of /16 s16 in the image, recomputed from the shadow. */
 static void image_recompute24(struct pe_allowlist *al, struct v6p_image *img,
 			      __u32 s16, unsigned int t, __u64 bit)
 {
-	__u32 e = want24(al, img, s16, t, bit), c = img->cur[t];
-	__u32 ci = c & PE_V6P_E_INDEX;
+	__u64 e = want24(al, img, s16, t, bit), c = img->cur[t];
 
-	/* What is published already, the same: keep it. */
-	if (kind(e) == PE_V6P_E_EXT && kind(c) == PE_V6P_E_EXT &&
-	    al->v6pext[ci] == img->val[t])
-		e = c;
-	else if (kind(e) == PE_V6P_E_LIST && kind(c) == PE_V6P_E_LIST &&
-		 !memcmp(al->v6plists[ci].v, img->list[t], sizeof(img->list[t])))
+	/* A list published already, the same: keep it. */
+	if (e == LIST_NEW && kind(c) == PE_V6P_LIST &&
+	    !memcmp(al->v6plists[c & PE_V6P_LIST_INDEX].v, img->list[t],
+		    sizeof(img->list[t])))
 		e = c;
 	img->ent[t] = e;
 }
 
-/* A new ext word or list is written out, or left to the shared tables. */
-static __u32 entry_final(struct pe_allowlist *al, struct v6p_image *img,
+/* A new list is written out, or left to the shared tables. */
+static __u64 entry_final(struct pe_allowlist *al, struct v6p_image *img,
 			 unsigned int t)
 {
-	__u32 e = img->ent[t], i;
+	__u32 i;
 
-	if (e == (PE_V6P_E_EXT | IDX_NEW)) {
-		if (chunk_alloc(&al->v6pexts, &i))
-			goto no_space;
-		al->v6pext[i] = img->val[t];
-	} else if (e == (PE_V6P_E_LIST | IDX_NEW)) {
-		if (chunk_alloc(&al->v6plistpool, &i))
-			goto no_space;
-		memcpy(al->v6plists[i].v, img->list[t], sizeof(img->list[t]));
-	} else {
-		return e;
+	if (img->ent[t] != LIST_NEW)
+		return img->ent[t];
+	if (chunk_alloc(&al->v6plistpool, &i)) {
+		img->short_of_space = true;
+		return img->ent[t] = PE_V6P_SHARED;
 	}
-	return img->ent[t] = kind(e) | i;
-no_space:
-	img->short_of_space = true;
-	return img->ent[t] = PE_V6P_SHARED;
+	memcpy(al->v6plists[i].v, img->list[t], sizeof(img->list[t]));
+	return img->ent[t] = PE_V6P_LIST | i;
 }
 
 /*
  * What directory entry old pointed to, once nothing reads it: its block,
- * its entry lines, and the ext words and lists the image does not keep.
+ * its entry lines, and the lists the image does not keep.
  */
 static void struct_free(struct pe_allowlist *al, __u32 old,
 			const struct v6p_image *img, bool keep_same)
@@ -231,7 +209,7 @@ static void struct_free(struct pe_allowlist *al, __u32 old,
 	b = &al->v6pblk[old & PE_V6P_INDEX_MASK];
 	for (t = 0; t < 256; t++)
 		if (!(keep_same && img->ent[t] == img->cur[t]))
-			payload_free(al, img->cur[t]);
+			list_free(al, img->cur[t]);
 	range_pool_retire(&al->v6pentpool, b->base, array_order(b->has));
 	chunk_free(&al->v6pblocks, old & PE_V6P_INDEX_MASK);
 	al->v6p_freed = true;
@@ -260,8 +238,8 @@ static void install_in_place(struct pe_allowlist *al, __u32 d,
 		if (!bit_test(b->has, t))
 			continue;
 		if (img->ent[t] != img->cur[t]) {
-			store32(block_entry(al, b, r), entry_final(al, img, t));
-			payload_free(al, img->cur[t]);
+			store64(block_entry(al, b, r), entry_final(al, img, t));
+			list_free(al, img->cur[t]);
 		}
 		r++;
 	}
@@ -438,9 +416,10 @@ int al_v6p_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p)
 {
 	__u32 d = __atomic_load_n(&al->v6pdir[p << 16 | b[0] << 8 | b[1]],
 				  __ATOMIC_ACQUIRE);
-	__u32 s = b[3] << 16 | b[4] << 8 | b[5], e, i;
+	__u32 s = b[3] << 16 | b[4] << 8 | b[5];
 	const struct pe_v6p_block *blk;
-	__u64 hi = 0, x;
+	const struct pe_v6p_list *ls;
+	__u64 hi = 0, e;
 	unsigned int k;
 
 	if (d == PE_V6P_D_SHARED)
@@ -451,23 +430,19 @@ int al_v6p_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p)
 	if (!bit_test(blk->has, b[2]))
 		return V6P_NO;
 	e = *block_entry(al, blk, rank_of(blk, b[2]));
-	i = e & PE_V6P_E_INDEX;
 	for (k = 0; k < 8; k++)
 		hi = hi << 8 | b[k];
 	switch (kind(e)) {
-	case PE_V6P_E_ONE:
-		return short_has(s, e);
-	case PE_V6P_E_EXT:
-		x = al->v6pext[i];
-		if ((x & PE_V6P_KIND) == PE_V6P_ONE)
-			return word_one_has(x, hi);
-		return short_has(s, x) || short_has(s, x >> 29);
-	case PE_V6P_E_LIST:
-		for (k = 0; k < PE_V6P_LIST_MAX; k++) {
-			x = al->v6plists[i].v[k];
-			if ((x & PE_V6P_KIND) == PE_V6P_ONE && word_one_has(x, hi))
+	case PE_V6P_ONE:
+		return word_one_has(e, hi);
+	case PE_V6P_TWO:
+		return short_has(s, e) || short_has(s, e >> 29);
+	case PE_V6P_LIST:
+		ls = &al->v6plists[e & PE_V6P_LIST_INDEX];
+		for (k = 0; k < PE_V6P_LIST_MAX; k++)
+			if (kind(ls->v[k]) == PE_V6P_ONE &&
+			    word_one_has(ls->v[k], hi))
 				return V6P_YES;
-		}
 		return V6P_NO;
 	}
 	return e == PE_V6P_SHARED ? V6P_ASK_SHARED :
@@ -478,7 +453,7 @@ int al_v6p_allowed(const struct pe_allowlist *al, const __u8 *b, __u32 p)
 
 /* What pinned tables use, as bitmaps, while their directory is checked. */
 struct v6p_use {
-	__u64 *blocks, *lines, *exts, *lists;	/* in one allocation */
+	__u64 *blocks, *lines, *lists;	/* in one allocation */
 	size_t words;
 };
 
@@ -487,15 +462,14 @@ static bool v6p_use_alloc(const struct pe_allowlist *al, struct v6p_use *u)
 {
 	size_t nb = al->v6pblocks.n / 64 + 1;
 	size_t nl = (1u << al->v6pentpool.order_max) / 64 + 1;
-	size_t ne = al->v6pexts.n / 64 + 1, nli = al->v6plistpool.n / 64 + 1;
+	size_t nli = al->v6plistpool.n / 64 + 1;
 
-	u->words = nb + nl + ne + nli;
+	u->words = nb + nl + nli;
 	u->blocks = calloc(u->words, 8);
 	if (!u->blocks)
 		return false;
 	u->lines = u->blocks + nb;
-	u->exts = u->lines + nl;
-	u->lists = u->exts + ne;
+	u->lists = u->lines + nl;
 	return true;
 }
 
@@ -519,14 +493,6 @@ static bool word_one_valid(__u64 w)
 	       (w >> 40 & 63) <= PE_V6P_ONE_MAX_LEN - 25;
 }
 
-static bool ext_valid(__u64 w)
-{
-	return word_one_valid(w) ||
-	       ((w & PE_V6P_KIND) == PE_V6P_TWO &&
-		(w >> 24 & 31) <= PE_V6P_SHORT_MAX_LEN - 25 &&
-		(w >> 53 & 31) <= PE_V6P_SHORT_MAX_LEN - 25);
-}
-
 /* Up to 8 PE_V6P_ONE words, the rest zero. */
 static bool list_valid(const struct pe_v6p_list *l)
 {
@@ -539,22 +505,24 @@ static bool list_valid(const struct pe_v6p_list *l)
 }
 
 /*
- * An entry of pinned tables: an ext word or list inside the pools, as
- * this library writes them, and no other entry's.
+ * An entry of pinned tables as this library writes it: prefix lengths
+ * the lookups can shift by, and a list inside the pool that no other
+ * entry names.
  */
-static bool entry_valid(const struct pe_allowlist *al, __u32 e,
+static bool entry_valid(const struct pe_allowlist *al, __u64 e,
 			struct v6p_use *u)
 {
-	__u32 i = e & PE_V6P_E_INDEX;
+	__u64 i = e & PE_V6P_LIST_INDEX;
 
 	switch (kind(e)) {
-	case PE_V6P_E_ONE:
-		return (e >> 24 & 31) <= PE_V6P_SHORT_MAX_LEN - 25;
-	case PE_V6P_E_EXT:
-		return i < al->v6pexts.n && ext_valid(al->v6pext[i]) &&
-		       mark_units(u->exts, i, 1);
-	case PE_V6P_E_LIST:
-		return i < al->v6plistpool.n && list_valid(&al->v6plists[i]) &&
+	case PE_V6P_ONE:
+		return word_one_valid(e);
+	case PE_V6P_TWO:
+		return (e >> 24 & 31) <= PE_V6P_SHORT_MAX_LEN - 25 &&
+		       (e >> 53 & 31) <= PE_V6P_SHORT_MAX_LEN - 25;
+	case PE_V6P_LIST:
+		return e == (PE_V6P_LIST | i) && i < al->v6plistpool.n &&
+		       list_valid(&al->v6plists[i]) &&
 		       mark_units(u->lists, i, 1);
 	}
 	return e <= PE_V6P_SHARED;
@@ -562,7 +530,7 @@ static bool entry_valid(const struct pe_allowlist *al, __u32 e,
 
 /*
  * Does directory entry d point only inside the pools, to a block, entry
- * lines, ext words and lists no other entry uses, with consistent ranks?
+ * lines and lists no other entry uses, with consistent ranks?
  * What it uses is marked in u.
  */
 static bool struct_valid(const struct pe_allowlist *al, __u32 d,
@@ -606,7 +574,7 @@ static int pool_fill_unused(struct chunk_pool *p, const __u64 *used)
 	for (i = 0; i < p->n; i++)
 		if (used[i / 64] >> (i % 64) & 1)
 			refs[n++] = PE_V6P_D_BLOCK | i;
-	err = chunk_pool_fill(p, refs, n, PE_V6P_D_BLOCK, PE_V6P_E_INDEX, true);
+	err = chunk_pool_fill(p, refs, n, PE_V6P_D_BLOCK, PE_V6P_INDEX_MASK, true);
 	free(refs);
 	return err;
 }
@@ -657,12 +625,10 @@ static int v6p_rebuild_reused(struct pe_allowlist *al)
 	}
 	err = pool_fill_unused(&al->v6pblocks, u.blocks);
 	if (!err)
-		err = pool_fill_unused(&al->v6pexts, u.exts);
-	if (!err)
 		err = pool_fill_unused(&al->v6plistpool, u.lists);
 	if (!err)
-		err = range_pool_init(&al->v6pentpool, al->v6pent,
-				      sizeof(*al->v6pent),
+		err = range_pool_init(&al->v6pentpool, al->v6plines,
+				      sizeof(*al->v6plines),
 				      al->v6pentpool.order_max, &al->grace,
 				      u.lines);
 	for (i = 0; i < nbad && !err; i++)
@@ -703,7 +669,7 @@ static int v6p_fill(struct pe_allowlist *al)
 }
 
 int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
-		__u32 exts, __u32 lists)
+		__u32 lists)
 {
 	__u32 order = range_order(lines);
 	int err;
@@ -712,7 +678,6 @@ int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
 	al->v6p_is_wanting = calloc(PE_V6P_DIR_SIZE / 64, 8);
 	if (!al->v6pimg || !al->v6p_is_wanting ||
 	    chunk_pool_init(&al->v6pblocks, blocks, &al->grace) ||
-	    chunk_pool_init(&al->v6pexts, exts, &al->grace) ||
 	    chunk_pool_init(&al->v6plistpool, lists, &al->grace))
 		return -ENOMEM;
 	if (al->v6_reused) {
@@ -722,12 +687,10 @@ int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
 	}
 	err = chunk_pool_fill(&al->v6pblocks, NULL, 0, 0, 0, false);
 	if (!err)
-		err = chunk_pool_fill(&al->v6pexts, NULL, 0, 0, 0, false);
-	if (!err)
 		err = chunk_pool_fill(&al->v6plistpool, NULL, 0, 0, 0, false);
 	if (!err)
-		err = range_pool_init(&al->v6pentpool, al->v6pent,
-				      sizeof(*al->v6pent), order, &al->grace,
+		err = range_pool_init(&al->v6pentpool, al->v6plines,
+				      sizeof(*al->v6plines), order, &al->grace,
 				      NULL);
 	return err ? err : v6p_fill(al);
 }
@@ -735,7 +698,6 @@ int al_v6p_open(struct pe_allowlist *al, __u32 blocks, __u32 lines,
 void al_v6p_close(struct pe_allowlist *al)
 {
 	chunk_pool_fini(&al->v6pblocks);
-	chunk_pool_fini(&al->v6pexts);
 	chunk_pool_fini(&al->v6plistpool);
 	range_pool_fini(&al->v6pentpool);
 	free(al->v6pimg);

@@ -43,21 +43,22 @@
  *   pe_v6p_blocks[b]      64 bytes: has[] a bit per /24 holding an entry;
  *                         the entry of the /24 with rank r among them
  *                         (r = before[w] + set bits of has[w] below it, w =
- *                         its 64-bit word) is pe_v6p_entries[base + r / 16]
- *                         .v[r % 16];
- *   entries               u32: PE_V6P_NONE, PE_V6P_ALL (a prefix of length
+ *                         its 64-bit word) is pe_v6p_lines[base + r / 8]
+ *                         .v[r % 8];
+ *   entries               u64: PE_V6P_NONE, PE_V6P_ALL (a prefix of length
  *                         17..24 covers the /24), PE_V6P_SHARED (ask the
- *                         shared tables), PE_V6P_E_ONE (the one outermost
- *                         prefix of peering p in the /24, 25..48 long,
- *                         inline), PE_V6P_E_EXT | x (pe_v6p_ext[x]: the one,
- *                         49..64 long, or two, each 25..48), PE_V6P_E_LIST
+ *                         shared tables), PE_V6P_ONE (the one outermost
+ *                         prefix of peering p in the /24, 25..64 long),
+ *                         PE_V6P_TWO (two, each 25..48 long), PE_V6P_LIST
  *                         | l (pe_v6p_lists[l]: up to 8, each 25..64).
  *   Only the outermost prefixes of a peering matter for its yes or no, and
- *   most /24s of a large table hold one, most often /48 or shorter; a /24
- *   with more than 8 or one longer than /64 is left to the shared tables.
- *   The entries of a /16 are packed by rank, 4 bytes each, so that the
- *   table most packets read is about 4 bytes per /24 in use (3 MiB at a
- *   million prefixes), not 2 KiB per /16.
+ *   most /24s of a large table hold one or two; a /24 with more than 8 or
+ *   one longer than /64 is left to the shared tables.
+ *   The entries of a /16 are packed by rank, 8 bytes each, so that the
+ *   table most packets read is about 8 bytes per /24 in use (8 MiB at a
+ *   million prefixes), not 2 KiB per /16, and the entry itself answers for
+ *   all but the /24s that need a list: one read after the block, where a
+ *   separate pool of longer entries cost a second one.
  *
  *  IPv6, shared by the peerings: DIR-16-8 then sorted ranges (no hash
  *  probe):
@@ -221,19 +222,16 @@ struct pe_v6_range {
 
 /*
  * Per-peering IPv6 tables. Directory: the IPv4 element layout (pe_group).
- * Entries (u32), by bits 30..31:
- *   0: PE_V6P_NONE, PE_V6P_ALL, PE_V6P_SHARED;
- *   PE_V6P_E_ONE: bits 24..28 length - 25 (25..48), bits 0..23 prefix bits
- *     24..47;
- *   PE_V6P_E_EXT, PE_V6P_E_LIST: bits 0..29 an index.
- * pe_v6p_ext and list words (u64), by bits 62..63:
+ * Entries and list words (u64), by bits 62..63:
+ *   0: PE_V6P_NONE, PE_V6P_ALL, PE_V6P_SHARED (entries), or an unused list
+ *     word;
  *   PE_V6P_ONE: bits 40..45 length - 25 (25..64), bits 0..39 prefix bits
  *     24..63;
  *   PE_V6P_TWO: bits 53..57 and 24..28 lengths - 25 (25..48), bits 29..52
- *     and 0..23 prefix bits 24..47;
- *   0: an unused list word.
+ *     and 0..23 prefix bits 24..47 (entries);
+ *   PE_V6P_LIST: bits 0..31 an index in pe_v6p_lists (entries).
  * A block's entry lines are a buddy block of 2^k lines, k the least with
- * 16 * 2^k >= the set bits of has[].
+ * 8 * 2^k >= the set bits of has[].
  */
 #define PE_V6P_D_NONE		0u
 #define PE_V6P_D_ALL		1u
@@ -241,20 +239,17 @@ struct pe_v6_range {
 #define PE_V6P_D_BLOCK		0x80000000u
 #define PE_V6P_INDEX_MASK	0x00ffffffu
 #define PE_V6P_DIR_SIZE		(PE_MAX_PEERINGS << 16)
-#define PE_V6P_NONE		0u
-#define PE_V6P_ALL		1u
-#define PE_V6P_SHARED		2u
-#define PE_V6P_E_KIND		(3u << 30)
-#define PE_V6P_E_ONE		(1u << 30)
-#define PE_V6P_E_EXT		(2u << 30)
-#define PE_V6P_E_LIST		(3u << 30)
-#define PE_V6P_E_INDEX		0x3fffffffu
+#define PE_V6P_NONE		0ULL
+#define PE_V6P_ALL		1ULL
+#define PE_V6P_SHARED		2ULL
 #define PE_V6P_KIND		(3ULL << 62)
 #define PE_V6P_ONE		(1ULL << 62)
 #define PE_V6P_TWO		(2ULL << 62)
+#define PE_V6P_LIST		(3ULL << 62)
+#define PE_V6P_LIST_INDEX	0xffffffffULL
 #define PE_V6P_ONE_MAX_LEN	64
-#define PE_V6P_SHORT_MAX_LEN	48	/* E_ONE and each of a TWO */
-#define PE_V6P_LINE		16	/* entries a line */
+#define PE_V6P_SHORT_MAX_LEN	48	/* each of a TWO */
+#define PE_V6P_LINE		8	/* entries a line */
 #define PE_V6P_LIST_MAX		8
 
 struct pe_v6p_block {
@@ -264,8 +259,8 @@ struct pe_v6p_block {
 	__u32 pad[6];
 };
 
-struct pe_v6p_entries {
-	__u32 v[PE_V6P_LINE];
+struct pe_v6p_line {
+	__u64 v[PE_V6P_LINE];
 };
 
 struct pe_v6p_list {

@@ -739,9 +739,9 @@ int main(int argc, char **argv)
 			}
 			pe_allowlist_stats(al, &st);
 			if (fam)
-				snprintf(use, sizeof(use), "v6 per peering: blocks %u, entry lines %u, ext %u, lists %u, /16s shared %u; shared: chunks %u, ranges %u",
+				snprintf(use, sizeof(use), "v6 per peering: blocks %u, entry lines %u, lists %u, /16s shared %u; shared: chunks %u, ranges %u",
 					 st.v6_blocks_used, st.v6_entry_lines_used,
-					 st.v6_ext_used, st.v6_lists_used,
+					 st.v6_lists_used,
 					 st.v6_slash16_shared, st.v6_chunks_used,
 					 st.v6_ranges_used);
 			else

@@ -1066,7 +1066,6 @@ static void random_ops(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, st.v6_ranges_used);
 		EXPECT_EQ(0, st.v6_blocks_used);
 		EXPECT_EQ(0, st.v6_entry_lines_used);
-		EXPECT_EQ(0, st.v6_ext_used);
 		EXPECT_EQ(0, st.v6_lists_used);
 		EXPECT_EQ(0, st.v6_slash16_used);
 		EXPECT_EQ(0, st.v6_slash16_shared);
@@ -1219,9 +1218,9 @@ static void v6p_use(struct pe_allowlist *al, char *out, size_t len)
 	struct pe_allowlist_stats st;
 
 	pe_allowlist_stats(al, &st);
-	snprintf(out, len, "blocks %u lines %u ext %u lists %u /16s %u shared %u",
-		 st.v6_blocks_used, st.v6_entry_lines_used, st.v6_ext_used,
-		 st.v6_lists_used, st.v6_slash16_used, st.v6_slash16_shared);
+	snprintf(out, len, "blocks %u lines %u lists %u /16s %u shared %u",
+		 st.v6_blocks_used, st.v6_entry_lines_used, st.v6_lists_used,
+		 st.v6_slash16_used, st.v6_slash16_shared);
 }
 
 #define EXPECT_V6P_USE(al, want) do {					\
@@ -1242,9 +1241,8 @@ static int add_d0n(struct pe_allowlist *al, int n, int peering, bool add)
 
 /*
  * One /24 of P1 through every kind of per-peering entry and back: its one
- * outermost prefix inline (<= /48) or in an ext word (/49../64), two <= /48
- * in an ext word, 3..8 in a list, more or one longer than /64 left to the
- * shared tables. Nested prefixes and P2's do not count; a prefix covering
+ * outermost prefix (/25../64) or two <= /48 inline, 3..8 in a list, more or
+ * one longer than /64 left to the shared tables. Nested prefixes and P2's do not count; a prefix covering
  * the /24 or the /16 needs no entry.
  */
 TEST_F(xdp, v6_peering_entry_kinds)
@@ -1253,86 +1251,86 @@ TEST_F(xdp, v6_peering_entry_kinds)
 	int n;
 
 	drop_fixture_prefixes(_metadata, al);
-	EXPECT_V6P_USE(al, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	EXPECT_V6P_USE(al, "blocks 0 lines 0 lists 0 /16s 0 shared 0");
 	ASSERT_EQ(0, add_d0n(al, 1, P1, true));
 	ASSERT_EQ(0, add6(al, "2001:d01:100:1::", 64, P1));
-	EXPECT_V6P_USE(al, "blocks 1 lines 1 ext 0 lists 0 /16s 1 shared 0");
+	EXPECT_V6P_USE(al, "blocks 1 lines 1 lists 0 /16s 1 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:1ff::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d01:200::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_b, "2001:d01:100::1", P2));
 	ASSERT_EQ(0, add_d0n(al, 1, P2, true));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_b, "2001:d01:1ff::1", P2));
 
 	ASSERT_EQ(0, add_d0n(al, 2, P1, true));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d02:2ff:ffff::1", P1));
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:100::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_b, "2001:d02:200::1", P2));
 	ASSERT_EQ(0, add6(al, "2001:d03:300:1::", 64, P1));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d03:300:1::5", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d03:300:2::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d03:300::1", P1));
 	for (n = 4; n <= 8; n++)
 		ASSERT_EQ(0, add_d0n(al, n, P1, true));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d08:8ff::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d09:900::1", P1));
 	/* A ninth: the shared tables answer for the /24. */
 	ASSERT_EQ(0, add_d0n(al, 9, P1, true));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d09:900::1", P1));
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d04:4ff::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d04:500::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_b, "2001:d09:900::1", P2));
 	ASSERT_EQ(0, add_d0n(al, 9, P1, false));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d09:900::1", P1));
 
 	/* Nested, then outermost: longer than /64, shared. */
 	ASSERT_EQ(0, add6(al, "2001:d05:500:0:1::", 80, P1));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 	ASSERT_EQ(0, add_d0n(al, 5, P1, false));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d05:500:0:1::9", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d05:500:0:2::9", P1));
 	ASSERT_EQ(0, del6(al, "2001:d05:500:0:1::", 80, P1));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 
-	/* Back down: a list, two, one inline, one /64 in an ext word. */
+	/* Back down: a list, two, one /40, one /64. */
 	ASSERT_EQ(0, del6(al, "2001:d03:300:1::", 64, P1));
 	for (n = 4; n <= 8; n++)
 		if (n != 5)
 			ASSERT_EQ(0, add_d0n(al, n, P1, false));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d04:400::1", P1));
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d02:200::1", P1));
 	ASSERT_EQ(0, add_d0n(al, 2, P1, false));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d02:200::1", P1));
 	ASSERT_EQ(0, add_d0n(al, 1, P1, false));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:100:1::9", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:d01:100:2::1", P1));
 	EXPECT_EQ(1, prog_allows(al, if_b, "2001:d01:100:2::1", P2));
 
-	/* Covering the /24, then the /16: no ext word, then no block. */
+	/* Covering the /24, then the /16: no entry, then no block. */
 	ASSERT_EQ(0, add6(al, "2001:d00::", 24, P1));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:dff::1", P1));
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:e00::1", P1));
 	ASSERT_EQ(0, add6(al, "2001::", 16, P1));
-	EXPECT_V6P_USE(al, "blocks 1 lines 1 ext 0 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 1 lines 1 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:e00::1", P1));
 	ASSERT_EQ(0, del6(al, "2001::", 16, P1));
 	ASSERT_EQ(0, del6(al, "2001:d00::", 24, P1));
-	EXPECT_V6P_USE(al, "blocks 2 lines 2 ext 1 lists 0 /16s 2 shared 0");
+	EXPECT_V6P_USE(al, "blocks 2 lines 2 lists 0 /16s 2 shared 0");
 	EXPECT_EQ(0, prog_allows(al, if_a, "2001:e00::1", P1));
 	EXPECT_EQ(1, prog_allows(al, if_a, "2001:d01:100:1::9", P1));
 	ASSERT_EQ(0, del6(al, "2001:d01:100:1::", 64, P1));
 	ASSERT_EQ(0, add_d0n(al, 1, P2, false));
-	EXPECT_V6P_USE(al, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	EXPECT_V6P_USE(al, "blocks 0 lines 0 lists 0 /16s 0 shared 0");
 }
 
 TEST_F(xdp, foreach_reports_prefixes_and_interfaces)
@@ -1647,6 +1645,45 @@ TEST(older_v6_layout_replaced_at_open)
 }
 
 /*
+ * The per-peering IPv6 entries of the layout before (u32 entries in
+ * pe_v6p_entries, longer ones in pe_v6p_ext): their pins go, and the IPv6
+ * tables are replaced and filled from the registry, not reused with
+ * blocks that pointed into the old entries.
+ */
+TEST(v6_peering_u32_entries_replaced_at_open)
+{
+	static const char *const retired[] = { "pe_v6p_entries", "pe_v6p_ext" };
+	struct pe_allowlist_opts o = { .prefixes = 1024 };
+	struct pe_allowlist *a;
+	char dir[64], path[128];
+	unsigned int i;
+
+	if (setup_err)
+		SKIP(return, "no netns/veth: %s", strerror(setup_err));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
+	ASSERT_EQ(0, add6(a, "2001:d01:100::", 40, P1));
+	ASSERT_EQ(0, add6(a, "2001:e01:200::", 56, P1));
+	pe_allowlist_close(a);
+	snprintf(path, sizeof(path), "%s/pe_v6p_lines", dir);
+	ASSERT_EQ(0, unlink(path));
+	ASSERT_EQ(0, pin_map(dir, retired[0], BPF_MAP_TYPE_ARRAY, 4, 64, 1024));
+	ASSERT_EQ(0, pin_map(dir, retired[1], BPF_MAP_TYPE_ARRAY, 4, 8, 1024));
+
+	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, retired[i]);
+		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s", retired[i]);
+	}
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 lists 0 /16s 1 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:d01:1ff::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:d01:200::1", P1));
+	EXPECT_EQ(1, prog_allows(a, if_a, "2001:e01:200:ff::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2001:e01:201::1", P1));
+	pe_allowlist_close(a);
+	own_bpffs_release(dir);
+}
+
+/*
  * Maps pinned by an older layout: the retired IPv4 tables are unpinned,
  * and IPv4 tables of another layout are replaced by new ones filled from
  * the registry at open (else the program would refuse every source).
@@ -1710,8 +1747,8 @@ TEST(blocks_resized_at_open)
 	struct pe_allowlist_opts o = { .v4_blocks = 16, .v4_wide = 2,
 				       .v4_bitmaps = 16, .v6_chunks = 16,
 				       .v6_ranges = 1024, .v6_blocks = 16,
-				       .v6_entry_lines = 16, .v6_ext = 16,
-				       .v6_lists = 16, .prefixes = 1024 };
+				       .v6_entry_lines = 16, .v6_lists = 16,
+				       .prefixes = 1024 };
 	struct pe_allowlist_stats st;
 	struct pe_allowlist *a;
 	char dir[64];
@@ -1738,9 +1775,9 @@ TEST(blocks_resized_at_open)
 		EXPECT_EQ(1, st.v4_bitmaps_used);
 		EXPECT_EQ(32, st.v6_blocks);
 		EXPECT_EQ(64, st.v6_entry_lines);
-		EXPECT_EQ(16, st.v6_ext);
+		EXPECT_EQ(16, st.v6_lists);
 		EXPECT_EQ(2, st.v6_blocks_used);
-		EXPECT_EQ(1, st.v6_ext_used);
+		EXPECT_EQ(2, st.v6_entry_lines_used);
 		EXPECT_EQ(1, prog_allows(a, if_a, "192.0.2.1", P1));
 		EXPECT_EQ(1, prog_allows(a, if_a, "198.51.100.200", P1));
 		EXPECT_EQ(0, prog_allows(a, if_a, "198.51.100.1", P1));
@@ -1859,33 +1896,43 @@ static int v6p_dir_entry(const char *dir, __u32 s16, __u32 *v, bool set)
 			  sizeof(struct pe_group), e % PE_GROUP, v, set);
 }
 
-/* Entry rank 0 of the block of P1's /16 s16, pinned, becomes v. */
-/* Entry rank 0 of the block of P1's /16 s16, pinned, as pinned_u32(). */
-static int v6p_first_entry(const char *dir, __u32 s16, __u32 *v, bool set)
+/*
+ * Entry rank 0 (u64) of the block of P1's /16 s16, pinned: read into *v
+ * or, set, written from *v. -1 on failure.
+ */
+static int v6p_first_entry(const char *dir, __u32 s16, __u64 *v, bool set)
 {
-	__u32 d, base;
+	__u32 d, base, w[2] = { 0, 0 }, i;
 
+	if (set) {
+		w[0] = *v;
+		w[1] = *v >> 32;
+	}
 	if (v6p_dir_entry(dir, s16, &d, false) || !(d & PE_V6P_D_BLOCK) ||
 	    pinned_u32(dir, "pe_v6p_blocks", d & PE_V6P_INDEX_MASK,
 		       sizeof(struct pe_v6p_block),
 		       offsetof(struct pe_v6p_block, base) / 4, &base, false))
 		return -1;
-	return pinned_u32(dir, "pe_v6p_entries", base,
-			  sizeof(struct pe_v6p_entries), 0, v, set);
+	for (i = 0; i < 2; i++)
+		if (pinned_u32(dir, "pe_v6p_lines", base,
+			       sizeof(struct pe_v6p_line), i, &w[i], set))
+			return -1;
+	*v = (__u64)w[1] << 32 | w[0];
+	return 0;
 }
 
 /*
  * Pinned per-peering IPv6 tables are reused as they are; what this library
- * would not have written (a directory entry of no kind, a block, ext word,
- * list or entry lines outside the pools) is rebuilt from the registry at
- * open instead of being followed.
+ * would not have written (a directory entry or /24 entry of no kind, a
+ * block, list or entry lines outside the pools, a length the lookups
+ * cannot shift by) is rebuilt from the registry at open instead of being
+ * followed.
  */
 TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
 {
 	struct pe_allowlist_opts o = { .v6_chunks = 16, .v6_ranges = 1024,
 				       .v6_blocks = 16, .v6_entry_lines = 16,
-				       .v6_ext = 16, .v6_lists = 16,
-				       .prefixes = 1024 };
+				       .v6_lists = 16, .prefixes = 1024 };
 	static const struct {
 		const char *pfx, *in, *out;
 		int len;
@@ -1901,7 +1948,7 @@ TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
 		{ "2e00:d01:100::", "2e00:d01:1ff::1", "2e00:d01:200::1", 40 },
 		{ "2800:d01:100::", "2800:d01:100:ff::1", "2800:d01:101::1", 56 },
 	};
-	const char *use = "blocks 7 lines 7 ext 2 lists 1 /16s 7 shared 0";
+	const char *use = "blocks 7 lines 7 lists 1 /16s 7 shared 0";
 	__u32 bad = PE_V6P_D_BLOCK | PE_V6P_INDEX_MASK, none = 3, d;
 	struct pe_allowlist *a;
 	unsigned int i, round;
@@ -1919,17 +1966,16 @@ TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
 		if (round) {
 			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2001, &none, true));
 			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2400, &bad, true));
-			__u32 ext = PE_V6P_E_EXT | PE_V6P_E_INDEX;
-			__u32 list = PE_V6P_E_LIST | PE_V6P_E_INDEX, e;
-			/* an ext word of length 25 + 63: a shift past 64 */
-			__u32 bad_len = (__u32)((PE_V6P_ONE | 63ULL << 40) >> 32);
+			__u64 no_kind = PE_V6P_SHARED + 1, e;
+			__u64 list = PE_V6P_LIST | PE_V6P_LIST_INDEX;
 
-			ASSERT_EQ(0, v6p_first_entry(dir, 0x2a00, &ext, true));
+			ASSERT_EQ(0, v6p_first_entry(dir, 0x2a00, &no_kind, true));
 			ASSERT_EQ(0, v6p_first_entry(dir, 0x2c00, &list, true));
+			/* a /56 made 25 + 63 long: a shift past 64 */
 			ASSERT_EQ(0, v6p_first_entry(dir, 0x2800, &e, false));
-			ASSERT_EQ(PE_V6P_E_EXT, e & PE_V6P_E_KIND);
-			ASSERT_EQ(0, pinned_u32(dir, "pe_v6p_ext", e & PE_V6P_E_INDEX,
-						8, 1, &bad_len, true));
+			ASSERT_EQ(PE_V6P_ONE, e & PE_V6P_KIND);
+			e |= 63ULL << 40;
+			ASSERT_EQ(0, v6p_first_entry(dir, 0x2800, &e, true));
 			ASSERT_EQ(0, v6p_dir_entry(dir, 0x2e00, &d, false));
 			ASSERT_EQ(0, pinned_u32(dir, "pe_v6p_blocks",
 						d & PE_V6P_INDEX_MASK,
@@ -1951,7 +1997,7 @@ TEST(v6_peering_entries_outside_the_pools_rebuilt_at_open)
 	}
 	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
 		ASSERT_EQ(0, del6(a, pfx[i].pfx, pfx[i].len, P1));
-	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	EXPECT_V6P_USE(a, "blocks 0 lines 0 lists 0 /16s 0 shared 0");
 	pe_allowlist_close(a);
 	own_bpffs_release(dir);
 }
@@ -2229,11 +2275,12 @@ static const struct {
 	int len;
 } p1_full[] = {
 	{ "2001:d01:100::", "2001:d01:1ff::1", "2001:d01:200::1", 40 },
-	{ "2001:e01:100::", "2001:e01:100:ff::1", "2001:e01:101::1", 56 },
-	{ "2001:f01:100::", "2001:f01:100:ff::1", "2001:f01:101::1", 56 },
-	{ "2001:c01:100::", "2001:c01:1ff::1", "2001:c01:200::1", 40 },
-	{ "2001:c02:200::", "2001:c02:2ff::1", "2001:c02:300::1", 40 },
-	{ "2001:c03:300::", "2001:c03:3ff::1", "2001:c03:400::1", 40 },
+	{ "2001:e01:100::", "2001:e01:1ff::1", "2001:e01:200::1", 40 },
+	{ "2001:e02:200::", "2001:e02:2ff::1", "2001:e02:300::1", 40 },
+	{ "2001:e03:300::", "2001:e03:300:ff::1", "2001:e03:301::1", 56 },
+	{ "2001:f01:100::", "2001:f01:1ff::1", "2001:f01:200::1", 40 },
+	{ "2001:f02:200::", "2001:f02:200:ff::1", "2001:f02:201::1", 56 },
+	{ "2001:f03:300::", "2001:f03:3ff::1", "2001:f03:400::1", 40 },
 };
 
 static void expect_p1_full_verdicts(struct __test_metadata *_metadata,
@@ -2251,15 +2298,14 @@ static void expect_p1_full_verdicts(struct __test_metadata *_metadata,
 
 /*
  * Per-peering IPv6 pools full: never an error and never a wrong answer. An
- * entry that needs an ext word or a list that is not there, and a /16 that
- * needs a block or entry lines, are left to the shared tables; a /16 is
- * built again when it next changes and the space is there.
+ * entry that needs a list that is not there, and a /16 that needs a block
+ * or entry lines, are left to the shared tables; a /16 is built again when
+ * it next changes and the space is there.
  */
 TEST(v6_peering_pools_full_left_to_shared_tables)
 {
 	struct pe_allowlist_opts o = { .v6_blocks = 2, .v6_entry_lines = 2,
-				       .v6_ext = 1, .v6_lists = 1,
-				       .prefixes = 64 };
+				       .v6_lists = 1, .prefixes = 64 };
 	struct pe_allowlist *a;
 	unsigned int i;
 
@@ -2268,39 +2314,36 @@ TEST(v6_peering_pools_full_left_to_shared_tables)
 	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
 	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
 	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_b, P2, PE_MODE_ENFORCE));
-	ASSERT_EQ(0, add6(a, p1_full[0].pfx, p1_full[0].len, P1));
-	ASSERT_EQ(0, add6(a, p1_full[1].pfx, p1_full[1].len, P1));
-	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 0 /16s 1 shared 0");
-	/* No ext word left: the /24 is the shared tables'. */
-	ASSERT_EQ(0, add6(a, p1_full[2].pfx, p1_full[2].len, P1));
-	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 0 /16s 1 shared 0");
-	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[2].in, P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[2].out, P1));
-	/* Two /40s want the ext word too, three a list. */
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, add6(a, p1_full[i].pfx, p1_full[i].len, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 lists 0 /16s 1 shared 0");
+	/* A third in 2001:e00::/24 takes the one list. */
 	ASSERT_EQ(0, add6(a, p1_full[3].pfx, p1_full[3].len, P1));
-	ASSERT_EQ(0, add6(a, p1_full[4].pfx, p1_full[4].len, P1));
-	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 0 /16s 1 shared 0");
-	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[4].in, P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[5].in, P1));
-	ASSERT_EQ(0, add6(a, p1_full[5].pfx, p1_full[5].len, P1));
-	EXPECT_V6P_USE(a, "blocks 1 lines 1 ext 1 lists 1 /16s 1 shared 0");
-	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[5].in, P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[5].out, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 lists 1 /16s 1 shared 0");
+	/* No list left for two with a /56, then three: the /24 is the
+	 * shared tables'. */
+	for (i = 4; i < 7; i++) {
+		ASSERT_EQ(0, add6(a, p1_full[i].pfx, p1_full[i].len, P1));
+		EXPECT_V6P_USE(a, "blocks 1 lines 1 lists 1 /16s 1 shared 0");
+		EXPECT_EQ(1, prog_allows(a, if_a, p1_full[i].in, P1));
+		EXPECT_EQ(0, prog_allows(a, if_a, p1_full[i].out, P1));
+	}
+	expect_p1_full_verdicts(_metadata, a);
 
 	/* P2 takes the other block; its next /16 gets none. */
 	ASSERT_EQ(0, add6(a, "2001:d01:100::", 40, P2));
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 	ASSERT_EQ(0, add6(a, "2002:d01:100::", 40, P2));
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 3 shared 1");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 lists 1 /16s 3 shared 1");
 	EXPECT_EQ(1, prog_allows(a, if_b, "2002:d01:1ff::1", P2));
 	EXPECT_EQ(0, prog_allows(a, if_b, "2002:d01:200::1", P2));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2002:d01:100::1", P1));
 	/* P1's /16 needs a new block for a new /24 while it holds the old
 	 * one: none left, so it goes to the shared tables, freeing its
 	 * block; then the oldest /16 that went without space, P1's own (its
-	 * /24 short of an ext word), is built again at once, P2's next. */
+	 * /24 short of a list), is built again at once, P2's next. */
 	ASSERT_EQ(0, add6(a, "2001:b01:100::", 40, P1));
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 3 shared 1");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 lists 1 /16s 3 shared 1");
 	EXPECT_EQ(1, prog_allows(a, if_a, "2001:b01:100::1", P1));
 	EXPECT_EQ(0, prog_allows(a, if_a, "2001:b01:200::1", P1));
 	expect_p1_full_verdicts(_metadata, a);
@@ -2309,58 +2352,62 @@ TEST(v6_peering_pools_full_left_to_shared_tables)
 
 	/* P2's /16 goes; P1's stays built. */
 	ASSERT_EQ(0, del6(a, "2002:d01:100::", 40, P2));
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 	EXPECT_EQ(1, prog_allows(a, if_a, "2001:b01:100::1", P1));
 	expect_p1_full_verdicts(_metadata, a);
-	/* An entry without an ext word gets one once the other goes. */
-	ASSERT_EQ(0, del6(a, p1_full[1].pfx, p1_full[1].len, P1));
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
-	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[2].in, P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[2].out, P1));
-	ASSERT_EQ(0, add6(a, p1_full[1].pfx, p1_full[1].len, P1));
+	/* The /24 without a list gets one once the other's goes. */
+	ASSERT_EQ(0, del6(a, p1_full[3].pfx, p1_full[3].len, P1));
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
+	EXPECT_EQ(1, prog_allows(a, if_a, p1_full[5].in, P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[5].out, P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, p1_full[3].in, P1));
+	ASSERT_EQ(0, add6(a, p1_full[3].pfx, p1_full[3].len, P1));
 	ASSERT_EQ(0, del6(a, "2001:b01:100::", 40, P1));
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
+	EXPECT_V6P_USE(a, "blocks 2 lines 2 lists 1 /16s 2 shared 0");
 	EXPECT_EQ(0, prog_allows(a, if_a, "2001:b01:100::1", P1));
 	expect_p1_full_verdicts(_metadata, a);
 	ASSERT_EQ(0, del6(a, "2001:d01:100::", 40, P2));
 	for (i = 0; i < sizeof(p1_full) / sizeof(p1_full[0]); i++)
 		ASSERT_EQ(0, del6(a, p1_full[i].pfx, p1_full[i].len, P1));
-	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	EXPECT_V6P_USE(a, "blocks 0 lines 0 lists 0 /16s 0 shared 0");
 	pe_allowlist_close(a);
 }
 
 /*
- * Space freed goes to the /16 that has waited longest: B wanted the one
- * ext word before C wanted the one list; freeing the ext word builds B,
- * freeing the list builds C.
+ * Space freed goes to the /16 that has waited longest: with one block, B
+ * and then C go without; freeing X's block builds B, freeing B's builds C.
  */
 TEST(v6_peering_space_goes_to_the_longest_waiting)
 {
-	struct pe_allowlist_opts o = { .v6_ext = 1, .v6_lists = 1, .prefixes = 64 };
+	struct pe_allowlist_opts o = { .v6_blocks = 1, .prefixes = 64 };
 	struct pe_allowlist *a;
+	__u32 b, c;
+	char dir[64];
 
 	if (setup_err)
 		SKIP(return, "no netns/veth: %s", strerror(setup_err));
-	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
+	ASSERT_EQ(0, open_pinned(&o, dir, sizeof(dir), &a));
 	ASSERT_EQ(0, pe_allowlist_set_iface(a, if_a, P1, PE_MODE_ENFORCE));
-	ASSERT_EQ(0, add6(a, "2001:d01:100::", 56, P1));	/* X: the ext word */
-	ASSERT_EQ(0, add6(a, "2002:d01:100::", 40, P1));	/* L: the list */
-	ASSERT_EQ(0, add6(a, "2002:d02:200::", 56, P1));
-	ASSERT_EQ(0, add6(a, "2003:d01:100::", 56, P1));	/* B */
+	ASSERT_EQ(0, add6(a, "2001:d01:100::", 40, P1));	/* X */
+	ASSERT_EQ(0, add6(a, "2003:d01:100::", 40, P1));	/* B */
 	ASSERT_EQ(0, add6(a, "2004:d01:100::", 40, P1));	/* C */
-	ASSERT_EQ(0, add6(a, "2004:d02:200::", 56, P1));
-	EXPECT_V6P_USE(a, "blocks 4 lines 4 ext 1 lists 1 /16s 4 shared 0");
-	ASSERT_EQ(0, del6(a, "2001:d01:100::", 56, P1));
-	EXPECT_V6P_USE(a, "blocks 3 lines 3 ext 1 lists 1 /16s 3 shared 0");
-	EXPECT_EQ(1, prog_allows(a, if_a, "2003:d01:100:ff::1", P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, "2003:d01:101::1", P1));
-	ASSERT_EQ(0, del6(a, "2002:d01:100::", 40, P1));
-	ASSERT_EQ(0, del6(a, "2002:d02:200::", 56, P1));
-	/* L's ext word was B's to have; C has the list now. */
-	EXPECT_V6P_USE(a, "blocks 2 lines 2 ext 1 lists 1 /16s 2 shared 0");
-	EXPECT_EQ(1, prog_allows(a, if_a, "2004:d02:200:ff::1", P1));
-	EXPECT_EQ(0, prog_allows(a, if_a, "2004:d02:201::1", P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 lists 0 /16s 3 shared 2");
+	ASSERT_EQ(0, del6(a, "2001:d01:100::", 40, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 lists 0 /16s 2 shared 1");
+	ASSERT_EQ(0, v6p_dir_entry(dir, 0x2003, &b, false));
+	ASSERT_EQ(0, v6p_dir_entry(dir, 0x2004, &c, false));
+	EXPECT_NE(0, b & PE_V6P_D_BLOCK);
+	EXPECT_EQ(PE_V6P_D_SHARED, c);
+	EXPECT_EQ(1, prog_allows(a, if_a, "2003:d01:1ff::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2003:d01:200::1", P1));
+	ASSERT_EQ(0, del6(a, "2003:d01:100::", 40, P1));
+	EXPECT_V6P_USE(a, "blocks 1 lines 1 lists 0 /16s 1 shared 0");
+	ASSERT_EQ(0, v6p_dir_entry(dir, 0x2004, &c, false));
+	EXPECT_NE(0, c & PE_V6P_D_BLOCK);
+	EXPECT_EQ(1, prog_allows(a, if_a, "2004:d01:1ff::1", P1));
+	EXPECT_EQ(0, prog_allows(a, if_a, "2004:d01:200::1", P1));
 	pe_allowlist_close(a);
+	own_bpffs_release(dir);
 }
 
 /*
@@ -2384,7 +2431,7 @@ TEST(v6_peering_block_replaced_by_a_covering_16)
 	ASSERT_EQ(0, pe_allowlist_open(&o, &a));
 	for (round = 0; round < 2; round++) {
 		ASSERT_EQ(0, add6(a, "2001::", 16, P1));
-		EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 1 shared 0");
+		EXPECT_V6P_USE(a, "blocks 0 lines 0 lists 0 /16s 1 shared 0");
 		EXPECT_EQ(1, prog_allows(a, if_a, "2001:ffff::1", P1));
 		ASSERT_EQ(0, del6(a, "2001::", 16, P1));
 		EXPECT_EQ(1, prog_allows(a, if_a, "2001:0:5ff::1", P1));
@@ -2400,7 +2447,7 @@ TEST(v6_peering_block_replaced_by_a_covering_16)
 		ASSERT_EQ(0, del6(a, p, 40, P1));
 	}
 	ASSERT_EQ(0, del6(a, "2001:0:500::", 40, P1));
-	EXPECT_V6P_USE(a, "blocks 0 lines 0 ext 0 lists 0 /16s 0 shared 0");
+	EXPECT_V6P_USE(a, "blocks 0 lines 0 lists 0 /16s 0 shared 0");
 	pe_allowlist_close(a);
 	own_bpffs_release(dir);
 }

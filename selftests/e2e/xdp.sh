@@ -189,9 +189,9 @@ check "... and va1 one in the driver's mode" eval '[ "$(link_xdp va1)" != none ]
 pinned_size() { bpftool -j map show pinned "$WORK/bpffs/pe/$1" | json_get 'j["max_entries"]'; }
 check "the IPv4 blocks pinned as configured (xdp ipv4-blocks 4096)" \
 	test "$(pinned_size pe_v4_blocks)" = 4096
-check "the IPv6 blocks too (xdp ipv6-blocks 1024), with 2048 entry lines, 4096 ext words" \
-	test "$(pinned_size pe_v6p_blocks) $(pinned_size pe_v6p_entries) $(pinned_size pe_v6p_ext)" \
-	= "1024 2048 4096"
+check "the IPv6 blocks too (xdp ipv6-blocks 1024), with 4096 entry lines, 2048 lists" \
+	test "$(pinned_size pe_v6p_blocks) $(pinned_size pe_v6p_lines) $(pinned_size pe_v6p_lists)" \
+	= "1024 4096 2048"
 if [ "$LINKS" = bond ]; then
 	# The filtering checks below prove the member's configuration is used:
 	# natively, the program sees the frame on ve1, not on va1.
