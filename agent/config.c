@@ -259,10 +259,16 @@ static bool parse_name(struct parser *ps, const char *what, char out[CONFIG_NAME
 }
 
 /* The current token as a path; a "quoted" one may be empty, no path is. */
+/*
+ * Absolute: the daemon's working directory is wherever it was started
+ * (systemd: /), so a relative path would name a different file by hand.
+ */
 static bool path_token(struct parser *ps, const char *what, char out[CONFIG_PATH_MAX])
 {
 	if (!ps->tok[0])
 		return fail(ps, "%s: empty path", what);
+	if (ps->tok[0] != '/')
+		return fail(ps, "%s: '%s' is not an absolute path", what, ps->tok);
 	if (strlen(ps->tok) >= CONFIG_PATH_MAX)
 		return fail(ps, "%s: path longer than %d characters", what, CONFIG_PATH_MAX - 1);
 	strcpy(out, ps->tok);
@@ -518,13 +524,17 @@ static bool parse_registry(struct parser *ps, struct config *c)
 {
 	if (!value(ps, "registry file"))
 		return false;
-	do {
+	for (;;) {
 		if (c->n_registry == CONFIG_MAX_REGISTRY)
 			return fail(ps, "more than %d registry files", CONFIG_MAX_REGISTRY);
 		if (!path_token(ps, "registry", c->registry[c->n_registry++]) || !next(ps))
 			return false;
-	} while (is_word(ps));
-	return is(ps, ";") || fail(ps, "registry: missing ';'");
+		if (!is_word(ps))
+			return is(ps, ";") || fail(ps, "registry: missing ';'");
+		if (ps->tok[0] != '/')
+			return fail(ps, "registry: '%s' is not an absolute path, or the ';' "
+				    "before it is missing", ps->tok);
+	}
 }
 
 /* "fib table N [nexthop-id-base N];" */
@@ -553,18 +563,14 @@ static bool parse_xdp_global(struct parser *ps, struct config *c)
 	if (is(ps, "ipv4-blocks"))
 		return parse_u32(ps, "xdp ipv4-blocks", 1, PE_V4_INDEX_MASK + 1,
 				 &c->xdp_ipv4_blocks) && end_statement(ps);
-	/* Its entry lines are twice as many, at most 2^24. */
+	/* Its entry lines are four times as many: at most 2^25. */
 	if (is(ps, "ipv6-blocks"))
 		return parse_u32(ps, "xdp ipv6-blocks", 1, (PE_V6P_INDEX_MASK + 1) / 2,
 				 &c->xdp_ipv6_blocks) && end_statement(ps);
 	if (!is(ps, "pin-dir"))
 		return fail(ps, "xdp: expected 'pin-dir', 'ipv4-blocks' or 'ipv6-blocks' but "
 			    "found '%s' (interfaces go inside a peering block)", ps->tok);
-	if (!parse_path(ps, "xdp pin-dir", c->xdp_pin_dir))
-		return false;
-	if (c->xdp_pin_dir[0] != '/')
-		return fail(ps, "xdp pin-dir: '%s' is not an absolute path", c->xdp_pin_dir);
-	return end_statement(ps);
+	return parse_path(ps, "xdp pin-dir", c->xdp_pin_dir) && end_statement(ps);
 }
 
 /* After the whole file: what one statement alone cannot check. */
@@ -579,6 +585,21 @@ static void check_references(struct parser *ps, const struct config *c)
 			return;
 		}
 	}
+}
+
+/* The listen statement just read names an address and port not given before. */
+static bool listen_once(struct parser *ps, const struct config *c)
+{
+	const struct config_listen *l = &c->listen[c->n_listen - 1];
+	char buf[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i + 1 < c->n_listen; i++)
+		if (c->listen[i].port == l->port && c->listen[i].addr.family == l->addr.family &&
+		    !memcmp(&c->listen[i].addr.a, &l->addr.a,
+			    l->addr.family == AF_INET ? 4 : 16))
+			return fail(ps, "listen %s port %u: given twice",
+				    config_addr_format(&l->addr, buf, sizeof(buf)), l->port);
+	return true;
 }
 
 static bool parse_top(struct parser *ps, struct config *c)
@@ -609,10 +630,12 @@ static bool parse_top(struct parser *ps, struct config *c)
 			if (!parse_u32(ps, "port", 1, 65535, &v))
 				return false;
 			l->port = (uint16_t)v;
-			return end_statement(ps);
+			if (!end_statement(ps))
+				return false;
+		} else if (!is(ps, ";")) {
+			return fail(ps, "listen: expected 'port' or ';' but found '%s'", ps->tok);
 		}
-		return is(ps, ";") || fail(ps, "listen: expected 'port' or ';' but found '%s'",
-					   ps->tok);
+		return listen_once(ps, c);
 	}
 	if (is(ps, "neighbor"))
 		return parse_neighbor(ps, c);

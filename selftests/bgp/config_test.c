@@ -12,6 +12,8 @@ static const char good[] =
 	"router-id 192.0.2.1;\n"
 	"local-as 4200000001;\n"
 	"listen 10.99.0.1 port 1179;\n"
+	"listen 10.99.0.1;\n"
+	"listen ::1 port 1179;\n"
 	"neighbor ms-1 {\n"
 	"	address 10.99.0.2; remote-as 8075; local-address 10.99.0.1;\n"
 	"	password \"with space\"; ttl-security; bfd on; passive;\n"
@@ -31,8 +33,10 @@ TEST(parses_everything)
 	ASSERT_EQ(0, config_parse(good, "good.conf", &c, err, sizeof(err))) TH_LOG("%s", err);
 	EXPECT_EQ(0xc0000201u, c.router_id);
 	EXPECT_EQ(4200000001u, c.local_as);
-	ASSERT_EQ(1, c.n_listen);
+	ASSERT_EQ(3, c.n_listen);
 	EXPECT_EQ(1179, c.listen[0].port);
+	EXPECT_EQ(179, c.listen[1].port);
+	EXPECT_EQ(AF_INET6, c.listen[2].addr.family);
 	ASSERT_EQ(2, c.n_neighbors);
 	n = config_find_neighbor(&c, "ms-1");
 	ASSERT_NE(NULL, n);
@@ -120,8 +124,23 @@ static const struct {
 	/* No path is empty, or a brace. */
 	{ "router-id 1.2.3.4; local-as 1;\nregistry \"\";\n", "t.conf:2: registry: empty path" },
 	{ "router-id 1.2.3.4; local-as 1;\nstate-file \"\";\n", "t.conf:2: state-file: empty path" },
-	{ "router-id 1.2.3.4; local-as 1;\nregistry a.db\nneighbor a {\n address 10.0.0.1; }\n",
-	  "t.conf:3: registry: missing ';'" },
+	{ "router-id 1.2.3.4; local-as 1;\nregistry /a.db\nneighbor a {\n address 10.0.0.1; }\n",
+	  "t.conf:3: registry: 'neighbor' is not an absolute path, or the ';' before it is "
+	  "missing" },
+	{ "router-id 1.2.3.4; local-as 1;\nregistry /a.db }\n", "t.conf:2: registry: missing ';'" },
+	/* Relative paths would follow wherever the daemon was started. */
+	{ "router-id 1.2.3.4; local-as 1;\nregistry a.db;\n",
+	  "t.conf:2: registry: 'a.db' is not an absolute path" },
+	{ "router-id 1.2.3.4; local-as 1;\nregistry /a.db irr.db;\n",
+	  "t.conf:2: registry: 'irr.db' is not an absolute path, or the ';' before it is "
+	  "missing" },
+	{ "router-id 1.2.3.4; local-as 1;\nstate-file state;\n",
+	  "t.conf:2: state-file: 'state' is not an absolute path" },
+	/* The second would fail to bind at start, after the config was taken. */
+	{ "router-id 1.2.3.4; local-as 1;\nlisten 10.0.0.1 port 179;\nlisten 10.0.0.1;\n",
+	  "t.conf:3: listen 10.0.0.1 port 179: given twice" },
+	{ "router-id 1.2.3.4; local-as 1;\nlisten ::1; listen 0::1 port 179;\n",
+	  "t.conf:2: listen ::1 port 179: given twice" },
 	{ "router-id 1.2.3.4; local-as 1;\ngrace-period -1;\n",
 	  "t.conf:2: grace-period must be a number from 0 to 86400, not '-1'" },
 };
