@@ -129,5 +129,6 @@ kill -TERM "$PID"
 wait "$PID"
 rc=$?
 PID=
+[ "$rc" = 0 ] || daemon_log_tail
 check "a clean SIGTERM: peeredged exits 0 (ASan: no leak, no error)" test "$rc" = 0
 done_testing
