@@ -17,7 +17,10 @@
 #include "control_cmd.h"
 #include "edge.h"
 
+/* The CLI's timeout on the daemon. */
 #define IO_TIMEOUT_S	5
+/* Connections at once; a new one closes the least recently active. */
+#define CONTROL_CLIENTS_MAX	16
 
 struct client;
 
@@ -26,17 +29,31 @@ struct control {
 	struct bgpd *d;
 	struct edge *edge;
 	struct client *clients;
+	unsigned int n_clients;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int (*reload)(struct bgpd *d, char *err, size_t errlen);
 };
+
+/*
+ * A connection, served without blocking: a client that stops half-way
+ * through a request, or does not read its answer (peeredge route show |
+ * less), costs its buffers, never the event loop BGP and BFD run on.
+ */
+enum client_phase { CLIENT_READING, CLIENT_WRITING, CLIENT_DEAD };
 
 struct client {
 	struct ev_watch w;
 	struct control *ctl;
 	struct client *next;
+	enum client_phase phase;
+	uint64_t active;	/* last accepted or answered, for eviction */
+	size_t got;		/* of req: the u32 length, then the words */
+	char req[4 + CONTROL_REQUEST_MAX];
+	char *out;		/* the answer, header included, and how much */
+	size_t out_len, sent;	/* of it is sent */
 };
 
-/* ---- blocking I/O with a timeout, both sides ---- */
+/* ---- the CLI's blocking I/O, with a timeout ---- */
 
 static int write_all(int fd, const void *buf, size_t len)
 {
@@ -435,36 +452,85 @@ static int split_words(char *buf, size_t len, char **argv, int max)
 
 static void client_close(struct client *c)
 {
-	struct client **pp = &c->ctl->clients;
-
-	while (*pp != c)
-		pp = &(*pp)->next;
-	*pp = c->next;
+	if (c->phase == CLIENT_DEAD)
+		return;
+	c->phase = CLIENT_DEAD;
 	close(c->w.fd);
-	free(c);
+	free(c->out);
+	c->out = NULL;
+	c->ctl->n_clients--;
 }
 
-static void client_event(struct ev_watch *w, uint32_t events)
+/* Frees what client_close() left, once no epoll event can point at it. */
+static void reap_clients(struct control *ctl)
 {
-	struct client *c = (struct client *)w;
-	char req[CONTROL_REQUEST_MAX + 1], *argv[64], *text = NULL;
+	struct client **pp = &ctl->clients, *c;
+
+	while ((c = *pp)) {
+		if (c->phase == CLIENT_DEAD) {
+			*pp = c->next;
+			free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
+}
+
+static void set_events(struct client *c, uint32_t events)
+{
+	if (bgpd_watch(c->ctl->d, &c->w, events))
+		client_close(c);
+}
+
+/* Sends what the socket takes; the rest when it is writable again. */
+static void client_send(struct client *c)
+{
+	ssize_t n;
+
+	while (c->sent < c->out_len) {
+		n = send(c->w.fd, c->out + c->sent, c->out_len - c->sent,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if (c->phase != CLIENT_WRITING) {
+				c->phase = CLIENT_WRITING;
+				set_events(c, EPOLLOUT);
+			}
+			return;
+		}
+		if (n <= 0) {
+			client_close(c);
+			return;
+		}
+		c->sent += (size_t)n;
+	}
+	free(c->out);
+	c->out = NULL;
+	c->got = 0;
+	c->active = c->ctl->d->now();
+	if (c->phase == CLIENT_WRITING) {
+		c->phase = CLIENT_READING;
+		set_events(c, EPOLLIN);
+	}
+}
+
+/* The request in c->req is complete: its answer goes out. */
+static void client_answer(struct client *c)
+{
 	struct reply r = { .ctl = c->ctl, .d = c->ctl->d, .edge = c->ctl->edge };
-	uint32_t hdr[2], len;
-	size_t text_len = 0;
+	static const char header_room[8];
+	char *argv[64];
+	uint32_t hdr[2];
 	int argc, status;
 
-	(void)events;
-	if (read_all(w->fd, &len, 4) || (len = ntohl(len)) > CONTROL_REQUEST_MAX ||
-	    read_all(w->fd, req, len)) {
-		client_close(c);
-		return;
-	}
-	argc = split_words(req, len, argv, 64);
-	r.out = open_memstream(&text, &text_len);
+	argc = split_words(c->req + 4, c->got - 4, argv, 64);
+	r.out = open_memstream(&c->out, &c->out_len);
 	if (!r.out) {
 		client_close(c);
 		return;
 	}
+	fwrite(header_room, 1, sizeof(header_room), r.out);
 	if (argc > 0 && !strcmp(argv[0], "-j")) {
 		r.json = true;
 		json_init(&r.jw, r.out);
@@ -478,12 +544,76 @@ static void client_event(struct ev_watch *w, uint32_t events)
 		if (r.json && (status == CONTROL_OK || status == CONTROL_DEGRADED))
 			json_finish(&r.jw);
 	}
-	fclose(r.out);
-	hdr[0] = htonl((uint32_t)status);
-	hdr[1] = htonl((uint32_t)text_len);
-	if (write_all(w->fd, hdr, sizeof(hdr)) || write_all(w->fd, text, text_len))
+	if (fclose(r.out) || c->out_len < sizeof(hdr)) {
 		client_close(c);
-	free(text);
+		return;
+	}
+	hdr[0] = htonl((uint32_t)status);
+	hdr[1] = htonl((uint32_t)(c->out_len - sizeof(hdr)));
+	memcpy(c->out, hdr, sizeof(hdr));
+	c->sent = 0;
+	client_send(c);
+}
+
+static void client_event(struct ev_watch *w, uint32_t events)
+{
+	struct client *c = (struct client *)w;
+	size_t want;
+	uint32_t len;
+	ssize_t n;
+
+	if (c->phase == CLIENT_DEAD)
+		return;
+	if (c->phase == CLIENT_WRITING) {
+		if (events & (EPOLLERR | EPOLLHUP))
+			client_close(c);
+		else
+			client_send(c);
+		return;
+	}
+	if (c->got < 4) {
+		want = 4 - c->got;
+	} else {
+		memcpy(&len, c->req, 4);
+		want = 4 + ntohl(len) - c->got;
+	}
+	n = read(w->fd, c->req + c->got, want);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	/* A peer that closed between requests, or cut one short. */
+	if (n <= 0) {
+		client_close(c);
+		return;
+	}
+	c->got += (size_t)n;
+	if (c->got == 4) {
+		memcpy(&len, c->req, 4);
+		if (ntohl(len) > CONTROL_REQUEST_MAX) {
+			client_close(c);
+			return;
+		}
+	}
+	if (c->got >= 4) {
+		memcpy(&len, c->req, 4);
+		if (c->got == 4 + ntohl(len))
+			client_answer(c);
+	}
+}
+
+/* Room for one more: the least recently active connection goes. */
+static bool make_room(struct control *ctl)
+{
+	struct client *oldest = NULL;
+
+	if (ctl->n_clients < CONTROL_CLIENTS_MAX)
+		return true;
+	for (struct client *c = ctl->clients; c; c = c->next)
+		if (c->phase != CLIENT_DEAD && (!oldest || c->active < oldest->active))
+			oldest = c;
+	if (!oldest)
+		return false;
+	client_close(oldest);
+	return true;
 }
 
 static void control_accept(struct ev_watch *w, uint32_t events)
@@ -493,27 +623,27 @@ static void control_accept(struct ev_watch *w, uint32_t events)
 	int fd;
 
 	(void)events;
-	fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		close(fd);
-		return;
+	reap_clients(ctl);
+	/* Bounded, so a flood of connections cannot keep us here. */
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		c = make_room(ctl) ? calloc(1, sizeof(*c)) : NULL;
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->w.fd = fd;
+		c->w.cb = client_event;
+		c->ctl = ctl;
+		c->active = ctl->d->now();
+		c->next = ctl->clients;
+		ctl->clients = c;
+		ctl->n_clients++;
+		if (bgpd_watch(ctl->d, &c->w, EPOLLIN))
+			client_close(c);
 	}
-	/*
-	 * Requests are read and answered synchronously: the socket is root's
-	 * alone and the timeouts bound how long a stuck client can hold us.
-	 */
-	set_timeouts(fd);
-	c->w.fd = fd;
-	c->w.cb = client_event;
-	c->ctl = ctl;
-	c->next = ctl->clients;
-	ctl->clients = c;
-	/* Peer closing shows up as a failed read of the next request. */
-	if (bgpd_watch(ctl->d, &c->w, EPOLLIN))
-		client_close(c);
 }
 
 struct control *control_open(struct bgpd *d, struct edge *edge, const char *path,
@@ -536,7 +666,7 @@ struct control *control_open(struct bgpd *d, struct edge *edge, const char *path
 	/* The default directory, when no service manager made it. */
 	if (!strcmp(path, CONTROL_SOCKET_PATH))
 		mkdir(CONTROL_SOCKET_DIR, 0755);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unlink(path);
 	/* Created 0600 from the start: no window where others could connect. */
 	old_mask = umask(0177);
@@ -564,8 +694,9 @@ void control_close(struct control *ctl)
 {
 	if (!ctl)
 		return;
-	while (ctl->clients)
-		client_close(ctl->clients);
+	for (struct client *c = ctl->clients; c; c = c->next)
+		client_close(c);
+	reap_clients(ctl);
 	close(ctl->w.fd);
 	unlink(ctl->path);
 	free(ctl);

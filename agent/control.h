@@ -4,7 +4,9 @@
  *
  * Transport: a unix stream socket, by default CONTROL_SOCKET_PATH, created
  * by the daemon with mode 0600 (root only). A connection carries any number
- * of request/response pairs, strictly alternating.
+ * of request/response pairs, strictly alternating. The daemon never waits
+ * on a client: it serves 16 connections at once, and a new one closes the
+ * least recently active.
  *
  * Request:  u32 length (big endian), then `length` bytes: the words of the
  *           command, each terminated by a NUL byte, exactly as the CLI got

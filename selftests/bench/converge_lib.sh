@@ -24,7 +24,11 @@ conv_stop() {
 	PID= BPID=
 	netns_cleanup
 }
+# The end of peeredged's log, where a daemon that died says why (an ASan
+# report, a fatal error); the log goes with $W.
+daemon_log_tail() { tail -n 40 "$W/peeredged.log" | sed 's/^/# peeredged: /'; }
 cleanup() {
+	[ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null && daemon_log_tail
 	conv_stop
 	# A failed run leaves the daemon's log behind.
 	[ "$__tap_failed" = 0 ] || grep -E "took|Established ->|expired" "$W/peeredged.log" |

@@ -31,6 +31,52 @@ diag "loaded in $(python3 -c "print('%.1f' % ($EPOCHREALTIME - $t0))") s"
 grep -E "took [0-9]+ ms" "$W/peeredged.log" | tail -n 5 | sed 's/^/# /'
 check "no BGP session lost to a hold timer while loading" test "$(hold_expiries)" = 0
 
+# The control socket never holds the event loop: with one client stuck
+# half-way through a request and one not reading a large answer (route
+# show of the whole table), a third is answered at once, and the second
+# then reads its answer whole. (Served synchronously, each of the first
+# two held the daemon for its 5 s socket timeout.)
+stalled_clients() {
+	ip netns exec "$E" python3 - "$W/pe.sock" <<'PY'
+import socket, struct, sys, time
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    return s
+def request(s, *words):
+    body = b"".join(w.encode() + b"\0" for w in words)
+    s.sendall(struct.pack(">I", len(body)) + body)
+def read_n(s, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = s.recv(min(65536, n - len(buf)))
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+half = conn()
+half.sendall(b"\0\0")
+big = conn()
+request(big, "route", "show")
+time.sleep(0.5)
+t = time.monotonic()
+third = conn()
+request(third, "neighbor", "show")
+status, n = struct.unpack(">II", read_n(third, 8))
+ok3 = status == 0 and len(read_n(third, n)) == n
+ms = (time.monotonic() - t) * 1000
+status, n = struct.unpack(">II", read_n(big, 8))
+whole = status == 0 and len(read_n(big, n)) == n
+print("%d %d %d %d" % (ms, ok3, whole, n))
+PY
+}
+read -r third_ms third_ok big_whole big_len <<<"$(stalled_clients)"
+diag "third client answered in ${third_ms} ms; route show: $big_len bytes"
+check "control socket: a third client answered in under 1 s past two stalled ones" \
+	eval '[ "$third_ok" = 1 ] && [ "$third_ms" -lt 1000 ]'
+check "... the one not reading got its whole answer, larger than a socket buffer" \
+	eval '[ "$big_whole" = 1 ] && [ "$big_len" -gt 1000000 ]'
+
 t=$EPOCHREALTIME
 birdc -s "$W/bird.ctl" disable c1 >/dev/null
 check "c1 down: the group is c2 alone, every route still via it" wait_for 20 ready "$n" 1 c2
@@ -83,5 +129,6 @@ kill -TERM "$PID"
 wait "$PID"
 rc=$?
 PID=
+[ "$rc" = 0 ] || daemon_log_tail
 check "a clean SIGTERM: peeredged exits 0 (ASan: no leak, no error)" test "$rc" = 0
 done_testing
