@@ -68,7 +68,8 @@ struct kbfd_session *kbfd_session_by_discr(const struct net *net, u32 discr)
 {
 	struct kbfd_session *s;
 
-	hash_for_each_possible_rcu(kbfd_discr_ht, s, discr_node, discr) {
+	hash_for_each_possible_rcu(kbfd_discr_ht, s, discr_node, discr,
+				   lockdep_is_held(&kbfd_cfg_lock)) {
 		if (s->local_discr == discr && net_eq(s->kn->net, net))
 			return s;
 	}
@@ -82,7 +83,8 @@ struct kbfd_session *kbfd_session_by_key(const struct net *net,
 	struct kbfd_session *s;
 
 	hash_for_each_possible_rcu(kbfd_key_ht, s, key_node,
-				   kbfd_key_hash(net, key)) {
+				   kbfd_key_hash(net, key),
+				   lockdep_is_held(&kbfd_cfg_lock)) {
 		if (net_eq(s->kn->net, net) && kbfd_key_equal(&s->key, key))
 			return s;
 	}
