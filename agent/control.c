@@ -555,11 +555,20 @@ static void client_answer(struct client *c)
 	client_send(c);
 }
 
+/* Bytes of the request being read: its length word, then what it says. */
+static size_t request_size(const struct client *c)
+{
+	uint32_t len;
+
+	if (c->got < 4)
+		return 4;
+	memcpy(&len, c->req, 4);
+	return 4 + (size_t)ntohl(len);
+}
+
 static void client_event(struct ev_watch *w, uint32_t events)
 {
 	struct client *c = (struct client *)w;
-	size_t want;
-	uint32_t len;
 	ssize_t n;
 
 	if (c->phase == CLIENT_DEAD)
@@ -571,13 +580,7 @@ static void client_event(struct ev_watch *w, uint32_t events)
 			client_send(c);
 		return;
 	}
-	if (c->got < 4) {
-		want = 4 - c->got;
-	} else {
-		memcpy(&len, c->req, 4);
-		want = 4 + ntohl(len) - c->got;
-	}
-	n = read(w->fd, c->req + c->got, want);
+	n = read(w->fd, c->req + c->got, request_size(c) - c->got);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	/* A peer that closed between requests, or cut one short. */
@@ -586,18 +589,10 @@ static void client_event(struct ev_watch *w, uint32_t events)
 		return;
 	}
 	c->got += (size_t)n;
-	if (c->got == 4) {
-		memcpy(&len, c->req, 4);
-		if (ntohl(len) > CONTROL_REQUEST_MAX) {
-			client_close(c);
-			return;
-		}
-	}
-	if (c->got >= 4) {
-		memcpy(&len, c->req, 4);
-		if (c->got == 4 + ntohl(len))
-			client_answer(c);
-	}
+	if (request_size(c) > sizeof(c->req))
+		client_close(c);
+	else if (c->got == request_size(c))
+		client_answer(c);
 }
 
 /* Room for one more: the least recently active connection goes. */
