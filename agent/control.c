@@ -14,6 +14,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "client_pool.h"
 #include "control_cmd.h"
 #include "edge.h"
 
@@ -22,35 +23,19 @@
 /* Connections at once; a new one closes the least recently active. */
 #define CONTROL_CLIENTS_MAX	16
 
-struct client;
-
 struct control {
-	struct ev_watch w;
+	struct client_pool pool;	/* first: its watch is the listener's */
 	struct bgpd *d;
 	struct edge *edge;
-	struct client *clients;
-	unsigned int n_clients;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int (*reload)(struct bgpd *d, char *err, size_t errlen);
 };
 
-/*
- * A connection, served without blocking: a client that stops half-way
- * through a request, or does not read its answer (peeredge route show |
- * less), costs its buffers, never the event loop BGP and BFD run on.
- */
-enum client_phase { CLIENT_READING, CLIENT_WRITING, CLIENT_DEAD };
-
-struct client {
-	struct ev_watch w;
-	struct control *ctl;
-	struct client *next;
-	enum client_phase phase;
-	uint64_t active;	/* last accepted or answered, for eviction */
+/* A CLI connection (peeredge route show | less may not read its answer). */
+struct control_client {
+	struct client c;	/* its answer: the header, then the text */
 	size_t got;		/* of req: the u32 length, then the words */
 	char req[4 + CONTROL_REQUEST_MAX];
-	char *out;		/* the answer, header included, and how much */
-	size_t out_len, sent;	/* of it is sent */
 };
 
 /* ---- the CLI's blocking I/O, with a timeout ---- */
@@ -450,81 +435,18 @@ static int split_words(char *buf, size_t len, char **argv, int max)
 	return argc;
 }
 
-static void client_close(struct client *c)
+/* The request in cc->req is complete: its answer goes out. */
+static void client_answer(struct control_client *cc)
 {
-	if (c->phase == CLIENT_DEAD)
-		return;
-	c->phase = CLIENT_DEAD;
-	close(c->w.fd);
-	free(c->out);
-	c->out = NULL;
-	c->ctl->n_clients--;
-}
-
-/* Frees what client_close() left, once no epoll event can point at it. */
-static void reap_clients(struct control *ctl)
-{
-	struct client **pp = &ctl->clients, *c;
-
-	while ((c = *pp)) {
-		if (c->phase == CLIENT_DEAD) {
-			*pp = c->next;
-			free(c);
-		} else {
-			pp = &c->next;
-		}
-	}
-}
-
-static void set_events(struct client *c, uint32_t events)
-{
-	if (bgpd_watch(c->ctl->d, &c->w, events))
-		client_close(c);
-}
-
-/* Sends what the socket takes; the rest when it is writable again. */
-static void client_send(struct client *c)
-{
-	ssize_t n;
-
-	while (c->sent < c->out_len) {
-		n = send(c->w.fd, c->out + c->sent, c->out_len - c->sent,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			if (c->phase != CLIENT_WRITING) {
-				c->phase = CLIENT_WRITING;
-				set_events(c, EPOLLOUT);
-			}
-			return;
-		}
-		if (n <= 0) {
-			client_close(c);
-			return;
-		}
-		c->sent += (size_t)n;
-	}
-	free(c->out);
-	c->out = NULL;
-	c->got = 0;
-	c->active = c->ctl->d->now();
-	if (c->phase == CLIENT_WRITING) {
-		c->phase = CLIENT_READING;
-		set_events(c, EPOLLIN);
-	}
-}
-
-/* The request in c->req is complete: its answer goes out. */
-static void client_answer(struct client *c)
-{
-	struct reply r = { .ctl = c->ctl, .d = c->ctl->d, .edge = c->ctl->edge };
+	struct control *ctl = (struct control *)cc->c.pool;
+	struct reply r = { .ctl = ctl, .d = ctl->d, .edge = ctl->edge };
+	struct client *c = &cc->c;
 	static const char header_room[8];
 	char *argv[64];
 	uint32_t hdr[2];
 	int argc, status;
 
-	argc = split_words(c->req + 4, c->got - 4, argv, 64);
+	argc = split_words(cc->req + 4, cc->got - 4, argv, 64);
 	r.out = open_memstream(&c->out, &c->out_len);
 	if (!r.out) {
 		client_close(c);
@@ -556,31 +478,21 @@ static void client_answer(struct client *c)
 }
 
 /* Bytes of the request being read: its length word, then what it says. */
-static size_t request_size(const struct client *c)
+static size_t request_size(const struct control_client *cc)
 {
 	uint32_t len;
 
-	if (c->got < 4)
+	if (cc->got < 4)
 		return 4;
-	memcpy(&len, c->req, 4);
+	memcpy(&len, cc->req, 4);
 	return 4 + (size_t)ntohl(len);
 }
 
-static void client_event(struct ev_watch *w, uint32_t events)
+static void client_readable(struct client *c)
 {
-	struct client *c = (struct client *)w;
-	ssize_t n;
+	struct control_client *cc = (struct control_client *)c;
+	ssize_t n = read(c->w.fd, cc->req + cc->got, request_size(cc) - cc->got);
 
-	if (c->phase == CLIENT_DEAD)
-		return;
-	if (c->phase == CLIENT_WRITING) {
-		if (events & (EPOLLERR | EPOLLHUP))
-			client_close(c);
-		else
-			client_send(c);
-		return;
-	}
-	n = read(w->fd, c->req + c->got, request_size(c) - c->got);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	/* A peer that closed between requests, or cut one short. */
@@ -588,57 +500,18 @@ static void client_event(struct ev_watch *w, uint32_t events)
 		client_close(c);
 		return;
 	}
-	c->got += (size_t)n;
-	if (request_size(c) > sizeof(c->req))
+	cc->got += (size_t)n;
+	if (request_size(cc) > sizeof(cc->req))
 		client_close(c);
-	else if (c->got == request_size(c))
-		client_answer(c);
+	else if (cc->got == request_size(cc))
+		client_answer(cc);
 }
 
-/* Room for one more: the least recently active connection goes. */
-static bool make_room(struct control *ctl)
+/* Answered: the connection may carry another request. */
+static void client_answered(struct client *c)
 {
-	struct client *oldest = NULL;
-
-	if (ctl->n_clients < CONTROL_CLIENTS_MAX)
-		return true;
-	for (struct client *c = ctl->clients; c; c = c->next)
-		if (c->phase != CLIENT_DEAD && (!oldest || c->active < oldest->active))
-			oldest = c;
-	if (!oldest)
-		return false;
-	client_close(oldest);
-	return true;
-}
-
-static void control_accept(struct ev_watch *w, uint32_t events)
-{
-	struct control *ctl = (struct control *)w;
-	struct client *c;
-	int fd;
-
-	(void)events;
-	reap_clients(ctl);
-	/* Bounded, so a flood of connections cannot keep us here. */
-	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
-		fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		c = make_room(ctl) ? calloc(1, sizeof(*c)) : NULL;
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		c->w.fd = fd;
-		c->w.cb = client_event;
-		c->ctl = ctl;
-		c->active = ctl->d->now();
-		c->next = ctl->clients;
-		ctl->clients = c;
-		ctl->n_clients++;
-		if (bgpd_watch(ctl->d, &c->w, EPOLLIN))
-			client_close(c);
-	}
+	((struct control_client *)c)->got = 0;
+	client_read_next(c);
 }
 
 struct control *control_open(struct bgpd *d, struct edge *edge, const char *path,
@@ -673,12 +546,15 @@ struct control *control_open(struct bgpd *d, struct edge *edge, const char *path
 		return NULL;
 	}
 	umask(old_mask);
-	ctl->w.fd = fd;
-	ctl->w.cb = control_accept;
+	ctl->pool = (struct client_pool){
+		.d = d, .max = CONTROL_CLIENTS_MAX,
+		.size = sizeof(struct control_client), .read_events = EPOLLIN,
+		.readable = client_readable, .answered = client_answered,
+	};
 	ctl->d = d;
 	ctl->edge = edge;
 	ctl->reload = reload;
-	if (bgpd_watch(d, &ctl->w, EPOLLIN)) {
+	if (client_pool_listen(&ctl->pool, fd)) {
 		control_close(ctl);
 		return NULL;
 	}
@@ -689,10 +565,7 @@ void control_close(struct control *ctl)
 {
 	if (!ctl)
 		return;
-	for (struct client *c = ctl->clients; c; c = c->next)
-		client_close(c);
-	reap_clients(ctl);
-	close(ctl->w.fd);
+	client_pool_close(&ctl->pool);
 	unlink(ctl->path);
 	free(ctl);
 }

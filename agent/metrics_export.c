@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli_util.h"
+#include "client_pool.h"
 #include "edge.h"
 #include "metrics_export.h"
 #include "prom_text.h"
@@ -19,30 +20,16 @@
 /* The file is rewritten this soon after a state change, not sooner. */
 #define METRICS_FILE_MIN_GAP_MS 1000
 
-enum client_phase {
-	CLIENT_READING,		/* the request head */
-	CLIENT_WRITING,		/* the response */
-	CLIENT_DRAINING,	/* sent; reading and dropping until the peer closes */
-	CLIENT_DEAD,		/* closed; freed after the epoll round */
-};
-
+/* A scraper; its one response is the client's answer. */
 struct metrics_client {
-	struct ev_watch w;
-	struct metrics_export *m;
-	struct metrics_client *next;
-	enum client_phase phase;
-	uint64_t since;
+	struct client c;
 	size_t rlen;
 	char req[METRICS_REQUEST_MAX];
-	char *resp;
-	size_t resp_len, sent;
 };
 
 struct metrics_export {
-	struct ev_watch w;		/* the listener, fd -1 when there is none */
+	struct client_pool pool;	/* first: its watch is the listener's */
 	struct metrics_source src;
-	struct metrics_client *clients;
-	size_t n_clients;
 	char *file, *tmp;
 	uint64_t file_written, file_fingerprint;
 	bool file_failing;
@@ -107,83 +94,13 @@ int metrics_listen_parse(const char *text, struct sockaddr_storage *ss, socklen_
 
 /* ---- HTTP clients ---- */
 
-static void client_close(struct metrics_client *c)
-{
-	if (c->phase == CLIENT_DEAD)
-		return;
-	c->phase = CLIENT_DEAD;
-	close(c->w.fd);
-	free(c->resp);
-	c->resp = NULL;
-	c->m->n_clients--;
-}
-
-/* Frees what client_close() left, once no epoll event can point at it. */
-static void reap_clients(struct metrics_export *m)
-{
-	struct metrics_client **pp = &m->clients, *c;
-
-	while ((c = *pp)) {
-		if (c->phase == CLIENT_DEAD) {
-			*pp = c->next;
-			free(c);
-		} else {
-			pp = &c->next;
-		}
-	}
-}
-
-static void set_events(struct metrics_client *c, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = &c->w };
-
-	if (epoll_ctl(c->m->src.d->epfd, EPOLL_CTL_MOD, c->w.fd, &ev))
-		client_close(c);
-}
-
-/*
- * Connection: close, without losing the response: closing a socket with
- * unread input sends a reset, which can destroy what the client has not
- * read yet. So: FIN first, then drop what comes until it closes too (or
- * the timeout).
- */
-static void client_done(struct metrics_client *c)
-{
-	free(c->resp);
-	c->resp = NULL;
-	c->phase = CLIENT_DRAINING;
-	shutdown(c->w.fd, SHUT_WR);
-	set_events(c, EPOLLIN | EPOLLRDHUP);
-}
-
-static void client_send(struct metrics_client *c)
-{
-	c->phase = CLIENT_WRITING;
-	while (c->sent < c->resp_len) {
-		ssize_t n = send(c->w.fd, c->resp + c->sent, c->resp_len - c->sent,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			set_events(c, EPOLLOUT);
-			return;
-		}
-		if (n <= 0) {
-			client_close(c);
-			return;
-		}
-		c->sent += (size_t)n;
-	}
-	client_done(c);
-}
-
-static void respond(struct metrics_client *c, const char *status, const char *extra_header,
+static void respond(struct client *c, const char *status, const char *extra_header,
 		    bool with_body)
 {
+	struct metrics_export *m = (struct metrics_export *)c->pool;
 	char *body = NULL;
 	size_t body_len = 0;
-	FILE *out = open_memstream(&c->resp, &c->resp_len);
+	FILE *out = open_memstream(&c->out, &c->out_len);
 	FILE *b;
 
 	if (!out) {
@@ -193,7 +110,7 @@ static void respond(struct metrics_client *c, const char *status, const char *ex
 	b = open_memstream(&body, &body_len);
 	if (b) {
 		if (!strncmp(status, "200", 3))
-			metrics_write(b, &c->m->src);
+			metrics_write(b, &m->src);
 		else
 			fprintf(b, "%s\n", status);
 		fclose(b);
@@ -214,9 +131,10 @@ static void respond(struct metrics_client *c, const char *status, const char *ex
 }
 
 /* The request line of a complete head: METHOD SP TARGET SP HTTP/1.x. */
-static void handle_request(struct metrics_client *c)
+static void handle_request(struct metrics_client *mc)
 {
-	char *line = c->req, *end = strpbrk(line, "\r\n"), *target, *version;
+	struct client *c = &mc->c;
+	char *line = mc->req, *end = strpbrk(line, "\r\n"), *target, *version;
 	bool head;
 
 	*end = '\0';
@@ -238,110 +156,57 @@ static void handle_request(struct metrics_client *c)
 		respond(c, "200 OK", "", !head);
 }
 
-static void client_event(struct ev_watch *w, uint32_t events)
+static void client_readable(struct client *c)
 {
-	struct metrics_client *c = (struct metrics_client *)w;
-	char sink[512];
-	ssize_t n;
-
-	if (c->phase == CLIENT_DEAD)
-		return;
-	if (c->phase == CLIENT_WRITING) {
-		if (events & (EPOLLERR | EPOLLHUP))
-			client_close(c);
-		else
-			client_send(c);
-		return;
-	}
-	if (c->phase == CLIENT_DRAINING) {
-		n = read(w->fd, sink, sizeof(sink));
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			client_close(c);
-		return;
-	}
+	struct metrics_client *mc = (struct metrics_client *)c;
 	/* One byte kept for the NUL that makes the head a string. */
-	n = read(w->fd, c->req + c->rlen, sizeof(c->req) - 1 - c->rlen);
+	ssize_t n = read(c->w.fd, mc->req + mc->rlen, sizeof(mc->req) - 1 - mc->rlen);
+
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
 		client_close(c);
 		return;
 	}
-	c->rlen += (size_t)n;
-	c->req[c->rlen] = '\0';
-	if (strlen(c->req) != c->rlen)
+	mc->rlen += (size_t)n;
+	mc->req[mc->rlen] = '\0';
+	if (strlen(mc->req) != mc->rlen)
 		respond(c, "400 Bad Request", "", true);
-	else if (strstr(c->req, "\r\n\r\n") || strstr(c->req, "\n\n"))
-		handle_request(c);
-	else if (c->rlen == sizeof(c->req) - 1)
+	else if (strstr(mc->req, "\r\n\r\n") || strstr(mc->req, "\n\n"))
+		handle_request(mc);
+	else if (mc->rlen == sizeof(mc->req) - 1)
 		respond(c, "431 Request Header Fields Too Large", "", true);
 }
 
-/*
- * Room for one more: the oldest client not being answered goes (still
- * sending its request, or answered and not gone).
- */
-static bool make_room(struct metrics_export *m)
+/* Connection: close, after the one response. */
+static void client_answered(struct client *c)
 {
-	struct metrics_client *oldest = NULL;
-
-	if (m->n_clients < METRICS_CLIENTS_MAX)
-		return true;
-	for (struct metrics_client *c = m->clients; c; c = c->next)
-		if ((c->phase == CLIENT_READING || c->phase == CLIENT_DRAINING) &&
-		    (!oldest || c->since < oldest->since))
-			oldest = c;
-	if (!oldest)
-		return false;
-	client_close(oldest);
-	return true;
+	client_drain(c);
 }
 
-static void accept_clients(struct ev_watch *w, uint32_t events)
+/* Room is made by closing a client not being answered. */
+static bool client_evictable(const struct client *c)
 {
-	struct metrics_export *m = (struct metrics_export *)w;
-	struct metrics_client *c;
-	int fd;
-
-	(void)events;
-	/* Bounded, so a flood of connections cannot keep us here. */
-	for (int i = 0; i < METRICS_CLIENTS_MAX; i++) {
-		fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		c = make_room(m) ? calloc(1, sizeof(*c)) : NULL;
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		c->w.fd = fd;
-		c->w.cb = client_event;
-		c->m = m;
-		c->since = m->src.d->now();
-		c->next = m->clients;
-		m->clients = c;
-		m->n_clients++;
-		if (bgpd_watch(m->src.d, &c->w, EPOLLIN | EPOLLRDHUP))
-			client_close(c);
-	}
+	return c->phase == CLIENT_READING || c->phase == CLIENT_DRAINING;
 }
 
 static int listen_on(struct metrics_export *m, const char *text, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int one = 1;
+	int one = 1, fd;
 
 	if (metrics_listen_parse(text, &ss, &len, err, errlen))
 		return -1;
-	m->w.fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (m->w.fd < 0)
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return fail(err, errlen, "metrics socket: %s", strerror(errno));
-	setsockopt(m->w.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(m->w.fd, (struct sockaddr *)&ss, len) || listen(m->w.fd, 16))
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 16)) {
+		close(fd);
 		return fail(err, errlen, "metrics on %s: %s", text, strerror(errno));
-	m->w.cb = accept_clients;
-	if (bgpd_watch(m->src.d, &m->w, EPOLLIN))
+	}
+	if (client_pool_listen(&m->pool, fd))
 		return fail(err, errlen, "metrics on %s: %s", text, strerror(errno));
 	return 0;
 }
@@ -422,7 +287,12 @@ struct metrics_export *metrics_export_open(const struct metrics_source *src, con
 		return NULL;
 	}
 	m->src = *src;
-	m->w.fd = -1;
+	m->pool = (struct client_pool){
+		.w.fd = -1, .d = src->d, .max = METRICS_CLIENTS_MAX,
+		.size = sizeof(struct metrics_client),
+		.read_events = EPOLLIN | EPOLLRDHUP, .readable = client_readable,
+		.answered = client_answered, .evictable = client_evictable,
+	};
 	if (listen && listen_on(m, listen, err, errlen))
 		goto fail;
 	if (file) {
@@ -460,10 +330,10 @@ void metrics_export_turn(struct metrics_export *m)
 	if (!m)
 		return;
 	now = m->src.d->now();
-	for (struct metrics_client *c = m->clients; c; c = c->next)
-		if (c->phase != CLIENT_DEAD && now - c->since >= METRICS_TIMEOUT_MS)
+	for (struct client *c = m->pool.clients; c; c = c->next)
+		if (c->phase != CLIENT_DEAD && now - c->active >= METRICS_TIMEOUT_MS)
 			client_close(c);
-	reap_clients(m);
+	client_pool_reap(&m->pool);
 	if (m->file)
 		file_turn(m);
 }
@@ -472,11 +342,7 @@ void metrics_export_close(struct metrics_export *m)
 {
 	if (!m)
 		return;
-	for (struct metrics_client *c = m->clients; c; c = c->next)
-		client_close(c);
-	reap_clients(m);
-	if (m->w.fd >= 0)
-		close(m->w.fd);
+	client_pool_close(&m->pool);
 	free(m->file);
 	free(m->tmp);
 	free(m);
