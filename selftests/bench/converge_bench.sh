@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# converge_bench.sh [-e peeredged|bird] [-n 0|1] [TRIALS [PREFIXES...]]:
+# converge_bench.sh [-e peeredged|bird] [-n 0|1] [-t kbfd|command]
+#                   [TRIALS [PREFIXES...]]:
 # issue 7's convergence, a connection's BFD Down to every route of its
 # peering moved (another connection is left) or removed (it was the last),
 # for each table size (default: 3 trials, 1000 and 100000 prefixes) and
@@ -9,7 +10,8 @@
 # net.ipv4.nexthop_compat_mode in the edge's namespace (the kernel's
 # default is 1: a replaced nexthop group is also announced route by route,
 # every route of the table walked under RTNL). Meant for the qemu guest
-# (selftests/bench/vm.bench; needs kbfd.ko, BIRD, nft).
+# (selftests/bench/vm.bench; needs kbfd.ko, BIRD, nft); with -t command,
+# for the host (selftests/bench/host.bench), which cannot load kbfd.ko.
 #
 # Method: two namespaces, the edge and the peer (BIRD 2), joined by two
 # veth pairs, one BGP session over BFD on each: two connections of one
@@ -53,6 +55,15 @@
 # End: the kernel's notification of the last of PREFIXES routes replaced
 # by one via c2 (moved) or deleted (removed), then checked by a dump.
 #
+# -t command (peeredged only): no BFD runs. The edge's neighbors still say
+# bfd on (peeredged then runs BGP without it), and the Down of c1 is the
+# request `peeredge neighbor bfd c1 down` on the control socket: as on
+# kbfd's Down event, the BGP session ceases and the edge takes the
+# connection down in the same turn of its loop (here through the session's
+# end, since without kbfd the edge does not wait on BFD). Its
+# CLOCK_MONOTONIC stamp, taken just before the request is sent, is the
+# start. The trial ends with `neighbor bfd c1 up`.
+#
 # Also reported: how long the table took to load, and the BGP sessions
 # lost to a hold timer meanwhile (must be 0: the event loop stays free).
 . "$(dirname "$0")/../lib/lib.sh"
@@ -63,11 +74,16 @@ PEEREDGED=${PEEREDGED:-$TOP/build/agent/peeredged}
 PEEREDGE=${PEEREDGE:-$TOP/build/agent/peeredge}
 edges=(peeredged bird)
 NH_COMPAT=
-while [[ ${1:-} =~ ^-[en]$ ]]; do
+TRIGGER=kbfd
+while [[ ${1:-} =~ ^-[ent]$ ]]; do
 	if [ "$1" = -e ]; then
 		[[ ${2:-} =~ ^(peeredged|bird)$ ]] ||
 			{ echo "converge_bench.sh: -e takes peeredged or bird" >&2; exit 2; }
 		edges=("$2")
+	elif [ "$1" = -t ]; then
+		[[ ${2:-} =~ ^(kbfd|command)$ ]] ||
+			{ echo "converge_bench.sh: -t takes kbfd or command" >&2; exit 2; }
+		TRIGGER=$2
 	else
 		[[ ${2:-} =~ ^[01]$ ]] ||
 			{ echo "converge_bench.sh: -n takes 0 or 1" >&2; exit 2; }
@@ -75,6 +91,11 @@ while [[ ${1:-} =~ ^-[en]$ ]]; do
 	fi
 	shift 2
 done
+if [ "$TRIGGER" = command ]; then
+	[ "${edges[*]}" != bird ] ||
+		{ echo "converge_bench.sh: -t command is for the peeredged edge" >&2; exit 2; }
+	edges=(peeredged)
+fi
 trials=${1:-3}
 shift || true
 sizes=("$@")
@@ -86,8 +107,10 @@ done
 for b in "$BIN/converge_watch" "$BIN/converge_fixture" "$PEEREDGED" "$PEEREDGE"; do
 	[ -x "$b" ] || skip_all "$b is not built (make; make -C selftests/bench)"
 done
-[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
-kbfd_load || skip_all "kbfd.ko does not load"
+if [ "$TRIGGER" = kbfd ]; then
+	[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
+	kbfd_load || skip_all "kbfd.ko does not load"
+fi
 
 . "$(dirname "$0")/converge_lib.sh"
 
@@ -100,6 +123,23 @@ table netdev fault {
 EOF
 }
 fault_off() { ip netns exec "$P" nft delete table netdev fault; }
+# command_bfd up|down: -t command's BFD event of c1, a request on the
+# edge's control socket; prints its CLOCK_MONOTONIC stamp, taken just
+# before it is sent.
+command_bfd() {
+	python3 - "$W/pe.sock" "$1" <<'EOF'
+import socket, struct, sys, time
+words = b"".join(w.encode() + b"\0" for w in ("neighbor", "bfd", "c1", sys.argv[2]))
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+t = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+s.sendall(struct.pack("!I", len(words)) + words)
+status, _ = struct.unpack("!II", s.recv(8, socket.MSG_WAITALL))
+if status:
+    sys.exit("neighbor bfd c1 %s: status %d" % (sys.argv[2], status))
+print(t)
+EOF
+}
 # down_ns AFTER_NS: the CLOCK_MONOTONIC stamp of the edge's first BFD Down
 # of c1 after AFTER_NS: kbfd's event, or BIRD's log line (wall clock, in
 # microseconds, moved onto the monotonic clock by their offset now).
@@ -163,6 +203,16 @@ quiet() {
 	busy=$(cpu_percent "$(edge_pid)")
 	[ "$(stat -c %s "$(edge_log)")" = "$size" ] && ((busy < 30))
 }
+# between_passes: peeredged's periodic re-validation pass ended under
+# 200 ms ago. On the host at 100,000 prefixes a pass of about 350 ms runs
+# every 1.4 s, so its log is never still for 3 s: a trial starts right
+# after one instead.
+between_passes() {
+	local log=$W/peeredged.log
+	[ "$edge" = peeredged ] && tail -n 1 "$log" | grep -q '^re-validation in .* took' &&
+		(($(python3 -c 'import os, sys, time
+print(int((time.time() - os.stat(sys.argv[1]).st_mtime) * 1000))' "$log") < 200))
+}
 # edge_ready N PATHS: N routes in the FIB, each over PATHS connections
 # (and for peeredged, those connections Active).
 edge_ready() {
@@ -219,20 +269,34 @@ trial() {
 		wait_for 400 revalidating "$n" ||
 			{ diag >&2 "revalidating: no re-validation pass caught"; return 1; }
 	else
-		wait_for 300 quiet || diag >&2 "$mode: the edge did not go quiet"
+		wait_for 20 quiet || wait_for 300 between_passes ||
+			diag >&2 "$mode: the edge did not go quiet"
 	fi
 	coproc W1 { watch_fib "$mode" "$n"; }
 	read -r _ ready_ns <&"${W1[0]}"
-	fault_on
+	if [ "$TRIGGER" = command ]; then
+		down=$(command_bfd down)
+	else
+		fault_on
+	fi
 	read -r line <&"${W1[0]}"
-	wait "$W1_PID" || { diag >&2 "$mode: $line"; fault_off; return 1; }
+	wait "$W1_PID" || { diag >&2 "$mode: $line"; trial_end; return 1; }
 	end_ns=$(sed -n 's/.*\(moved\|removed\)_ns=\([0-9]*\).*/\2/p' <<<"$line")
 	deleted_ns=$(sed -n 's/.*deleted_ns=\([0-9]*\).*/\1/p' <<<"$line")
-	down=$(wait_for 10 test -n "$(down_ns "$ready_ns")" && down_ns "$ready_ns")
-	fault_off
+	[ "$TRIGGER" = command ] ||
+		down=$(wait_for 10 test -n "$(down_ns "$ready_ns")" && down_ns "$ready_ns")
+	trial_end
 	[ -n "$down" ] && [ -n "$end_ns" ] || { diag >&2 "$mode: no BFD Down event"; return 1; }
 	python3 -c "print('%.1f' % (($end_ns - $down) / 1e6))"
 	[ -z "$deleted_ns" ] || python3 -c "print('%.1f' % (($deleted_ns - $down) / 1e6))"
+}
+# The end of a trial: c1's fault cleared, or its BFD said up again.
+trial_end() {
+	if [ "$TRIGGER" = command ]; then
+		command_bfd up >/dev/null
+	else
+		fault_off
+	fi
 }
 # stats MS...: p50 / p99 / max (nearest rank).
 stats() { printf '%s\n' "$@" | ranks %.1f 50 99 100; }
@@ -276,7 +340,10 @@ for n in "${sizes[@]}"; do
 			birdc -s "$W/bird.ctl" enable c2 >/dev/null
 			# The table comes back by a FIB pass of n / 192 slices: at
 			# 20,000 and more, one is long enough to fault c1 during it.
-			if [ "$edge" = peeredged ] && ((t == trials - 1 && n >= 20000)); then
+			# (Not on the host, -t command: the pass is over before two
+			# dumps 0.2 s apart can catch it.)
+			if [ "$edge" = peeredged ] && [ "$TRIGGER" = kbfd ] &&
+			   ((t == trials - 1 && n >= 20000)); then
 				ms=$(trial busy "$n") && busy+=("$ms")
 				check "$edge, $n: moved during a FIB pass: ${ms:-failed} ms" test -n "$ms"
 			fi
@@ -293,7 +360,7 @@ done
 
 echo "# uptime: $(uptime)"
 echo "# net.ipv4.nexthop_compat_mode in the edge's namespace: ${NH_COMPAT:-$(cat /proc/sys/net/ipv4/nexthop_compat_mode) (not set)}"
-echo "# BFD Down -> FIB, ms (p50 / p99 / max of $trials trials; nearest rank)"
+echo "# BFD Down ($TRIGGER) -> FIB, ms (p50 / p99 / max of $trials trials; nearest rank)"
 echo "| edge | prefixes | moved p50 / p99 / max | moved during a re-validation pass | moved during a FIB pass | group deleted p50 / p99 / max | routes removed p50 / p99 / max | table load s | hold timer expiries |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"

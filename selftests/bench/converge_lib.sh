@@ -90,7 +90,8 @@ protocol bgp c1 from edge { local 10.30.1.2; neighbor 10.30.1.1 as 8075; }
 protocol bgp c2 from edge { local 10.30.2.2; neighbor 10.30.2.1 as 8075; }
 EOF
 	} >"$W/bird.conf"
-	[ "$bfd" = on ] || return 0
+	# The far side's BFD: kbfd's (converge_bench.sh -t command has none).
+	[ "$bfd" = on ] && [ "${TRIGGER:-kbfd}" = kbfd ] || return 0
 	for i in 1 2; do
 		ip netns exec "$P" "$PEEREDGE" bfd add "10.30.$i.1" local "10.30.$i.2" dev "vb$i" \
 			interval 100000 >/dev/null || skip_all "kbfd: cannot add the far side's session"
@@ -128,7 +129,7 @@ EOF
 	ip netns exec "$E" "$PEEREDGED" -d -f "$W/pe.conf" -s "$W/pe.sock" >"$W/peeredged.log" 2>&1 &
 	PID=$!
 	wait_for 60 test -S "$W/pe.sock" || { sed 's/^/# /' "$W/peeredged.log"; exit 1; }
-	if [ "$bfd" = on ]; then
+	if [ "$bfd" = on ] && [ "${TRIGGER:-kbfd}" = kbfd ]; then
 		ip netns exec "$E" "$PEEREDGE" -j bfd monitor >"$W/bfd-events" 2>&1 &
 		BPID=$!
 	fi
