@@ -63,6 +63,7 @@ void client_send(struct client *c)
 	}
 	free(c->out);
 	c->out = NULL;
+	c->sent = 0;
 	c->pool->answered(c);
 }
 

@@ -35,7 +35,7 @@ struct client {
 	enum client_phase phase;
 	uint64_t active;	/* accepted, or last answered: for eviction */
 	char *out;		/* the answer (malloc'd), its length, and how */
-	size_t out_len, sent;	/* much of it is sent */
+	size_t out_len, sent;	/* much of it is sent (0 between answers) */
 };
 
 struct client_pool {
@@ -65,7 +65,7 @@ void client_pool_close(struct client_pool *p);
 void client_pool_reap(struct client_pool *p);
 
 void client_close(struct client *c);
-/* Sends c->out from c->sent: what the socket takes now, the rest later. */
+/* Sends the answer in c->out: what the socket takes now, the rest later. */
 void client_send(struct client *c);
 /* After an answer: the next request. */
 void client_read_next(struct client *c);

@@ -25,7 +25,6 @@
 
 struct control {
 	struct client_pool pool;	/* first: its watch is the listener's */
-	struct bgpd *d;
 	struct edge *edge;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int (*reload)(struct bgpd *d, char *err, size_t errlen);
@@ -171,7 +170,7 @@ static void neighbor_text(struct reply *r, const struct bgp_session *s, uint64_t
 
 static int cmd_neighbor_show(struct reply *r, int argc, char **argv)
 {
-	struct bgpd *d = r->ctl->d;
+	struct bgpd *d = r->d;
 	uint64_t t = d->now();
 	size_t i;
 
@@ -225,7 +224,7 @@ static void route_json(struct reply *r, const struct rib_entry *e, const struct 
 
 	json_start_object(w);
 	json_kv_string(w, "prefix", prefix_format(&e->prefix, buf, sizeof(buf)));
-	json_kv_string(w, "neighbor", session_name_by_peer(r->ctl->d, p->peer));
+	json_kv_string(w, "neighbor", session_name_by_peer(r->d, p->peer));
 	json_kv_bool(w, "best", p == e->paths);
 	json_kv_bool(w, "stale", p->stale);
 	json_kv_string(w, "nexthop", nh);
@@ -264,7 +263,7 @@ static void route_text(struct reply *r, const struct rib_entry *e, const struct 
 	fprintf(r->out, "%s%s %s nexthop %s neighbor %s path [%s] origin %s",
 		p == e->paths ? "*>" : "* ", p->stale ? "S" : " ",
 		prefix_format(&e->prefix, buf, sizeof(buf)), nh,
-		session_name_by_peer(r->ctl->d, p->peer), path, origin_names[a->origin]);
+		session_name_by_peer(r->d, p->peer), path, origin_names[a->origin]);
 	if (bgp_attr_has(a, BGP_ATTR_MED))
 		fprintf(r->out, " med %u", a->med);
 	if (a->n_communities)
@@ -306,7 +305,7 @@ static int show_entry(void *ctx, const struct rib_entry *e)
 static int cmd_route_show(struct reply *r, int argc, char **argv)
 {
 	struct route_filter f = { .r = r, .peer = -1 };
-	struct bgpd *d = r->ctl->d;
+	struct bgpd *d = r->d;
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -346,7 +345,7 @@ static int cmd_neighbor_action(struct reply *r, const char *verb, int argc, char
 
 	if (argc < 1)
 		return control_fail(r, CONTROL_USAGE, "usage: neighbor %s NAME ...", verb);
-	s = bgpd_find(r->ctl->d, argv[0]);
+	s = bgpd_find(r->d, argv[0]);
 	if (!s)
 		return control_fail(r, CONTROL_FAILED, "no neighbor '%s'", argv[0]);
 	if (!strcmp(verb, "reset") && argc <= 2) {
@@ -384,7 +383,7 @@ static int cmd_reload(struct reply *r)
 {
 	char err[512];
 
-	if (r->ctl->reload(r->ctl->d, err, sizeof(err)))
+	if (r->ctl->reload(r->d, err, sizeof(err)))
 		return control_fail(r, CONTROL_FAILED, "reload failed: %s", err);
 	if (r->json) {
 		json_start_object(&r->jw);
@@ -439,7 +438,7 @@ static int split_words(char *buf, size_t len, char **argv, int max)
 static void client_answer(struct control_client *cc)
 {
 	struct control *ctl = (struct control *)cc->c.pool;
-	struct reply r = { .ctl = ctl, .d = ctl->d, .edge = ctl->edge };
+	struct reply r = { .ctl = ctl, .d = ctl->pool.d, .edge = ctl->edge };
 	struct client *c = &cc->c;
 	static const char header_room[8];
 	char *argv[64];
@@ -473,7 +472,6 @@ static void client_answer(struct control_client *cc)
 	hdr[0] = htonl((uint32_t)status);
 	hdr[1] = htonl((uint32_t)(c->out_len - sizeof(hdr)));
 	memcpy(c->out, hdr, sizeof(hdr));
-	c->sent = 0;
 	client_send(c);
 }
 
@@ -551,7 +549,6 @@ struct control *control_open(struct bgpd *d, struct edge *edge, const char *path
 		.size = sizeof(struct control_client), .read_events = EPOLLIN,
 		.readable = client_readable, .answered = client_answered,
 	};
-	ctl->d = d;
 	ctl->edge = edge;
 	ctl->reload = reload;
 	if (client_pool_listen(&ctl->pool, fd)) {

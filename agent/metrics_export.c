@@ -126,7 +126,6 @@ static void respond(struct client *c, const char *status, const char *extra_head
 		client_close(c);
 		return;
 	}
-	c->sent = 0;
 	client_send(c);
 }
 
@@ -176,12 +175,6 @@ static void client_readable(struct client *c)
 		handle_request(mc);
 	else if (mc->rlen == sizeof(mc->req) - 1)
 		respond(c, "431 Request Header Fields Too Large", "", true);
-}
-
-/* Connection: close, after the one response. */
-static void client_answered(struct client *c)
-{
-	client_drain(c);
 }
 
 /* Room is made by closing a client not being answered. */
@@ -291,7 +284,8 @@ struct metrics_export *metrics_export_open(const struct metrics_source *src, con
 		.w.fd = -1, .d = src->d, .max = METRICS_CLIENTS_MAX,
 		.size = sizeof(struct metrics_client),
 		.read_events = EPOLLIN | EPOLLRDHUP, .readable = client_readable,
-		.answered = client_answered, .evictable = client_evictable,
+		/* Connection: close, after the one response. */
+		.answered = client_drain, .evictable = client_evictable,
 	};
 	if (listen && listen_on(m, listen, err, errlen))
 		goto fail;
