@@ -58,11 +58,10 @@
 # -t command (peeredged only): no BFD runs. The edge's neighbors still say
 # bfd on (peeredged then runs BGP without it), and the Down of c1 is the
 # request `peeredge neighbor bfd c1 down` on the control socket: as on
-# kbfd's Down event, the BGP session ceases and the edge takes the
-# connection down in the same turn of its loop (here through the session's
-# end, since without kbfd the edge does not wait on BFD). Its
-# CLOCK_MONOTONIC stamp, taken just before the request is sent, is the
-# start. The trial ends with `neighbor bfd c1 up`.
+# kbfd's Down event, the edge takes the connection down first (the
+# session's BFD flag), then the BGP session ceases, in the same turn of
+# its loop. Its CLOCK_MONOTONIC stamp, taken just before the request is
+# sent, is the start. The trial ends with `neighbor bfd c1 up`.
 #
 # Also reported: how long the table took to load, and the BGP sessions
 # lost to a hold timer meanwhile (must be 0: the event loop stays free).
