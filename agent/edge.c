@@ -41,12 +41,17 @@ int64_t edge_now_ms(void)
 
 struct bgp_session *edge_session_of(const struct edge *e, const struct connection *c)
 {
-	char addr[INET6_ADDRSTRLEN];
+	struct ip_addr neighbor;
 
+	/* Addresses, not text: the validator asks this for every route. */
+	if (ip_addr_parse(c->neighbor, &neighbor))
+		return NULL;
 	for (size_t i = 0; i < e->d->n_sessions; i++) {
 		struct bgp_session *s = e->d->sessions[i];
+		const struct config_addr *a = &s->cfg->address;
 
-		if (!strcmp(config_addr_format(&s->cfg->address, addr, sizeof(addr)), c->neighbor))
+		if (a->family == neighbor.family &&
+		    !memcmp(a->a.bytes, neighbor.bytes, ip_addr_len(&neighbor)))
 			return s;
 	}
 	return NULL;

@@ -199,8 +199,7 @@ struct validator {
 /* One evaluation's view of a target, whichever its kind. */
 struct target {
 	const char *name;
-	const char *prefix_text;
-	char prefix_buf[PREFIX_STRLEN];
+	const char *prefix_text;	/* as given; NULL: format pfx (emit) */
 	const struct prefix *pfx;	/* NULL when the text is no prefix */
 	bool key_mismatch;
 	const struct peering *peering;	/* whose sessions carry it */
@@ -293,7 +292,6 @@ static void target_of_registered(struct registered_prefix *rp, struct target *t)
 		.created_ms = rp->created_ms,
 		.result = &rp->result,
 	};
-	t->prefix_text = prefix_format(&rp->pfx, t->prefix_buf, sizeof(t->prefix_buf));
 }
 
 static void target_of_service(const struct peering_db *db, struct service_prefix *sp,
@@ -482,11 +480,14 @@ const char *vevent_format(const struct vevent *ev, char *buf, size_t len)
 static void emit(const struct validator *v, const struct target *t, struct vevent *ev,
 		 int64_t now_ms)
 {
+	char text[PREFIX_STRLEN];
+
 	if (!v->emit)
 		return;
 	ev->time_ms = now_ms;
 	ev->target = t->name;
-	ev->prefix = t->prefix_text;
+	/* Formatted here, not per evaluation: most evaluations emit nothing. */
+	ev->prefix = t->prefix_text ? t->prefix_text : prefix_format(t->pfx, text, sizeof(text));
 	vevent_format(ev, ev->text, sizeof(ev->text));
 	v->emit(v->emit_ctx, ev);
 }
