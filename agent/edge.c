@@ -753,7 +753,7 @@ static int build_some(struct edge *e, bool *built)
 static void reap_save(struct edge *e)
 {
 	int64_t took = clock_monotonic_ms() - e->writer.started_ms;
-	char err[512];
+	char err[512], job[96];
 	int ret = state_writer_reap(&e->writer, err, sizeof(err));
 
 	if (!ret)
@@ -762,7 +762,10 @@ static void reap_save(struct edge *e)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 		e->state_dirty = true;
 	}
-	pace_done(e, &e->save_pace, took, 0, "state file save in the background");
+	snprintf(job, sizeof(job),
+		 "state file save in the background (its start held the loop %.1f ms)",
+		 e->writer.start_us / 1000.0);
+	pace_done(e, &e->save_pace, took, 0, job);
 }
 
 /* In the loop, for an operator's change and at close. */

@@ -36,6 +36,7 @@ static void save_in_child(int pipe_fd, const char *path, const struct peering_db
 int state_writer_start(struct state_writer *w, const char *path, const struct peering_db *db,
 		       char *err, size_t errlen)
 {
+	int64_t begin = clock_monotonic_ns();
 	int fds[2], ret;
 	char ready;
 	pid_t pid;
@@ -67,6 +68,8 @@ int state_writer_start(struct state_writer *w, const char *path, const struct pe
 		;
 	w->pid = pid;
 	w->err_fd = fds[0];
+	/* fork() copies the page tables: this grows with the daemon's memory. */
+	w->start_us = (clock_monotonic_ns() - begin) / 1000;
 	w->started_ms = clock_monotonic_ms();
 	return 0;
 }

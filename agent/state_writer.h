@@ -20,6 +20,7 @@ struct state_writer {
 	pid_t pid;		/* the child, 0 when none runs */
 	int err_fd;		/* its error message comes through this pipe */
 	int64_t started_ms;	/* CLOCK_MONOTONIC */
+	int64_t start_us;	/* the event loop's wait for fork() and the child */
 };
 
 /*
