@@ -27,13 +27,13 @@
 #define MAX_ROUNDS 64
 
 /* ns per page to write one byte into each of n pages of mem. */
-static double write_pages(volatile uint8_t *mem, size_t n)
+static int64_t write_pages(volatile uint8_t *mem, size_t n)
 {
 	int64_t t = clock_ns(CLOCK_MONOTONIC);
 
 	for (size_t i = 0; i < n; i++)
 		mem[i * PAGE]++;
-	return (double)(clock_ns(CLOCK_MONOTONIC) - t) / n;
+	return (clock_ns(CLOCK_MONOTONIC) - t) / (int64_t)n;
 }
 
 static int64_t fork_ns(void)
@@ -51,18 +51,10 @@ static int64_t fork_ns(void)
 	return t;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void measure(size_t mib, int rounds)
 {
 	size_t n = mib * (1024 * 1024 / PAGE);
-	double after[MAX_ROUNDS], warm[MAX_ROUNDS];
-	int64_t forks[MAX_ROUNDS];
+	int64_t forks[MAX_ROUNDS], after[MAX_ROUNDS], warm[MAX_ROUNDS];
 	uint8_t *mem;
 
 	mem = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -77,10 +69,10 @@ static void measure(size_t mib, int rounds)
 		warm[r] = write_pages(mem, n);
 	}
 	qsort(forks, rounds, sizeof(forks[0]), cmp_i64);
-	qsort(after, rounds, sizeof(after[0]), cmp_double);
-	qsort(warm, rounds, sizeof(warm[0]), cmp_double);
-	printf("| %zu | %.1f | %.0f | %.0f |\n", mib, percentile(forks, rounds, 50) / 1e6,
-	       after[(rounds - 1) / 2], warm[(rounds - 1) / 2]);
+	qsort(after, rounds, sizeof(after[0]), cmp_i64);
+	qsort(warm, rounds, sizeof(warm[0]), cmp_i64);
+	printf("| %zu | %.1f | %lld | %lld |\n", mib, percentile(forks, rounds, 50) / 1e6,
+	       (long long)percentile(after, rounds, 50), (long long)percentile(warm, rounds, 50));
 	fflush(stdout);
 	munmap(mem, n * PAGE);
 }
