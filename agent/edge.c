@@ -749,11 +749,11 @@ static int build_some(struct edge *e, bool *built)
 
 /* ---- state file ---- */
 
-/* A background save that ended: its pace, or another try when it failed. */
+/* A save whose thread ended (or none): collected, paced, tried again if it failed. */
 static void reap_save(struct edge *e)
 {
 	int64_t took = clock_monotonic_ms() - e->writer.started_ms;
-	char err[512], job[96];
+	char err[512], job[112];
 	int ret = state_writer_reap(&e->writer, err, sizeof(err));
 
 	if (!ret)
@@ -763,9 +763,25 @@ static void reap_save(struct edge *e)
 		e->state_dirty = true;
 	}
 	snprintf(job, sizeof(job),
-		 "state file save in the background (its start held the loop %.1f ms)",
-		 e->writer.start_us / 1000.0);
+		 "state file save (formatted in %zu slices, longest %lld ms, then written by a thread)",
+		 e->save_run.n, (long long)e->save_run.longest_ms);
 	pace_done(e, &e->save_pace, took, 0, job);
+	memset(&e->save_run, 0, sizeof(e->save_run));
+}
+
+/*
+ * Before another save: a text being formatted is dropped (what it held is
+ * saved again), a thread writing is waited for, or it could rename an
+ * older snapshot over the new one.
+ */
+static void end_save(struct edge *e)
+{
+	if (state_writer_formatting(&e->writer)) {
+		state_writer_drop(&e->writer);
+		memset(&e->save_run, 0, sizeof(e->save_run));
+		e->state_dirty = true;
+	}
+	reap_save(e);
 }
 
 /* In the loop, for an operator's change and at close. */
@@ -774,8 +790,7 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 	int64_t start;
 	int ret = 0;
 
-	/* A child still writing an older snapshot must not rename it over this one. */
-	reap_save(e);
+	end_save(e);
 	start = clock_monotonic_ms();
 	e->state_dirty = false;
 	if (state_save(e->state_path, e->db, err, errlen) < 0) {
@@ -786,33 +801,58 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 	return ret;
 }
 
-/*
- * The child's end of the pipe closed (or its message came): it is
- * exiting, so collecting it waits no longer than that.
- */
+/* The thread is through: collecting it waits no longer. */
 static void save_ended(struct ev_watch *w, uint32_t events)
 {
 	(void)events;
 	reap_save((struct edge *)((char *)w - offsetof(struct edge, writer_watch)));
 }
 
-/* A paced save: in a child, or in the loop if none can start. */
+/* The formatted text to the writer thread, or written here if none can start. */
 static void save_in_background(struct edge *e)
 {
 	char err[512];
 
-	e->state_dirty = false;
-	if (state_writer_start(&e->writer, e->state_path, e->db, err, sizeof(err)) < 0) {
+	if (state_writer_start(&e->writer, e->state_path, err, sizeof(err)) < 0) {
 		bgpd_log(e->d, LOG_WARNING, "%s; saving in the event loop", err);
 		save_state(e, err, sizeof(err));
 		return;
 	}
-	e->writer_watch.fd = e->writer.err_fd;
+	e->writer_watch.fd = e->writer.done_fd;
 	e->writer_watch.cb = save_ended;
 	if (bgpd_watch(e->d, &e->writer_watch, EPOLLIN)) {
 		bgpd_log(e->d, LOG_WARNING, "cannot watch the state file save: %s; waiting for it",
 			 strerror(errno));
 		reap_save(e);
+	}
+}
+
+/*
+ * A slice of a paced save: the db formatted EDGE_SAVE_BATCH records at a
+ * time for EDGE_SLICE_MS, or until kbfd has an event; once the text is
+ * complete, a thread writes it.
+ */
+static void save_slice(struct edge *e)
+{
+	int64_t start = slice_begin(&e->save_run);
+	int64_t deadline = clock_monotonic_ns() + EDGE_SLICE_MS * 1000000LL;
+	int ret;
+
+	/* Changes from here on are the next save's, unless this text still catches them. */
+	if (!state_writer_formatting(&e->writer))
+		e->state_dirty = false;
+	do
+		ret = state_writer_format(&e->writer, e->db, EDGE_SAVE_BATCH);
+	while (!ret && clock_monotonic_ns() < deadline && !bfd_event_waiting(e));
+	slice_end(e, &e->save_run, start, false, NULL, 0, NULL);
+	if (ret < 0) {
+		bgpd_log(e->d, LOG_ERR, "state file save: %s; trying again later", strerror(-ret));
+		state_writer_drop(&e->writer);
+		e->state_dirty = true;
+		pace_done(e, &e->save_pace, e->save_run.busy_ms, 0, "state file save");
+		memset(&e->save_run, 0, sizeof(e->save_run));
+	} else if (ret) {
+		save_in_background(e);
 	}
 }
 
@@ -900,8 +940,8 @@ static void sync_slice(struct edge *e)
 /*
  * One whole-table job a turn at most, so the timers (keepalives) run
  * between them: a slice of re-validation, then (once the pass is through)
- * a slice of the route and XDP syncs, then the start of a state file save
- * in a child.
+ * a slice of the route and XDP syncs, then a slice of a state file save's
+ * formatting (its writing is a thread's).
  */
 void edge_turn(struct edge *e)
 {
@@ -913,8 +953,9 @@ void edge_turn(struct edge *e)
 		revalidate_slice(e);
 	} else if (sync_busy(e) || ((e->fib_dirty || e->xdp.retry) && pace_due(&e->sync_pace))) {
 		sync_slice(e);
-	} else if (e->state_dirty && pace_due(&e->save_pace) && !state_writer_busy(&e->writer)) {
-		save_in_background(e);
+	} else if (state_writer_formatting(&e->writer) ||
+		   (e->state_dirty && pace_due(&e->save_pace) && !state_writer_busy(&e->writer))) {
+		save_slice(e);
 	}
 }
 
@@ -928,11 +969,14 @@ int edge_poll_timeout_ms(const struct edge *e, int max_ms)
 	int64_t now = clock_monotonic_ms(), wait = wait_for(&e->revalidate_pace, now);
 	int64_t report = log_limit_due_in(&e->event_lines, now);
 
-	if (e->revalidate_now || validator_run_busy(e->v) || sync_busy(e))
+	if (e->revalidate_now || validator_run_busy(e->v) || sync_busy(e) ||
+	    state_writer_formatting(&e->writer))
 		wait = 0;
 	if ((e->fib_dirty || e->xdp.retry) && wait_for(&e->sync_pace, now) < wait)
 		wait = wait_for(&e->sync_pace, now);
-	if (e->state_dirty && wait_for(&e->save_pace, now) < wait)
+	/* A change during a save waits for its end (save_ended), not the pace. */
+	if (e->state_dirty && !state_writer_busy(&e->writer) &&
+	    wait_for(&e->save_pace, now) < wait)
 		wait = wait_for(&e->save_pace, now);
 	if (report >= 0 && report < wait)
 		wait = report;
@@ -1017,8 +1061,8 @@ void edge_close(struct edge *e)
 {
 	char err[512];
 
-	/* A save in the background ends first; a change still coalesced is not lost. */
-	reap_save(e);
+	/* A save in progress ends first; a change still coalesced is not lost. */
+	end_save(e);
 	if (e->db && e->state_dirty)
 		save_state(e, err, sizeof(err));
 	if (e->d) {

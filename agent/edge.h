@@ -34,9 +34,10 @@
  *                ms, while 100k prefixes load it keeps keepalives and BFD
  *                events read. Nothing is dropped, only coalesced: a dirty
  *                state is saved on the next due turn, at edge_close(), and
- *                at once after an operator's change. The paced saves
- *                run in a child process (state_writer.h), the loop going
- *                on; the others wait for it, then save. Re-validation runs
+ *                at once after an operator's change. A paced save is
+ *                formatted in slices and written by a thread
+ *                (state_writer.h), the loop going on; the others drop the
+ *                text or wait for the thread, then save. Re-validation runs
  *                in slices of EDGE_SLICE_MS, one a turn, the sockets read
  *                in between (a waiting kbfd event ends a slice early);
  *                its pace counts the slices' time. The route
@@ -81,8 +82,8 @@
 #define EDGE_PREFIX_RUNS_MAX 256
 /*
  * A re-validation, or a FIB and XDP plan's build, runs this long a turn,
- * then the loop reads its sockets, whatever the table's size (the state
- * save runs in a child). A kbfd event ends the slice sooner: a BFD Down
+ * then the loop reads its sockets, whatever the table's size (so does a
+ * paced state save's formatting). A kbfd event ends the slice sooner: a BFD Down
  * does not wait for the slice. Each slice ends in a poll round: a 100k
  * re-validation took 320 of them under ASan on the host (load.sh).
  */
@@ -100,6 +101,8 @@
  * system call: a table's worth in one turn held the loop.
  */
 #define EDGE_XDP_SLICE_ENTRIES 2048
+/* State file records formatted between two looks at the clock and kbfd. */
+#define EDGE_SAVE_BATCH 256
 /* Service prefixes a plan's build takes between two looks at the clock and kbfd. */
 #define EDGE_BUILD_CHECK 64
 /*
@@ -136,7 +139,7 @@ struct edge {
 		size_t n;		/* slices so far */
 		int64_t start_ms;	/* the first slice's start */
 		int64_t longest_ms;	/* the loop's longest wait on one of them */
-	} revalidate_run, sync_run;
+	} revalidate_run, sync_run, save_run;
 	/* The plan of a FIB and XDP pass, built in slices (sync_slice()). */
 	struct edge_build {
 		bool active;		/* being built */
@@ -159,7 +162,7 @@ struct edge {
 		int64_t next_ms;
 	} revalidate_pace, sync_pace, save_pace;
 	struct state_writer writer;	/* the paced save in progress */
-	struct ev_watch writer_watch;	/* its pipe: readable when it ends */
+	struct ev_watch writer_watch;	/* its done_fd: readable when it ends */
 	/* Start-up: neighbors of connections Active before, not yet back. */
 	char (*awaited)[INET6_ADDRSTRLEN];
 	size_t n_awaited;

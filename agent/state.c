@@ -41,45 +41,127 @@ static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 
 /* ---- writing ---- */
 
-static void write_records(FILE *f, const struct peering_db *db, unsigned long *records)
+/* Appends one formatted line to t, growing its buffer; -ENOMEM. */
+static int __attribute__((format(printf, 2, 3))) text_add(struct state_text *t,
+							  const char *fmt, ...)
+{
+	size_t room, cap;
+	char *grown;
+	va_list ap;
+	int n;
+
+	for (;;) {
+		room = t->cap - t->len;
+		va_start(ap, fmt);
+		n = vsnprintf(t->buf ? t->buf + t->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -EINVAL;
+		if ((size_t)n < room) {
+			t->len += (size_t)n;
+			return 0;
+		}
+		for (cap = t->cap ? t->cap : 4096; cap - t->len <= (size_t)n; cap *= 2)
+			;
+		grown = realloc(t->buf, cap);
+		if (!grown)
+			return -ENOMEM;
+		t->buf = grown;
+		t->cap = cap;
+	}
+}
+
+/*
+ * Record number item of peering p: its own line first, then its
+ * connections, registered prefixes and registered ASNs.
+ */
+static int add_peering_record(struct state_text *t, const struct peering *p, size_t item)
 {
 	char key[PREFIX_KEY_STRLEN], pfx[PREFIX_STRLEN];
+	const struct registered_prefix *rp;
+	const struct registered_asn *ra;
+	const struct connection *c;
 
-	fprintf(f, STATE_MAGIC " %d\n", STATE_VERSION);
-	for (size_t i = 0; i < db->npeerings; i++) {
-		const struct peering *p = db->peerings[i];
-
-		fprintf(f, "peering %s %" PRIu32 " %s\n", p->name, p->asn,
-			peering_kind_name(p->kind));
-		for (size_t j = 0; j < p->nconns; j++) {
-			const struct connection *c = p->conns[j];
-
-			fprintf(f, "connection %s %s %s %s %s %s\n", p->name, c->name,
+	if (item == 0)
+		return text_add(t, "peering %s %" PRIu32 " %s\n", p->name, p->asn,
+				peering_kind_name(p->kind));
+	item--;
+	if (item < p->nconns) {
+		c = p->conns[item];
+		return text_add(t, "connection %s %s %s %s %s %s\n", p->name, c->name,
 				c->neighbor, c->location, c->router, conn_state_name(c->state));
-		}
-		for (size_t j = 0; j < p->nprefixes; j++) {
-			const struct registered_prefix *rp = p->prefixes[j];
-
-			fprintf(f, "registered-prefix %s %s %s %s %" PRId64 " %s\n", p->name,
+	}
+	item -= p->nconns;
+	if (item < p->nprefixes) {
+		rp = p->prefixes[item];
+		return text_add(t, "registered-prefix %s %s %s %s %" PRId64 " %s\n", p->name,
 				rp->name, prefix_format(&rp->pfx, pfx, sizeof(pfx)),
 				prefix_key_format(&rp->key, key), rp->created_ms,
 				vstate_name(rp->result.state));
-		}
-		for (size_t j = 0; j < p->nasns; j++)
-			fprintf(f, "registered-asn %s %s %" PRIu32 " %s\n", p->name,
-				p->asns[j]->name, p->asns[j]->asn,
-				prefix_key_format(&p->asns[j]->key, key));
-		*records += 1 + p->nconns + p->nprefixes + p->nasns;
 	}
-	for (size_t i = 0; i < db->nservices; i++) {
-		const struct service_prefix *sp = db->services[i];
+	ra = p->asns[item - p->nprefixes];
+	return text_add(t, "registered-asn %s %s %" PRIu32 " %s\n", p->name, ra->name, ra->asn,
+			prefix_key_format(&ra->key, key));
+}
 
-		fprintf(f, "service-prefix %s %s %s %s %s %" PRId64 " %s\n", sp->name, sp->text,
+static int add_service_record(struct state_text *t, const struct service_prefix *sp)
+{
+	char key[PREFIX_KEY_STRLEN];
+
+	return text_add(t, "service-prefix %s %s %s %s %s %" PRId64 " %s\n", sp->name, sp->text,
 			prefix_key_format(&sp->key, key), sp->primary,
 			sp->backup[0] ? sp->backup : "-", sp->created_ms,
 			vstate_name(sp->result.state));
+}
+
+int state_text_add(struct state_text *t, const struct peering_db *db, size_t max_records)
+{
+	int ret;
+
+	if (t->len && t->generation != db->generation)
+		state_text_clear(t);
+	if (!t->len) {
+		t->generation = db->generation;
+		ret = text_add(t, STATE_MAGIC " %d\n", STATE_VERSION);
+		if (ret < 0)
+			return ret;
 	}
-	*records += db->nservices;
+	for (; max_records; max_records--) {
+		if (t->peering < db->npeerings) {
+			const struct peering *p = db->peerings[t->peering];
+
+			ret = add_peering_record(t, p, t->item);
+			if (ret < 0)
+				return ret;
+			if (++t->item == 1 + p->nconns + p->nprefixes + p->nasns) {
+				t->peering++;
+				t->item = 0;
+			}
+		} else if (t->item < db->nservices) {
+			ret = add_service_record(t, db->services[t->item]);
+			if (ret < 0)
+				return ret;
+			t->item++;
+		} else {
+			return 1;
+		}
+		t->records++;
+	}
+	return t->peering == db->npeerings && t->item == db->nservices;
+}
+
+void state_text_clear(struct state_text *t)
+{
+	t->len = 0;
+	t->records = 0;
+	t->peering = 0;
+	t->item = 0;
+}
+
+void state_text_free(struct state_text *t)
+{
+	free(t->buf);
+	memset(t, 0, sizeof(*t));
 }
 
 /* All of buf to fd, or -errno. */
@@ -116,30 +198,23 @@ static int fsync_parent(const char *path)
 	return ret;
 }
 
-int state_save(const char *path, const struct peering_db *db, char *err, size_t errlen)
+int state_text_write(const char *path, const struct state_text *t, char *err, size_t errlen)
 {
-	char *text = NULL, *tmp = NULL;
-	size_t len = 0;
-	unsigned long records = 0;
-	FILE *f = open_memstream(&text, &len);
-	int fd = -1, ret;
+	char *tmp = NULL, end[64];
+	int fd, ret, n;
 
-	if (!f)
+	n = snprintf(end, sizeof(end), "end %lu %016" PRIx64 "\n", t->records,
+		     fnv1a64(t->buf, t->len));
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
 		return fail(err, errlen, -ENOMEM, "out of memory");
-	write_records(f, db, &records);
-	/* Flush so len covers the records; the end line then goes after them. */
-	fflush(f);
-	fprintf(f, "end %lu %016" PRIx64 "\n", records, fnv1a64(text, len));
-	if (fclose(f) != 0 || asprintf(&tmp, "%s.tmp", path) < 0) {
-		free(text);
-		return fail(err, errlen, -ENOMEM, "out of memory");
-	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		ret = fail(err, errlen, -errno, "cannot create %s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	ret = write_all(fd, text, len);
+	ret = write_all(fd, t->buf, t->len);
+	if (ret == 0)
+		ret = write_all(fd, end, (size_t)n);
 	if (ret == 0 && fsync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && ret == 0)
@@ -157,7 +232,19 @@ int state_save(const char *path, const struct peering_db *db, char *err, size_t 
 		     strerror(-ret));
 out:
 	free(tmp);
-	free(text);
+	return ret;
+}
+
+int state_save(const char *path, const struct peering_db *db, char *err, size_t errlen)
+{
+	struct state_text t = { 0 };
+	int ret = state_text_add(&t, db, SIZE_MAX);
+
+	if (ret < 0)
+		ret = fail(err, errlen, ret, "out of memory");
+	else
+		ret = state_text_write(path, &t, err, errlen);
+	state_text_free(&t);
 	return ret;
 }
 

@@ -1,104 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The state file saved by a child process; see state_writer.h. */
+/* The state file formatted by the event loop, written by a thread; see state_writer.h. */
 #include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "clock.h"
-#include "state.h"
 #include "state_writer.h"
 
-/*
- * The child: first it closes its copies of the daemon's descriptors, and
- * only then tells the parent to go on. While a child held a socket the
- * daemon closed, epoll kept reporting it (a registration ends with the
- * last reference to the file), for a watch already freed. The daemon's
- * signals stay blocked: a SIGTERM does not cut a save short.
- */
-static void save_in_child(int pipe_fd, const char *path, const struct peering_db *db,
-			  char *err, size_t errlen)
+int state_writer_format(struct state_writer *w, const struct peering_db *db,
+			size_t max_records)
 {
-	int ret;
-
-	if (dup2(pipe_fd, STDERR_FILENO + 1) < 0 ||
-	    close_range(STDERR_FILENO + 2, ~0U, 0) < 0 || write(STDERR_FILENO + 1, "r", 1) != 1)
-		_exit(2);
-	ret = state_save(path, db, err, errlen);
-	/* Without the message, the parent reports the exit status. */
-	if (ret < 0 && write(STDERR_FILENO + 1, err, strlen(err)) < 0)
-		_exit(2);
-	_exit(ret < 0);	/* not exit(): no atexit handler of the daemon's runs twice */
+	if (w->writing)
+		return -EBUSY;
+	if (!w->text.len)
+		w->started_ms = clock_monotonic_ms();
+	return state_text_add(&w->text, db, max_records);
 }
 
-int state_writer_start(struct state_writer *w, const char *path, const struct peering_db *db,
-		       char *err, size_t errlen)
+/* The thread: it touches nothing but the writer's text, path and result. */
+static void *write_in_thread(void *arg)
 {
-	int64_t begin = clock_monotonic_ns();
-	int fds[2], ret;
-	char ready;
-	pid_t pid;
+	struct state_writer *w = arg;
+	uint64_t one = 1;
 
-	if (state_writer_busy(w)) {
+	w->result = state_text_write(w->path, &w->text, w->err, sizeof(w->err));
+	/*
+	 * The loop reads the result after pthread_join(), which orders it. One
+	 * write of 1 to a fresh counter: only a signal could interrupt it.
+	 */
+	while (write(w->done_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+int state_writer_start(struct state_writer *w, const char *path, char *err, size_t errlen)
+{
+	sigset_t all, old;
+	int ret;
+
+	if (w->writing) {
 		snprintf(err, errlen, "a state file save is already running");
 		return -EBUSY;
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot save the state file in the background: %s",
-			 strerror(errno));
-		return ret;
+	w->path = strdup(path);
+	w->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (!w->path || w->done_fd < 0) {
+		ret = w->path ? -errno : -ENOMEM;
+		goto fail;
 	}
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot save the state file in the background: %s",
-			 strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return ret;
+	/* The daemon's signals are for its loop (signalfd), never the writer. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = -pthread_create(&w->thread, NULL, write_in_thread, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!ret) {
+		w->writing = true;
+		return 0;
 	}
-	if (!pid)
-		save_in_child(fds[1], path, db, err, errlen);
-	close(fds[1]);
-	/* Until the child let go of the daemon's files (or ended). */
-	while (read(fds[0], &ready, 1) < 0 && errno == EINTR)
-		;
-	w->pid = pid;
-	w->err_fd = fds[0];
-	/* fork() copies the page tables: this grows with the daemon's memory. */
-	w->start_us = (clock_monotonic_ns() - begin) / 1000;
-	w->started_ms = clock_monotonic_ms();
-	return 0;
+fail:
+	snprintf(err, errlen, "cannot save the state file in the background: %s",
+		 strerror(-ret));
+	if (w->done_fd >= 0)
+		close(w->done_fd);
+	free(w->path);
+	w->path = NULL;
+	return ret;
 }
 
 int state_writer_reap(struct state_writer *w, char *err, size_t errlen)
 {
-	int status = 0;
-	ssize_t n;
-	pid_t got;
+	int ret;
 
-	if (!state_writer_busy(w))
+	if (!w->writing)
 		return 0;
-	do
-		got = waitpid(w->pid, &status, 0);
-	while (got < 0 && errno == EINTR);
-	w->pid = 0;
-	if (got > 0 && WIFEXITED(status) && !WEXITSTATUS(status)) {
-		close(w->err_fd);
-		return 1;
-	}
-	n = errlen ? read(w->err_fd, err, errlen - 1) : 0;
-	close(w->err_fd);
-	if (n > 0)
-		err[n] = '\0';
-	else if (got < 0)
-		snprintf(err, errlen, "state file save: cannot collect its process: %s",
-			 strerror(errno));
-	else
-		snprintf(err, errlen, "state file save: its process ended abnormally (status %#x)",
-			 (unsigned int)status);
-	return -1;
+	pthread_join(w->thread, NULL);
+	w->writing = false;
+	close(w->done_fd);
+	free(w->path);
+	w->path = NULL;
+	ret = w->result < 0 ? -1 : 1;
+	if (ret < 0)
+		snprintf(err, errlen, "%s", w->err);
+	/* Its buffer goes too: at 100,000 prefixes it is megabytes, held between saves. */
+	state_text_free(&w->text);
+	return ret;
+}
+
+void state_writer_drop(struct state_writer *w)
+{
+	if (!w->writing)
+		state_text_free(&w->text);
 }

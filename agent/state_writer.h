@@ -1,45 +1,66 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The state file written in the background: a forked child saves the db
- * as it was at the fork (the pages are shared copy-on-write), so the event
- * loop does not wait while a large table is formatted and fsynced (seconds
- * at 100,000 prefixes in the guest). One writer at a time: two would race
- * to the rename, and an older snapshot could land last.
+ * The paced state file save, kept off the event loop's back: the loop
+ * formats the db a batch of records at a time between its other work
+ * (state_text), then a thread writes and fsyncs the file (seconds at
+ * 100,000 prefixes in the guest) while the loop goes on. There is no
+ * fork(): copying the daemon's page tables held the loop 16-28 ms at
+ * 100,000 prefixes on the host, and each page the loop wrote afterwards
+ * took a fault (selftests/bench/fork_bench.c). One save at a time: two
+ * would race to the rename, and an older snapshot could land last.
  */
 #ifndef PEEREDGE_STATE_WRITER_H
 #define PEEREDGE_STATE_WRITER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "peering.h"
+#include "state.h"
 
 struct state_writer {
-	pid_t pid;		/* the child, 0 when none runs */
-	int err_fd;		/* its error message comes through this pipe */
-	int64_t started_ms;	/* CLOCK_MONOTONIC */
-	int64_t start_us;	/* the event loop's wait for fork() and the child */
+	struct state_text text;	/* the loop's while formatting, the thread's while writing */
+	char *path;		/* the file the thread writes */
+	pthread_t thread;
+	bool writing;		/* the thread was started and is not collected yet */
+	int done_fd;		/* an eventfd, readable once the thread is through */
+	int result;		/* its state_text_write()'s */
+	char err[256];		/* why, when result < 0 */
+	int64_t started_ms;	/* CLOCK_MONOTONIC, at the first batch */
 };
 
 /*
- * Starts a child saving db to path (state_save). 0; -EBUSY while one runs;
- * another -errno when none could start. err says why.
+ * Formats up to max_records more records of db (state_text_add): 1 when
+ * the text is complete, 0 when more remain, -ENOMEM, -EBUSY while the
+ * thread writes.
  */
-int state_writer_start(struct state_writer *w, const char *path, const struct peering_db *db,
-		       char *err, size_t errlen);
+int state_writer_format(struct state_writer *w, const struct peering_db *db,
+			size_t max_records);
 /*
- * Waits for the child and collects it: 0 when none ran, 1 when it wrote
+ * Starts the thread writing the complete text to path: 0, or -errno with
+ * a sentence in err (the text stays, to be written otherwise or dropped).
+ */
+int state_writer_start(struct state_writer *w, const char *path, char *err, size_t errlen);
+/*
+ * Waits for the thread and collects it: 0 when none ran, 1 when it wrote
  * the file, -1 when it failed (err says why; the file on disk is the one
- * before). err_fd turns readable when the child is exiting: the event
+ * before). done_fd turns readable when the thread is through: the event
  * loop watches it, so the wait is then over at once.
  */
 int state_writer_reap(struct state_writer *w, char *err, size_t errlen);
+/* Drops a text being formatted; a thread writing is left alone. */
+void state_writer_drop(struct state_writer *w);
 
 static inline bool state_writer_busy(const struct state_writer *w)
 {
-	return w->pid > 0;
+	return w->writing;
+}
+
+static inline bool state_writer_formatting(const struct state_writer *w)
+{
+	return !w->writing && w->text.len;
 }
 
 #endif

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The state file: round trip, refusals that leave the file alone, crashes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,24 +111,6 @@ static struct peering_db *sample_db(int variant)
 	if (pdb_add_peering(db, "ixp", 3320, PEERING_ROUTE_SERVER, &rs, &why) < 0 ||
 	    pdb_restore_asn(db, rs, "dtag", 3320, &k, &ra, &why) < 0)
 		abort();
-	return db;
-}
-
-/* sample_db(1) and 20,000 more prefixes: a background save takes a while. */
-static struct peering_db *big_db(void)
-{
-	struct peering_db *db = sample_db(1);
-	const char *why;
-
-	for (int i = 0; i < 20000; i++) {
-		char name[32], pfx[32];
-
-		snprintf(name, sizeof(name), "many%d", i);
-		snprintf(pfx, sizeof(pfx), "82.%d.%d.0/24", i / 256, i % 256);
-		if (pdb_register_prefix(db, pdb_peering(db, "contoso"), name, pfx, i, NULL,
-					&why) < 0)
-			abort();
-	}
 	return db;
 }
 
@@ -356,84 +341,140 @@ TEST_F(state, save_failure_reports)
 	pdb_free(db);
 }
 
-TEST_F(state, a_background_save_writes_the_db_as_it_was_at_its_start)
+static bool same_bytes(const char *path1, const char *path2)
+{
+	size_t len1, len2;
+	char *text1 = slurp(path1, &len1), *text2 = slurp(path2, &len2);
+	bool same = text1 && text2 && len1 == len2 && !memcmp(text1, text2, len1);
+
+	free(text1);
+	free(text2);
+	return same;
+}
+
+/* The file at path holds exactly what state_save would write for db now. */
+static bool saved_as(const char *path, const struct peering_db *db, const char *dir)
+{
+	char sync_path[128], err[256];
+	bool same;
+
+	snprintf(sync_path, sizeof(sync_path), "%s/sync", dir);
+	if (state_save(sync_path, db, err, sizeof(err)) < 0)
+		abort();
+	same = same_bytes(path, sync_path);
+	unlink(sync_path);
+	return same;
+}
+
+TEST_F(state, a_save_in_batches_writes_what_one_save_writes)
 {
 	struct peering_db *db = sample_db(1), *back = NULL;
 	struct state_writer w = { 0 };
-	char sync_path[128];
-	size_t len1, len2;
-	char *text1, *text2;
-	const char *why;
+	int ret, batches = 0;
 
-	snprintf(sync_path, sizeof(sync_path), "%s/sync", self->dir);
-	ASSERT_EQ(0, state_save(sync_path, db, self->err, sizeof(self->err)));
-	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)))
+	EXPECT_EQ(0, state_writer_reap(&w, self->err, sizeof(self->err)));
+	do {
+		ret = state_writer_format(&w, db, 7);
+		batches++;
+		EXPECT_TRUE(state_writer_formatting(&w));
+	} while (ret == 0);
+	ASSERT_EQ(1, ret);
+	EXPECT_EQ(9, batches);	/* 58 records, 7 a batch */
+	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)))
 		TH_LOG("%s", self->err);
 	EXPECT_TRUE(state_writer_busy(&w));
-	/* The daemon goes on changing its db; the child saves the snapshot. */
-	ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), "late", "82.0.0.0/24",
-					  1, NULL, &why));
-	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)))
-		TH_LOG("%s", self->err);
+	EXPECT_FALSE(state_writer_formatting(&w));
+	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err))) TH_LOG("%s", self->err);
 	EXPECT_FALSE(state_writer_busy(&w));
 	EXPECT_EQ(0, state_writer_reap(&w, self->err, sizeof(self->err)));
-
+	EXPECT_TRUE(saved_as(self->path, db, self->dir));
 	ASSERT_EQ(0, state_load(self->path, &back, self->err, sizeof(self->err)));
 	EXPECT_EQ(51, pdb_peering(back, "contoso")->nprefixes);
-	text1 = slurp(self->path, &len1);
-	text2 = slurp(sync_path, &len2);
-	ASSERT_EQ(len1, len2);
-	EXPECT_EQ(0, memcmp(text1, text2, len1));
-	unlink(sync_path);
-	free(text1);
-	free(text2);
+	pdb_free(db);
+	pdb_free(back);
+}
+
+/* A peering line must come before the lines naming it, whatever changed. */
+TEST_F(state, a_change_of_structure_while_formatting_starts_the_text_over)
+{
+	struct peering_db *db = sample_db(1);
+	struct peering *late;
+	struct state_writer w = { 0 };
+	const char *why;
+	int ret;
+
+	ASSERT_EQ(0, state_writer_format(&w, db, 10));
+	ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), "late", "82.0.0.0/24",
+					  1, NULL, &why));
+	ASSERT_EQ(0, pdb_add_peering(db, "a-late-one", 3356, PEERING_VOICE, &late, &why));
+	ASSERT_EQ(0, state_writer_format(&w, db, 10));
+	/* Its line is in the text already. */
+	ASSERT_EQ(0, pdb_del_registered_prefix(db, pdb_peering(db, "contoso"), "sbc"));
+	while ((ret = state_writer_format(&w, db, 10)) == 0)
+		;
+	ASSERT_EQ(1, ret);
+	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
+	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+	EXPECT_TRUE(saved_as(self->path, db, self->dir));
+	pdb_free(db);
+}
+
+/* The thread writes the text; the loop goes on changing its db meanwhile. */
+TEST_F(state, the_thread_writes_the_text_not_the_db)
+{
+	struct peering_db *db = sample_db(1), *back = NULL;
+	struct state_writer w = { 0 };
+	char was[128];
+	const char *why;
+
+	snprintf(was, sizeof(was), "%s/was", self->dir);
+	ASSERT_EQ(0, state_save(was, db, self->err, sizeof(self->err)));
+	ASSERT_EQ(1, state_writer_format(&w, db, SIZE_MAX));
+	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
+	ASSERT_EQ(-EBUSY, state_writer_format(&w, db, 1));
+	pdb_service_prefix(db, "sbc-svc")->result.state = VSTATE_FAILED;
+	ASSERT_EQ(0, pdb_del_peering(db, "ixp"));
+	ASSERT_EQ(0, pdb_register_prefix(db, pdb_peering(db, "contoso"), "late", "82.0.0.0/24",
+					  1, NULL, &why));
+	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+	EXPECT_TRUE(same_bytes(self->path, was));
+	unlink(was);
+	ASSERT_EQ(0, state_load(self->path, &back, self->err, sizeof(self->err)));
+	EXPECT_EQ(VSTATE_VERIFIED, pdb_service_prefix(back, "sbc-svc")->result.state);
 	pdb_free(db);
 	pdb_free(back);
 }
 
 /*
- * The daemon closes a socket while a save runs: no copy in the child may
- * keep it open (epoll would go on reporting it for a freed watch).
+ * The event loop watches done_fd instead of joining at once: it must not be
+ * readable while the thread works, and must turn readable when it is
+ * through. A FIFO in place of the temporary file holds the thread in
+ * open() until the test opens the other end.
  */
-TEST_F(state, a_background_save_holds_none_of_the_daemons_files)
+TEST_F(state, done_fd_turns_readable_when_the_thread_is_through)
 {
-	struct peering_db *db = big_db();
+	struct peering_db *db = sample_db(0);
 	struct state_writer w = { 0 };
 	struct pollfd pfd = { .events = POLLIN };
-	int p[2];
+	char tmp[128], buf[4096];
+	int reader;
 
-	ASSERT_EQ(0, pipe(p));
-	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
-	close(p[1]);
-	pfd.fd = p[0];
-	/* Our write end was the last: the reader sees the end at once. */
-	EXPECT_EQ(1, poll(&pfd, 1, 0));
-	EXPECT_TRUE(pfd.revents & POLLHUP);
-	EXPECT_TRUE(state_writer_busy(&w));
-	EXPECT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
-	close(p[0]);
-	pdb_free(db);
-}
-
-/*
- * The event loop watches err_fd instead of polling the child: it must not
- * be readable while the child runs, and must turn readable when it ends.
- */
-TEST_F(state, a_background_saves_pipe_turns_readable_when_it_ends)
-{
-	struct peering_db *db = big_db();
-	struct state_writer w = { 0 };
-	struct pollfd pfd = { .events = POLLIN };
-
-	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
-	pfd.fd = w.err_fd;
-	/* Held still, the child cannot end: nothing to read. */
-	ASSERT_EQ(0, kill(w.pid, SIGSTOP));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", self->path);
+	ASSERT_EQ(0, mkfifo(tmp, 0600));
+	ASSERT_EQ(1, state_writer_format(&w, db, SIZE_MAX));
+	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
+	pfd.fd = w.done_fd;
 	EXPECT_EQ(0, poll(&pfd, 1, 200));
-	ASSERT_EQ(0, kill(w.pid, SIGCONT));
+	reader = open(tmp, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, reader);
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
-	EXPECT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
-	EXPECT_FALSE(state_writer_busy(&w));
+	EXPECT_LT(0, read(reader, buf, sizeof(buf)));	/* what it wrote to the FIFO */
+	close(reader);
+	/* A FIFO cannot be fsynced: the save fails, and says so. */
+	EXPECT_EQ(-1, state_writer_reap(&w, self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, "cannot write")) TH_LOG("%s", self->err);
+	EXPECT_NE(0, access(self->path, F_OK));
+	EXPECT_NE(0, access(tmp, F_OK));
 	pdb_free(db);
 }
 
@@ -442,10 +483,12 @@ TEST_F(state, one_background_save_at_a_time)
 	struct peering_db *db = sample_db(2);
 	struct state_writer w = { 0 };
 
-	ASSERT_EQ(0, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
-	EXPECT_EQ(-EBUSY, state_writer_start(&w, self->path, db, self->err, sizeof(self->err)));
+	ASSERT_EQ(1, state_writer_format(&w, db, SIZE_MAX));
+	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
+	EXPECT_EQ(-EBUSY, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
 	EXPECT_STREQ("a state file save is already running", self->err);
 	EXPECT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
+	EXPECT_TRUE(saved_as(self->path, db, self->dir));
 	pdb_free(db);
 }
 
@@ -454,12 +497,31 @@ TEST_F(state, a_failed_background_save_says_why)
 	struct peering_db *db = pdb_new();
 	struct state_writer w = { 0 };
 
-	ASSERT_EQ(0, state_writer_start(&w, "/nonexistent/dir/state", db, self->err,
+	ASSERT_EQ(1, state_writer_format(&w, db, SIZE_MAX));
+	ASSERT_EQ(0, state_writer_start(&w, "/nonexistent/dir/state", self->err,
 					sizeof(self->err)));
 	EXPECT_EQ(-1, state_writer_reap(&w, self->err, sizeof(self->err)));
 	EXPECT_NE(NULL, strstr(self->err, "cannot create /nonexistent/dir/state.tmp"))
 		TH_LOG("%s", self->err);
 	EXPECT_FALSE(state_writer_busy(&w));
+	pdb_free(db);
+}
+
+TEST_F(state, a_dropped_text_writes_nothing)
+{
+	struct peering_db *db = sample_db(1);
+	struct state_writer w = { 0 };
+
+	ASSERT_EQ(0, state_writer_format(&w, db, 5));
+	state_writer_drop(&w);
+	EXPECT_FALSE(state_writer_formatting(&w));
+	EXPECT_EQ(0, state_writer_reap(&w, self->err, sizeof(self->err)));
+	EXPECT_NE(0, access(self->path, F_OK));
+	/* The next save starts from the first record. */
+	ASSERT_EQ(1, state_writer_format(&w, db, SIZE_MAX));
+	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
+	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
+	EXPECT_TRUE(saved_as(self->path, db, self->dir));
 	pdb_free(db);
 }
 
