@@ -1065,6 +1065,7 @@ void edge_close(struct edge *e)
 	end_save(e);
 	if (e->db && e->state_dirty)
 		save_state(e, err, sizeof(err));
+	state_writer_free(&e->writer);
 	if (e->d) {
 		rib_set_listener(e->d->rib, NULL, NULL);
 		e->d->on_change = NULL;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The state file formatted by the event loop, written by a thread; see state_writer.h. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,15 @@ int state_writer_format(struct state_writer *w, const struct peering_db *db,
 static void *write_in_thread(void *arg)
 {
 	struct state_writer *w = arg;
+	struct sched_param idle = { 0 };
 	uint64_t one = 1;
 
+	/*
+	 * On a CPU it shares with the loop (an edge pinned to one CPU), the
+	 * loop takes it back as soon as an event wakes it. Lowering one's own
+	 * policy needs no privilege; should it fail, the save still runs.
+	 */
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
 	w->result = state_text_write(w->path, &w->text, w->err, sizeof(w->err));
 	/*
 	 * The loop reads the result after pthread_join(), which orders it. One
@@ -85,13 +93,18 @@ int state_writer_reap(struct state_writer *w, char *err, size_t errlen)
 	ret = w->result < 0 ? -1 : 1;
 	if (ret < 0)
 		snprintf(err, errlen, "%s", w->err);
-	/* Its buffer goes too: at 100,000 prefixes it is megabytes, held between saves. */
-	state_text_free(&w->text);
+	state_text_clear(&w->text);
 	return ret;
 }
 
 void state_writer_drop(struct state_writer *w)
 {
 	if (!w->writing)
-		state_text_free(&w->text);
+		state_text_clear(&w->text);
+}
+
+void state_writer_free(struct state_writer *w)
+{
+	state_writer_reap(w, w->err, sizeof(w->err));
+	state_text_free(&w->text);
 }

@@ -6,8 +6,14 @@
  * 100,000 prefixes in the guest) while the loop goes on. There is no
  * fork(): copying the daemon's page tables held the loop 16-28 ms at
  * 100,000 prefixes on the host, and each page the loop wrote afterwards
- * took a fault (selftests/bench/fork_bench.c). One save at a time: two
- * would race to the rename, and an older snapshot could land last.
+ * took a fault (selftests/bench/fork_bench.c). The text's buffer stays
+ * from one save to the next (the largest text so far, megabytes at
+ * 100,000 prefixes), so its pages are faulted in once, not at every save.
+ * The thread runs as SCHED_IDLE: on a CPU the two share, the loop woken by
+ * a BFD Down or a BGP message preempts it at once (the scheduler's rule
+ * for an idle-policy task), instead of waiting for its time slice.
+ * One save at a time: two would race to the rename, and an older snapshot
+ * could land last.
  */
 #ifndef PEEREDGE_STATE_WRITER_H
 #define PEEREDGE_STATE_WRITER_H
@@ -52,6 +58,8 @@ int state_writer_start(struct state_writer *w, const char *path, char *err, size
 int state_writer_reap(struct state_writer *w, char *err, size_t errlen);
 /* Drops a text being formatted; a thread writing is left alone. */
 void state_writer_drop(struct state_writer *w);
+/* Waits for a thread still writing (its result unreported), then frees the buffer. */
+void state_writer_free(struct state_writer *w);
 
 static inline bool state_writer_busy(const struct state_writer *w)
 {

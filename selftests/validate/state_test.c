@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The state file: round trip, refusals that leave the file alone, crashes. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -390,6 +392,7 @@ TEST_F(state, a_save_in_batches_writes_what_one_save_writes)
 	EXPECT_TRUE(saved_as(self->path, db, self->dir));
 	ASSERT_EQ(0, state_load(self->path, &back, self->err, sizeof(self->err)));
 	EXPECT_EQ(51, pdb_peering(back, "contoso")->nprefixes);
+	state_writer_free(&w);
 	pdb_free(db);
 	pdb_free(back);
 }
@@ -416,6 +419,7 @@ TEST_F(state, a_change_of_structure_while_formatting_starts_the_text_over)
 	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
 	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err))) TH_LOG("%s", self->err);
 	EXPECT_TRUE(saved_as(self->path, db, self->dir));
+	state_writer_free(&w);
 	pdb_free(db);
 }
 
@@ -441,15 +445,33 @@ TEST_F(state, the_thread_writes_the_text_not_the_db)
 	unlink(was);
 	ASSERT_EQ(0, state_load(self->path, &back, self->err, sizeof(self->err)));
 	EXPECT_EQ(VSTATE_VERIFIED, pdb_service_prefix(back, "sbc-svc")->result.state);
+	state_writer_free(&w);
 	pdb_free(db);
 	pdb_free(back);
+}
+
+/* This process's threads (the writer among them) that run with policy. */
+static int threads_with_policy(int policy)
+{
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	if (!dir)
+		abort();
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.' && sched_getscheduler(atoi(de->d_name)) == policy)
+			n++;
+	closedir(dir);
+	return n;
 }
 
 /*
  * The event loop watches done_fd instead of joining at once: it must not be
  * readable while the thread works, and must turn readable when it is
  * through. A FIFO in place of the temporary file holds the thread in
- * open() until the test opens the other end.
+ * open() until the test opens the other end; meanwhile it is seen to run
+ * as SCHED_IDLE, below the loop.
  */
 TEST_F(state, done_fd_turns_readable_when_the_thread_is_through)
 {
@@ -465,6 +487,7 @@ TEST_F(state, done_fd_turns_readable_when_the_thread_is_through)
 	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
 	pfd.fd = w.done_fd;
 	EXPECT_EQ(0, poll(&pfd, 1, 200));
+	EXPECT_EQ(1, threads_with_policy(SCHED_IDLE));
 	reader = open(tmp, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, reader);
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
@@ -475,6 +498,7 @@ TEST_F(state, done_fd_turns_readable_when_the_thread_is_through)
 	EXPECT_NE(NULL, strstr(self->err, "cannot write")) TH_LOG("%s", self->err);
 	EXPECT_NE(0, access(self->path, F_OK));
 	EXPECT_NE(0, access(tmp, F_OK));
+	state_writer_free(&w);
 	pdb_free(db);
 }
 
@@ -489,6 +513,7 @@ TEST_F(state, one_background_save_at_a_time)
 	EXPECT_STREQ("a state file save is already running", self->err);
 	EXPECT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
 	EXPECT_TRUE(saved_as(self->path, db, self->dir));
+	state_writer_free(&w);
 	pdb_free(db);
 }
 
@@ -504,6 +529,7 @@ TEST_F(state, a_failed_background_save_says_why)
 	EXPECT_NE(NULL, strstr(self->err, "cannot create /nonexistent/dir/state.tmp"))
 		TH_LOG("%s", self->err);
 	EXPECT_FALSE(state_writer_busy(&w));
+	state_writer_free(&w);
 	pdb_free(db);
 }
 
@@ -522,6 +548,7 @@ TEST_F(state, a_dropped_text_writes_nothing)
 	ASSERT_EQ(0, state_writer_start(&w, self->path, self->err, sizeof(self->err)));
 	ASSERT_EQ(1, state_writer_reap(&w, self->err, sizeof(self->err)));
 	EXPECT_TRUE(saved_as(self->path, db, self->dir));
+	state_writer_free(&w);
 	pdb_free(db);
 }
 
