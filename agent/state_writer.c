@@ -105,6 +105,8 @@ void state_writer_drop(struct state_writer *w)
 
 void state_writer_free(struct state_writer *w)
 {
-	state_writer_reap(w, w->err, sizeof(w->err));
+	char unreported[sizeof(w->err)];
+
+	state_writer_reap(w, unreported, sizeof(unreported));
 	state_text_free(&w->text);
 }
