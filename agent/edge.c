@@ -167,6 +167,18 @@ static bool bfd_event_waiting(void *arg)
 	return e->bfd_events_fd >= 0 && poll(&pfd, 1, 0) > 0;
 }
 
+/* The end of a slice of whole-table work that begins now. */
+static int64_t slice_deadline_ns(void)
+{
+	return clock_monotonic_ns() + EDGE_SLICE_MS * 1000000LL;
+}
+
+/* The slice is over: its time is up, or kbfd has an event waiting. */
+static bool slice_spent(const struct edge *e, int64_t deadline_ns)
+{
+	return clock_monotonic_ns() >= deadline_ns || bfd_event_waiting((void *)e);
+}
+
 /*
  * One slice of the pass over every target, starting one when none is in
  * progress (a request during one asks for another pass after it). State
@@ -729,7 +741,7 @@ static int build_service(struct edge *e, const struct service_prefix *sp)
 static int build_some(struct edge *e, bool *built)
 {
 	struct edge_build *b = &e->build;
-	int64_t deadline = clock_monotonic_ns() + EDGE_SLICE_MS * 1000000LL;
+	int64_t deadline = slice_deadline_ns();
 
 	/* Prefixes came or went: positions moved, the build starts over. */
 	if (b->generation != e->db->generation && build_begin(e) < 0)
@@ -742,7 +754,7 @@ static int build_some(struct edge *e, bool *built)
 			if (build_service(e, b->order[b->next]) < 0)
 				return -1;
 		*built = b->next == b->n_order;
-		if (*built || clock_monotonic_ns() >= deadline || bfd_event_waiting(e))
+		if (*built || slice_spent(e, deadline))
 			return 0;
 	}
 }
@@ -835,7 +847,7 @@ static void save_in_background(struct edge *e)
 static void save_slice(struct edge *e)
 {
 	int64_t start = slice_begin(&e->save_run);
-	int64_t deadline = clock_monotonic_ns() + EDGE_SLICE_MS * 1000000LL;
+	int64_t deadline = slice_deadline_ns();
 	int ret;
 
 	/* Changes from here on are the next save's, unless this text still catches them. */
@@ -843,7 +855,7 @@ static void save_slice(struct edge *e)
 		e->state_dirty = false;
 	do
 		ret = state_writer_format(&e->writer, e->db, EDGE_SAVE_BATCH);
-	while (!ret && clock_monotonic_ns() < deadline && !bfd_event_waiting(e));
+	while (!ret && !slice_spent(e, deadline));
 	slice_end(e, &e->save_run, start, false, NULL, 0, NULL);
 	if (ret < 0) {
 		bgpd_log(e->d, LOG_ERR, "state file save: %s; trying again later", strerror(-ret));
