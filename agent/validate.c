@@ -181,6 +181,10 @@ struct validator {
 	vevent_fn emit;
 	void *emit_ctx;
 	int64_t grace_ms;
+	/* An evaluation's sessions, before they replace the stored ones:
+	 * kept between evaluations so that a pass allocates nothing. */
+	struct vsession *scratch;
+	size_t scratch_cap;
 	/* Targets sorted by prefix, for validator_run_prefix. */
 	struct index_entry *index;
 	size_t nindex;
@@ -228,6 +232,7 @@ void validator_free(struct validator *v)
 {
 	if (!v)
 		return;
+	free(v->scratch);
 	free(v->index);
 	free(v);
 }
@@ -326,16 +331,22 @@ static uint32_t static_failures(const struct target *t)
  * not: one that is down is named as missing. Only Active ones count
  * towards the number of sessions a location has.
  */
-static int collect_sessions(const struct target *t, struct vresult *r)
+static int collect_sessions(struct validator *v, const struct target *t, struct vresult *r)
 {
 	const struct peering *p = t->peering;
 	size_t nprimary = 0, nbackup = 0;
 	const char *first_router = NULL;
 	bool two_routers = false;
 
-	r->sessions = calloc(p->nconns ? p->nconns : 1, sizeof(*r->sessions));
-	if (!r->sessions)
-		return -ENOMEM;
+	if (p->nconns > v->scratch_cap) {
+		struct vsession *grown = realloc(v->scratch, p->nconns * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		v->scratch = grown;
+		v->scratch_cap = p->nconns;
+	}
+	r->sessions = v->scratch;
 	for (size_t i = 0; i < p->nconns; i++) {
 		const struct connection *c = p->conns[i];
 		bool backup = t->backup && strcmp(c->location, t->backup) == 0;
@@ -561,25 +572,41 @@ static void emit_events(const struct validator *v, const struct target *t,
 
 /* ---- evaluation ---- */
 
-static void evaluate(const struct validator *v, const struct target *t, int64_t now_ms)
+/*
+ * The new result replaces the stored one. Its sessions are copied into the
+ * stored array when their number is the same (nearly always), so that a
+ * pass does not allocate and free an array per target (a pass every few
+ * seconds over 100,000 prefixes, in the heap the whole daemon shares).
+ */
+static void evaluate(struct validator *v, const struct target *t, int64_t now_ms)
 {
 	struct vresult r = { .failed = static_failures(t) };
+	struct vsession *stored = t->result->sessions;
 	bool undecided = false;
 
 	/* Without a valid prefix and a registration there is nothing to ask
 	 * the sessions; a key matching nothing leaves no peering either. */
 	if (!r.failed && t->peering) {
-		if (collect_sessions(t, &r) < 0)
+		if (collect_sessions(v, t, &r) < 0)
 			return;	/* out of memory: keep the previous verdict */
 		undecided = check_routes(v, t, &r);
 	}
+	if (r.nsessions != t->result->nsessions) {
+		stored = r.nsessions ? malloc(r.nsessions * sizeof(*stored)) : NULL;
+		if (r.nsessions && !stored)
+			return;	/* as above */
+	}
 	r.state = decide_state(v, t, &r, undecided, now_ms);
 	emit_events(v, t, t->result, &r, now_ms);
-	vresult_free(t->result);
+	if (stored != t->result->sessions)
+		vresult_free(t->result);
+	if (r.nsessions)
+		memcpy(stored, r.sessions, r.nsessions * sizeof(*stored));
+	r.sessions = stored;
 	*t->result = r;
 }
 
-static void evaluate_registered(const struct validator *v, struct registered_prefix *rp,
+static void evaluate_registered(struct validator *v, struct registered_prefix *rp,
 				int64_t now_ms)
 {
 	struct target t;
@@ -588,7 +615,7 @@ static void evaluate_registered(const struct validator *v, struct registered_pre
 	evaluate(v, &t, now_ms);
 }
 
-static void evaluate_service(const struct validator *v, struct service_prefix *sp,
+static void evaluate_service(struct validator *v, struct service_prefix *sp,
 			     int64_t now_ms)
 {
 	struct target t;

@@ -734,6 +734,42 @@ TEST_F(engine, events)
 	EXPECT_EQ(VSTATE_VERIFIED, self->svc->result.state);
 }
 
+/*
+ * A pass keeps each result's session array (a pass over a large table
+ * must not allocate and free once per prefix) and still compares the new
+ * sessions with the old ones before overwriting them.
+ */
+TEST_F(engine, sessions_stored_in_place)
+{
+	const struct vsession *kept;
+
+	announce_everywhere(&self->rx, PFX, "13335", SC);
+	validator_run_all(self->v, LATER_MS);
+	ASSERT_EQ(3, self->reg->result.nsessions);
+	kept = self->reg->result.sessions;
+
+	withdraw(&self->rx, AMS2, PFX);
+	self->log.n = 0;
+	validator_run_all(self->v, LATER_MS + 1);
+	EXPECT_EQ(kept, self->reg->result.sessions);
+	ASSERT_EQ(3, self->reg->result.nsessions);
+	EXPECT_STREQ(AMS2, self->reg->result.sessions[1].ip);
+	EXPECT_FALSE(self->reg->result.sessions[1].received);
+	EXPECT_TRUE(self->reg->result.sessions[2].received);
+	EXPECT_EQ(1, count_events(&self->log, "sbc", VEVENT_WITHDRAWAL, VLEVEL_WARNING));
+
+	/* A fourth connection: a longer array, the new session in it. */
+	add_active(self->db, self->voice, "fra2", "198.51.100.13", "Frankfurt", "r4");
+	announce(&self->rx, AMS2, PFX, "13335", SC);
+	self->log.n = 0;
+	validator_run_all(self->v, LATER_MS + 2);
+	ASSERT_EQ(4, self->reg->result.nsessions);
+	EXPECT_STREQ("198.51.100.13", self->reg->result.sessions[3].ip);
+	EXPECT_FALSE(self->reg->result.sessions[3].received);
+	EXPECT_TRUE(self->reg->result.sessions[1].received);
+	EXPECT_EQ(1, count_events(&self->log, "sbc", VEVENT_ANNOUNCEMENT, VLEVEL_INFORMATION));
+}
+
 TEST_F(engine, names)
 {
 	static const char *const states[] = {
