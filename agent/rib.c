@@ -9,13 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node_pool.h"
+
 #define DEFAULT_LOCAL_PREF	100
+
+_Static_assert(_Alignof(struct rib_entry) <= NODE_POOL_ALIGN &&
+	       _Alignof(struct rib_path) <= NODE_POOL_ALIGN, "rib nodes need more alignment");
 
 struct rib {
 	struct rib_entry **buckets;
 	size_t nbuckets, nentries, npaths;
 	struct rib_attrs **abuckets;
 	size_t nabuckets, nattrs;
+	/* Entries and paths come and go by the table (a session going down
+	 * drops one per prefix): pools, not the heap (node_pool.h). */
+	struct node_pool entry_pool, path_pool;
 	struct rib_peer peers[RIB_MAX_PEERS];
 	rib_listener listener;
 	void *listener_ctx;
@@ -46,6 +54,8 @@ struct rib *rib_new(void)
 		return NULL;
 	rib->nbuckets = 1024;
 	rib->nabuckets = 256;
+	node_pool_init(&rib->entry_pool, sizeof(struct rib_entry));
+	node_pool_init(&rib->path_pool, sizeof(struct rib_path));
 	rib->buckets = calloc(rib->nbuckets, sizeof(*rib->buckets));
 	rib->abuckets = calloc(rib->nabuckets, sizeof(*rib->abuckets));
 	if (!rib->buckets || !rib->abuckets) {
@@ -291,7 +301,7 @@ int rib_update(struct rib *rib, uint16_t peer, const struct prefix *p, struct ri
 	struct rib_path *path, *old_best;
 
 	if (!e) {
-		e = calloc(1, sizeof(*e));
+		e = node_pool_get(&rib->entry_pool);
 		if (!e)
 			return -1;
 		e->prefix = *p;
@@ -312,7 +322,7 @@ int rib_update(struct rib *rib, uint16_t peer, const struct prefix *p, struct ri
 		notify(rib, e, peer, attrs, old_best);
 		return 0;
 	}
-	path = calloc(1, sizeof(*path));
+	path = node_pool_get(&rib->path_pool);
 	if (!path) {
 		attrs->refcnt--;
 		return -1;
@@ -339,13 +349,13 @@ static void remove_path(struct rib *rib, struct rib_entry **slot, struct rib_pat
 	rib->npaths--;
 	rib->peers[peer].routes--;
 	rib_attrs_put(rib, path->attrs);
-	free(path);
+	node_pool_put(&rib->path_pool, path);
 	select_best(rib, e);
 	notify(rib, e, peer, NULL, old_best);
 	if (!e->paths) {
 		*slot = e->hnext;
 		rib->nentries--;
-		free(e);
+		node_pool_put(&rib->entry_pool, e);
 	}
 }
 
@@ -443,15 +453,13 @@ void rib_stats(const struct rib *rib, struct rib_stats *st)
 	size_t b;
 
 	memset(st, 0, sizeof(*st));
-	st->bytes = malloc_usable_size(rib->buckets) + malloc_usable_size(rib->abuckets);
+	st->bytes = malloc_usable_size(rib->buckets) + malloc_usable_size(rib->abuckets) +
+		    node_pool_bytes(&rib->entry_pool) + node_pool_bytes(&rib->path_pool);
 	for (b = 0; b < rib->nbuckets; b++) {
 		for (e = rib->buckets[b]; e; e = e->hnext) {
 			st->prefixes++;
-			st->bytes += malloc_usable_size((void *)e);
-			for (p = e->paths; p; p = p->next) {
+			for (p = e->paths; p; p = p->next)
 				st->paths++;
-				st->bytes += malloc_usable_size((void *)p);
-			}
 		}
 	}
 	for (b = 0; b < rib->nabuckets; b++) {
@@ -468,21 +476,18 @@ void rib_free(struct rib *rib)
 
 	if (!rib)
 		return;
-	for (b = 0; rib->buckets && b < rib->nbuckets; b++) {
-		while (rib->buckets[b]) {
-			struct rib_entry *e = rib->buckets[b];
+	/* Every path holds a reference to its attribute set: free the sets
+	 * themselves, then the pools with every entry and path in them. */
+	for (b = 0; rib->abuckets && b < rib->nabuckets; b++) {
+		while (rib->abuckets[b]) {
+			struct rib_attrs *a = rib->abuckets[b];
 
-			rib->buckets[b] = e->hnext;
-			while (e->paths) {
-				struct rib_path *p = e->paths;
-
-				e->paths = p->next;
-				rib_attrs_put(rib, p->attrs);
-				free(p);
-			}
-			free(e);
+			rib->abuckets[b] = a->hnext;
+			free(a);
 		}
 	}
+	node_pool_release(&rib->entry_pool);
+	node_pool_release(&rib->path_pool);
 	free(rib->buckets);
 	free(rib->abuckets);
 	free(rib);

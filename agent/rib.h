@@ -71,7 +71,7 @@ struct rib;
 
 struct rib_stats {
 	size_t prefixes, paths, attr_sets;
-	size_t bytes;			/* allocator's usable size of all of it */
+	size_t bytes;			/* tables, node blocks and attribute sets */
 };
 
 struct rib *rib_new(void);

@@ -5,6 +5,8 @@
  * the change listener, and the memory cost of a route.
  */
 #include <arpa/inet.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -222,6 +224,58 @@ TEST_F(rib, a_route_costs_less_than_150_bytes)
 	rib_peer_flush(self->rib, (uint16_t)self->peer[0], false);
 	rib_stats(self->rib, &st);
 	EXPECT_EQ(0, st.prefixes);
+}
+
+static int address_order(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A session going down and coming back with the same table takes its
+ * entries and paths from the nodes the flush left (node_pool.h), not from
+ * new memory: every one is at an address the first table used.
+ */
+TEST_F(rib, a_table_flushed_and_learned_again_reuses_its_nodes)
+{
+	struct bgp_attrs a = attrs(0, 65001, 2, 0);
+	struct rib_attrs *ra = rib_attrs_get(self->rib, &a, AF_INET, nh);
+	struct prefix p = { .family = AF_INET, .len = 24 };
+	const size_t n = 20000;
+	uintptr_t *used = calloc(2 * n, sizeof(*used));
+	struct rib_stats first, again;
+
+	ASSERT_NE(NULL, used);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct rib_entry *e;
+			uintptr_t key[2];
+
+			p.addr.bytes[1] = (uint8_t)(i >> 8);
+			p.addr.bytes[2] = (uint8_t)i;
+			ASSERT_EQ(1, rib_update(self->rib, (uint16_t)self->peer[0], &p, ra));
+			e = rib_lookup(self->rib, &p);
+			key[0] = (uintptr_t)e;
+			key[1] = (uintptr_t)e->paths;
+			if (!round) {
+				used[2 * i] = key[0];
+				used[2 * i + 1] = key[1];
+				continue;
+			}
+			ASSERT_NE(NULL, bsearch(&key[0], used, 2 * n, sizeof(*used), address_order));
+			ASSERT_NE(NULL, bsearch(&key[1], used, 2 * n, sizeof(*used), address_order));
+		}
+		if (!round)
+			qsort(used, 2 * n, sizeof(*used), address_order);
+		rib_stats(self->rib, round ? &again : &first);
+		rib_peer_flush(self->rib, (uint16_t)self->peer[0], false);
+	}
+	rib_attrs_put(self->rib, ra);
+	EXPECT_EQ(n, again.prefixes);
+	EXPECT_EQ(first.bytes, again.bytes);
+	free(used);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/* agent/node_pool.c: zeroed nodes, reuse, blocks, poisoning of free nodes. */
+#include "kselftest_harness.h"
+
+#include <sanitizer/asan_interface.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "node_pool.h"
+
+struct thing {
+	uint64_t a, b;
+	uint8_t c;
+};
+
+TEST(nodes_are_zeroed_aligned_and_distinct)
+{
+	struct node_pool pool;
+	struct thing *t1, *t2;
+	size_t gap;
+
+	node_pool_init(&pool, sizeof(struct thing));
+	EXPECT_EQ(24, pool.node_size);	/* 17 bytes rounded up to a pointer */
+	t1 = node_pool_get(&pool);
+	t2 = node_pool_get(&pool);
+	ASSERT_NE(NULL, t1);
+	ASSERT_NE(NULL, t2);
+	EXPECT_NE(t1, t2);
+	EXPECT_EQ(0, (uintptr_t)t1 % NODE_POOL_ALIGN);
+	EXPECT_EQ(0, (uintptr_t)t2 % NODE_POOL_ALIGN);
+	gap = t1 < t2 ? (size_t)((char *)t2 - (char *)t1) : (size_t)((char *)t1 - (char *)t2);
+	EXPECT_GE(gap, pool.node_size);
+	memset(t1, 0xa5, sizeof(*t1));
+	node_pool_put(&pool, t1);
+	/* The node just put is the next one out, zeroed again. */
+	EXPECT_EQ(t1, node_pool_get(&pool));
+	EXPECT_EQ(0, t1->a);
+	EXPECT_EQ(0, t1->b);
+	EXPECT_EQ(0, t1->c);
+	EXPECT_EQ(2, pool.nodes_in_use);
+	node_pool_release(&pool);
+}
+
+TEST(blocks_are_added_as_needed_and_released)
+{
+	size_t per_block = (NODE_POOL_BLOCK_BYTES - sizeof(void *)) / 64;
+	struct node_pool pool;
+	void **nodes = calloc(per_block + 1, sizeof(*nodes));
+
+	ASSERT_NE(NULL, nodes);
+	node_pool_init(&pool, 64);
+	EXPECT_EQ(0, node_pool_bytes(&pool));
+	for (size_t i = 0; i < per_block; i++)
+		ASSERT_NE(NULL, nodes[i] = node_pool_get(&pool));
+	EXPECT_EQ(NODE_POOL_BLOCK_BYTES, node_pool_bytes(&pool));
+	nodes[per_block] = node_pool_get(&pool);
+	ASSERT_NE(NULL, nodes[per_block]);
+	EXPECT_EQ(2 * NODE_POOL_BLOCK_BYTES, node_pool_bytes(&pool));
+	/* Every node can be written whole without touching another. */
+	for (size_t i = 0; i <= per_block; i++)
+		memset(nodes[i], (int)(i & 0xff), 64);
+	for (size_t i = 0; i <= per_block; i++)
+		ASSERT_EQ((uint8_t)(i & 0xff), ((uint8_t *)nodes[i])[63]);
+	/* Freed nodes are reused before any new block. */
+	for (size_t i = 0; i <= per_block; i++)
+		node_pool_put(&pool, nodes[i]);
+	EXPECT_EQ(0, pool.nodes_in_use);
+	for (size_t i = 0; i <= per_block; i++)
+		ASSERT_NE(NULL, node_pool_get(&pool));
+	EXPECT_EQ(2 * NODE_POOL_BLOCK_BYTES, node_pool_bytes(&pool));
+	node_pool_release(&pool);
+	EXPECT_EQ(0, node_pool_bytes(&pool));
+	EXPECT_EQ(NULL, pool.free_nodes);
+	free(nodes);
+}
+
+/* The unit tests run under ASan: a node on the free list is poisoned. */
+TEST(free_nodes_are_poisoned)
+{
+	struct node_pool pool;
+	char *node;
+
+	node_pool_init(&pool, 40);
+	node = node_pool_get(&pool);
+	ASSERT_NE(NULL, node);
+	EXPECT_EQ(NULL, __asan_region_is_poisoned(node, 40));
+	node_pool_put(&pool, node);
+	EXPECT_EQ(node, __asan_region_is_poisoned(node, 40));
+	/* So is every node of a fresh block not handed out yet. */
+	EXPECT_EQ(node + 40, __asan_region_is_poisoned(node + 40, 40));
+	node_pool_release(&pool);
+}
+
+TEST_HARNESS_MAIN
