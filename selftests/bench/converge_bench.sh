@@ -65,6 +65,10 @@
 #
 # Also reported: how long the table took to load, and the BGP sessions
 # lost to a hold timer meanwhile (must be 0: the event loop stays free).
+#
+# EDGE_PRELOAD=build/selftests/bench/alloc_trace.so runs peeredged under
+# the allocation tracer (see alloc_trace.c; ALLOC_TRACE_OUT names its
+# report): for finding where a slow trial's time went, not for the table.
 . "$(dirname "$0")/../lib/lib.sh"
 require_root
 require_cmd ip nft bird birdc python3
