@@ -126,8 +126,11 @@ neighbor c$i { address 10.30.$i.2; local-address 10.30.$i.1; remote-as 3320;
 	hold-time $hold; bfd $bfd; dev va$i; peering bench; location AMS; router r$i; }
 EOF
 	done
-	# EDGE_PRELOAD: a library for the edge, alloc_trace.so say (env execs).
-	ip netns exec "$E" env ${EDGE_PRELOAD:+LD_PRELOAD="$EDGE_PRELOAD"} \
+	# The environment its systemd unit gives the daemon (glibc's huge-page
+	# heap), and EDGE_PRELOAD: a library for the edge, alloc_trace.so say.
+	local unit_env
+	mapfile -t unit_env < <(sed -n 's/^Environment=//p' "$TOP/agent/peeredged.service")
+	ip netns exec "$E" env "${unit_env[@]}" ${EDGE_PRELOAD:+LD_PRELOAD="$EDGE_PRELOAD"} \
 		"$PEEREDGED" -d -f "$W/pe.conf" -s "$W/pe.sock" >"$W/peeredged.log" 2>&1 &
 	PID=$!
 	wait_for 60 test -S "$W/pe.sock" || { sed 's/^/# /' "$W/peeredged.log"; exit 1; }
