@@ -11,15 +11,15 @@ struct node_pool_block {
 	struct node_pool_block *next;
 };
 
+#define ALIGNED(n)	(((n) + NODE_POOL_ALIGN - 1) & ~(NODE_POOL_ALIGN - 1))
 /* The first node starts here, so that it is aligned as promised. */
-#define FIRST_NODE_OFFSET \
-	((sizeof(struct node_pool_block) + NODE_POOL_ALIGN - 1) & ~(NODE_POOL_ALIGN - 1))
+#define FIRST_NODE_OFFSET	ALIGNED(sizeof(struct node_pool_block))
 
 void node_pool_init(struct node_pool *pool, size_t node_size)
 {
-	size_t size = node_size < sizeof(void *) ? sizeof(void *) : node_size;
+	/* A free node holds the link to the next one. */
+	size_t size = ALIGNED(node_size < sizeof(void *) ? sizeof(void *) : node_size);
 
-	size = (size + NODE_POOL_ALIGN - 1) & ~(NODE_POOL_ALIGN - 1);
 	assert(size <= NODE_POOL_BLOCK_BYTES - FIRST_NODE_OFFSET);
 	*pool = (struct node_pool){ .node_size = size };
 }

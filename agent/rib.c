@@ -447,27 +447,19 @@ int rib_walk(const struct rib *rib, int (*fn)(void *ctx, const struct rib_entry 
 
 void rib_stats(const struct rib *rib, struct rib_stats *st)
 {
-	const struct rib_entry *e;
-	const struct rib_path *p;
 	const struct rib_attrs *a;
-	size_t b;
 
-	memset(st, 0, sizeof(*st));
-	st->bytes = malloc_usable_size(rib->buckets) + malloc_usable_size(rib->abuckets) +
-		    node_pool_bytes(&rib->entry_pool) + node_pool_bytes(&rib->path_pool);
-	for (b = 0; b < rib->nbuckets; b++) {
-		for (e = rib->buckets[b]; e; e = e->hnext) {
-			st->prefixes++;
-			for (p = e->paths; p; p = p->next)
-				st->paths++;
-		}
-	}
-	for (b = 0; b < rib->nabuckets; b++) {
-		for (a = rib->abuckets[b]; a; a = a->hnext) {
-			st->attr_sets++;
+	*st = (struct rib_stats){
+		.prefixes = rib->nentries,
+		.paths = rib->npaths,
+		.attr_sets = rib->nattrs,
+		.bytes = malloc_usable_size(rib->buckets) + malloc_usable_size(rib->abuckets) +
+			 node_pool_bytes(&rib->entry_pool) + node_pool_bytes(&rib->path_pool),
+	};
+	/* Attribute sets vary in size: the allocator says how large each is. */
+	for (size_t b = 0; b < rib->nabuckets; b++)
+		for (a = rib->abuckets[b]; a; a = a->hnext)
 			st->bytes += malloc_usable_size((void *)a);
-		}
-	}
 }
 
 void rib_free(struct rib *rib)

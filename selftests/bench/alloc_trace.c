@@ -192,7 +192,8 @@ void *realloc(void *p, size_t size)
 	return TRACED("realloc", size, size >= min_size, __libc_realloc(p, size));
 }
 
-static int free_and_say(void *p)
+/* free() as an expression, for TRACED(). */
+static int libc_free_value(void *p)
 {
 	__libc_free(p);
 	return 0;
@@ -205,5 +206,5 @@ void free(void *p)
 	if (!p)
 		return;
 	size = malloc_usable_size(p);
-	TRACED("free", size, size >= BIG_FREE, free_and_say(p));
+	TRACED("free", size, size >= BIG_FREE, libc_free_value(p));
 }
