@@ -150,9 +150,6 @@ diag "A sends the ping over $busy ($most frames)"
 fault() { ip netns exec "$B" tc qdisc add dev "$1" clsact &&
 	  ip netns exec "$B" tc filter add dev "$1" ingress pref 1 protocol 0x8809 matchall action ok &&
 	  ip netns exec "$B" tc filter add dev "$1" ingress pref 2 matchall action drop; }
-# The bond's own view of a member: ACTIVE or BACKUP (out of the aggregator).
-bond_view() { ip -n "$1" -d -j link show dev "$2" |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_slave_data"]["state"])'; }
 view_is() { [ "$(bond_view "$A" "$1")" = "$2" ] && [ "$(bond_view "$B" "$1")" = "$2" ]; }
 unfault() { ip netns exec "$B" tc qdisc del dev "$1" clsact; }
 # Pings run across the fault until both sides see the member not Up, and a

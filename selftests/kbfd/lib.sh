@@ -103,6 +103,12 @@ bond_pair() {
 	done
 }
 
+# bond_view NS MEMBER: the bond's own view of MEMBER, ACTIVE or BACKUP (out
+# of the active aggregator: LACP has not taken it in, or has taken it out).
+bond_view() {
+	ip -n "$1" -d -j link show dev "$2" | jq -r '.[0].linkinfo.info_slave_data.state'
+}
+
 # lagdir NS [BOND]: sysfs directory of the LAG on BOND (bond0) in NS.
 lagdir() {
 	local ns=$1 bond=${2:-bond0} inum idx
