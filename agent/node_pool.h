@@ -9,7 +9,9 @@
  * prefixes, README). Here a freed node only goes back on the pool's list.
  *
  * Blocks are kept until node_pool_release(): the pool holds the memory of
- * the largest table it has held. Nodes are aligned to NODE_POOL_ALIGN.
+ * the largest table it has held. Each block is as large as the pool before
+ * it, from 64 KiB up to 2 MiB blocks in transparent huge pages, as the heap
+ * is (peeredged(8), ENVIRONMENT). Nodes are aligned to NODE_POOL_ALIGN.
  * Under ASan a free node is poisoned, so a use after free is still caught.
  */
 #ifndef PEEREDGE_NODE_POOL_H
@@ -18,13 +20,14 @@
 #include <stddef.h>
 
 #define NODE_POOL_ALIGN		sizeof(void *)
-#define NODE_POOL_BLOCK_BYTES	(64 * 1024)
+#define NODE_POOL_BLOCK_BYTES	(64 * 1024)	/* the first block */
+#define NODE_POOL_HUGE_BYTES	(2 * 1024 * 1024)	/* the largest, a huge page */
 
 struct node_pool {
 	size_t node_size;		/* rounded up to NODE_POOL_ALIGN */
 	void *free_nodes;		/* linked through each one's first word */
 	struct node_pool_block *blocks;
-	size_t nblocks, nodes_in_use;
+	size_t bytes, nodes_in_use;	/* mapped for the blocks; handed out */
 };
 
 /* node_size: of the objects, at most a block's room for one. */

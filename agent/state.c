@@ -61,6 +61,12 @@ static int text_reserve(struct state_text *t, size_t need)
 		grown = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (grown == MAP_FAILED)
 		return -ENOMEM;
+	/*
+	 * In huge pages: the text of a large table takes tens of MiB, kept
+	 * between saves, and each 4 KiB page of it is a page table entry
+	 * more for the guest's host to keep in step (peeredged(8)).
+	 */
+	madvise(grown, cap, MADV_HUGEPAGE);
 	t->buf = grown;
 	t->cap = cap;
 	return 0;

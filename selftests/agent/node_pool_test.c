@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* agent/node_pool.c: zeroed nodes, reuse, blocks, poisoning of free nodes. */
+/* agent/node_pool.c: zeroed nodes, reuse, blocks and their sizes, poisoning of free nodes. */
 #include "kselftest_harness.h"
 
+#include <inttypes.h>
 #include <sanitizer/asan_interface.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "node_pool.h"
@@ -72,6 +75,51 @@ TEST(blocks_are_added_as_needed_and_released)
 	EXPECT_EQ(0, node_pool_bytes(&pool));
 	EXPECT_EQ(NULL, pool.free_nodes);
 	free(nodes);
+}
+
+/* Whether the mapping holding addr has flag (smaps' VmFlags, e.g. hg). */
+static bool mapping_has_flag(const void *addr, const char *flag)
+{
+	uintptr_t a = (uintptr_t)addr, start, end;
+	bool inside = false, found = false;
+	char line[512];
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " ", &start, &end) == 2)
+			inside = a >= start && a < end;
+		else if (inside && !strncmp(line, "VmFlags:", 8))
+			found = strstr(line, flag) != NULL;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Each block is as large as the pool before it, up to a huge page: 64 KiB
+ * for a small table, and for a large one blocks aligned to 2 MiB that the
+ * kernel is asked to back with huge pages (VmFlags hg).
+ */
+TEST(a_growing_pool_ends_in_huge_page_blocks)
+{
+	size_t want = NODE_POOL_BLOCK_BYTES, seen = 0;
+	struct node_pool pool;
+
+	node_pool_init(&pool, 64);
+	while (node_pool_bytes(&pool) < 3 * NODE_POOL_HUGE_BYTES) {
+		ASSERT_NE(NULL, node_pool_get(&pool));
+		if (node_pool_bytes(&pool) == seen)
+			continue;
+		seen = node_pool_bytes(&pool);
+		ASSERT_EQ(want, seen);
+		want += seen < NODE_POOL_HUGE_BYTES ? seen : NODE_POOL_HUGE_BYTES;
+	}
+	EXPECT_EQ(0, (uintptr_t)pool.blocks % NODE_POOL_HUGE_BYTES);
+	EXPECT_TRUE(mapping_has_flag(pool.blocks, " hg"));
+	node_pool_release(&pool);
+	EXPECT_EQ(0, node_pool_bytes(&pool));
 }
 
 /* The unit tests run under ASan: a node on the free list is poisoned. */
