@@ -159,7 +159,13 @@ static void kbfd_member_rx_ctrl(struct kbfd_member *m, struct sk_buff *skb,
 	kbfd_rx_ctrl(dev_net(m->dev), pk, ttl, buf, plen, m->s);
 }
 
-/* Ingress, softirq: a micro-BFD frame over IPv4 for @m's session. */
+/*
+ * Ingress, softirq: a micro-BFD frame over IPv4 for @m's session. One that
+ * fails the checks the IP and UDP layers would have made is counted and
+ * traced against the session (bad_header), as a bad control packet is.
+ * A checksum the stack vouches for (verified by the device, or a local
+ * sender's CHECKSUM_PARTIAL over veth) is not computed again.
+ */
 static void kbfd_member_rx4(struct kbfd_member *m, struct sk_buff *skb)
 {
 	const struct iphdr *iph;
@@ -169,24 +175,24 @@ static void kbfd_member_rx4(struct kbfd_member *m, struct sk_buff *skb)
 	__wsum csum;
 
 	if (!pskb_may_pull(skb, sizeof(*iph)))
-		return;
+		goto bad;
 	iph = ip_hdr(skb);
 	ihl = iph->ihl * 4;
 	if (!pskb_may_pull(skb, ihl + sizeof(*uh)))
-		return;
+		goto bad;
 	iph = ip_hdr(skb);
 	if (ntohs(iph->tot_len) < ihl + sizeof(*uh) ||
 	    ntohs(iph->tot_len) > skb->len || ip_fast_csum(iph, iph->ihl))
-		return;
+		goto bad;
 	uh = (const struct udphdr *)(skb->data + ihl);
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ihl + ulen > ntohs(iph->tot_len))
-		return;
-	if (uh->check && skb->ip_summed != CHECKSUM_UNNECESSARY) {
+		goto bad;
+	if (uh->check && !skb_csum_unnecessary(skb)) {
 		csum = skb_checksum(skb, ihl, ulen, 0);
 		if (csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
 				      IPPROTO_UDP, csum))
-			return;
+			goto bad;
 	}
 
 	memset(&pk, 0, sizeof(pk));
@@ -194,9 +200,12 @@ static void kbfd_member_rx4(struct kbfd_member *m, struct sk_buff *skb)
 	pk.peer.v4 = iph->saddr;
 	pk.local.v4 = iph->daddr;
 	kbfd_member_rx_ctrl(m, skb, &pk, iph->ttl, ihl, ulen);
+	return;
+bad:
+	kbfd_rx_drop(m->s, 0, KBFD_DROP_HEADER);
 }
 
-/* Ingress, softirq: a micro-BFD frame over IPv6 for @m's session. */
+/* Ingress, softirq: a micro-BFD frame over IPv6, checked as over IPv4. */
 static void kbfd_member_rx6(struct kbfd_member *m, struct sk_buff *skb)
 {
 	const struct ipv6hdr *ip6h;
@@ -206,21 +215,21 @@ static void kbfd_member_rx6(struct kbfd_member *m, struct sk_buff *skb)
 	__wsum csum;
 
 	if (!pskb_may_pull(skb, sizeof(*ip6h) + sizeof(*uh)))
-		return;
+		goto bad;
 	ip6h = ipv6_hdr(skb);
 	paylen = ntohs(ip6h->payload_len);
 	if (paylen < sizeof(*uh) || sizeof(*ip6h) + paylen > skb->len)
-		return;
+		goto bad;
 	uh = (const struct udphdr *)(skb->data + sizeof(*ip6h));
 	ulen = ntohs(uh->len);
 	/* Over IPv6 the UDP checksum is mandatory (RFC 8200 section 8.1). */
 	if (ulen < sizeof(*uh) || ulen > paylen || !uh->check)
-		return;
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY) {
+		goto bad;
+	if (!skb_csum_unnecessary(skb)) {
 		csum = skb_checksum(skb, sizeof(*ip6h), ulen, 0);
 		if (csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
 				    IPPROTO_UDP, csum))
-			return;
+			goto bad;
 	}
 
 	memset(&pk, 0, sizeof(pk));
@@ -228,6 +237,9 @@ static void kbfd_member_rx6(struct kbfd_member *m, struct sk_buff *skb)
 	pk.peer.v6 = ip6h->saddr;
 	pk.local.v6 = ip6h->daddr;
 	kbfd_member_rx_ctrl(m, skb, &pk, ip6h->hop_limit, sizeof(*ip6h), ulen);
+	return;
+bad:
+	kbfd_rx_drop(m->s, 0, KBFD_DROP_HEADER);
 }
 
 static unsigned int kbfd_member_ingress(void *priv, struct sk_buff *skb,

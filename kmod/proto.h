@@ -106,6 +106,7 @@ enum kbfd_drop_reason {
 	KBFD_DROP_AUTH_KEY_ID,	/* unknown Key ID */
 	KBFD_DROP_AUTH_BAD,	/* wrong password or digest */
 	KBFD_DROP_AUTH_SEQ,	/* sequence number replayed */
+	KBFD_DROP_HEADER,	/* on a LAG member: IP/UDP header or checksum bad */
 };
 
 #endif /* _KBFD_PROTO_H */

@@ -20,8 +20,8 @@
 #include "timers.h"
 #include "trace.h"
 
-static void kbfd_drop(struct kbfd_session *s, u32 discr,
-		      enum kbfd_drop_reason why)
+void kbfd_rx_drop(struct kbfd_session *s, u32 discr,
+		  enum kbfd_drop_reason why)
 {
 	if (s) {
 		spin_lock_bh(&s->lock);
@@ -189,7 +189,7 @@ drop:
 		s = kbfd_session_by_discr(net, your_discr);
 	if (!s && fixed)
 		s = fixed;
-	kbfd_drop(s, your_discr, why);
+	kbfd_rx_drop(s, your_discr, why);
 }
 
 static void kbfd_rx(struct sock *sk, struct sk_buff *skb)

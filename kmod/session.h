@@ -223,5 +223,8 @@ int kbfd_xmit(struct kbfd_session *s, const void *buf, unsigned int len);
  */
 void kbfd_rx_ctrl(struct net *net, const struct kbfd_key *pk, u8 ttl,
 		  const u8 *buf, unsigned int plen, struct kbfd_session *fixed);
+/* receive.c: a packet dropped, counted against @s (if any) and traced. */
+void kbfd_rx_drop(struct kbfd_session *s, u32 discr,
+		  enum kbfd_drop_reason why);
 
 #endif /* _KBFD_SESSION_H */

@@ -51,7 +51,8 @@ TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_SEQ);
 			 { KBFD_DROP_AUTH_TYPE, "auth_type" },		\
 			 { KBFD_DROP_AUTH_KEY_ID, "auth_key_id" },	\
 			 { KBFD_DROP_AUTH_BAD, "auth_failed" },		\
-			 { KBFD_DROP_AUTH_SEQ, "auth_seq_replay" })
+			 { KBFD_DROP_AUTH_SEQ, "auth_seq_replay" },	\
+			 { KBFD_DROP_HEADER, "bad_header" })
 
 TRACE_EVENT(state_change,
 	    TP_PROTO(u32 discr, u8 old_state, u8 new_state, u8 diag),
