@@ -114,6 +114,10 @@ if [ "$TRIGGER" = kbfd ]; then
 	[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
 	kbfd_load || skip_all "kbfd.ko does not load"
 fi
+# Two runs at once would share CPU 0 (below) and spoil each other's figures.
+LOCK=${TMPDIR:-/tmp}/peeredge-converge-bench.lock
+exec 9>"$LOCK"
+flock -n 9 || skip_all "$LOCK is held: another converge_bench.sh, or an edge one left running, would share CPU 0"
 
 . "$(dirname "$0")/converge_lib.sh"
 
