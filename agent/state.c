@@ -62,9 +62,9 @@ static int text_reserve(struct state_text *t, size_t need)
 	if (grown == MAP_FAILED)
 		return -ENOMEM;
 	/*
-	 * In huge pages: the text of a large table takes tens of MiB, kept
-	 * between saves, and each 4 KiB page of it is a page table entry
-	 * more for the guest's host to keep in step (peeredged(8)).
+	 * In huge pages, as the heap is: the text of a large table takes
+	 * tens of MiB, kept between saves, and a daemon mapped in 4 KiB pages
+	 * stalled at wake-up in a shadow-paged guest (peeredged(8)).
 	 */
 	madvise(grown, cap, MADV_HUGEPAGE);
 	t->buf = grown;

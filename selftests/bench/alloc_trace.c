@@ -17,8 +17,10 @@
  * with, below it, the call sites that allocated or freed 200 times or more
  * since the previous report (the caller as module+offset, for addr2line;
  * sizes rounded up to a power of two; t is CLOCK_MONOTONIC). CPU time
- * close to wall-clock time says the allocator worked; much less, that the
- * process was not running. The counting costs every call a few tens of
+ * much less than wall-clock time says the process was not running; close
+ * to it says the allocator worked only where the kernel accounts steal
+ * time: in this project's guest a stalled vCPU counts as the thread's CPU
+ * time too (README, runs V). The counting costs every call a few tens of
  * nanoseconds and each timed one two clock_gettime(CLOCK_THREAD_CPUTIME_ID)
  * calls: figures taken under it are for finding causes, not for the
  * benchmark's tables.
