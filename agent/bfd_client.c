@@ -184,6 +184,7 @@ int bfd_lag_from_msg(struct nlmsghdr *nlh, struct bfd_lag *l)
 {
 	struct nlattr *tb[KBFD_A_MAX + 1], *a;
 	struct bfd_session tmp;
+	size_t count = 0;
 	int rem;
 
 	memset(l, 0, sizeof(*l));
@@ -208,17 +209,38 @@ int bfd_lag_from_msg(struct nlmsghdr *nlh, struct bfd_lag *l)
 	LAG_GET(tb, l, KBFD_A_TIMESTAMP_NS, timestamp_ns, nla_get_u64);
 	if (!tb[KBFD_A_LAG_IFINDEX])
 		return -EINVAL;
-	/* The members are repeated attributes of the top level. */
+	/* The members are repeated attributes of the top level: counted, then read. */
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem)
+		count += nla_type(a) == KBFD_A_LAG_MEMBER;
+	if (!count)
+		return 0;
+	l->members = calloc(count, sizeof(*l->members));
+	if (!l->members)
+		return -ENOMEM;
 	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
 		if (nla_type(a) != KBFD_A_LAG_MEMBER)
 			continue;
-		if (l->n_members == BFD_LAG_MEMBERS_MAX)
-			break;
-		if (lag_member_from_attr(a, &l->members[l->n_members]))
+		if (lag_member_from_attr(a, &l->members[l->n_members])) {
+			bfd_lag_clear(l);
 			return -EINVAL;
+		}
 		l->n_members++;
 	}
 	return 0;
+}
+
+void bfd_lag_clear(struct bfd_lag *l)
+{
+	free(l->members);
+	l->members = NULL;
+	l->n_members = 0;
+}
+
+void bfd_lags_free(struct bfd_lag *lags, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		bfd_lag_clear(&lags[i]);
+	free(lags);
 }
 
 const char *bfd_state_name(uint8_t state)
@@ -396,10 +418,15 @@ static int on_lag(struct nl_msg *msg, void *arg)
 		col->lags = grown;
 		col->capacity = capacity;
 	}
-	if (bfd_lag_from_msg(nlmsg_hdr(msg), &col->lags[col->count]))
-		col->malformed = true;
-	else
+	switch (bfd_lag_from_msg(nlmsg_hdr(msg), &col->lags[col->count])) {
+	case 0:
 		col->count++;
+		break;
+	case -ENOMEM:
+		return -NLE_NOMEM;
+	default:
+		col->malformed = true;
+	}
 	return NL_OK;
 }
 
@@ -428,13 +455,14 @@ int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *cou
 		}
 		if (err || !req.interrupted)
 			break;
-		free(col.lags);
+		bfd_lags_free(col.lags, col.count);
 		col.lags = NULL;
+		col.count = 0;
 		snprintf(c->message, sizeof(c->message), "LAGs kept changing during the dump");
 		err = -EAGAIN;
 	}
 	if (err) {
-		free(col.lags);
+		bfd_lags_free(col.lags, col.count);
 		return err;
 	}
 	*lags = col.lags;
@@ -543,17 +571,15 @@ static int on_event_message(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct event_delivery *delivery = arg;
 	struct bfd_session event;
-	struct bfd_lag *lag;
+	struct bfd_lag lag;
 
 	if (!genlmsg_valid_hdr(nlh, 0))
 		return NL_SKIP;
 	if (genlmsg_hdr(nlh)->cmd == KBFD_CMD_LAG_EVENT && delivery->on_lag_event) {
-		lag = malloc(sizeof(*lag));
-		if (!lag)
+		if (bfd_lag_from_msg(nlh, &lag))
 			return NL_SKIP;
-		if (!bfd_lag_from_msg(nlh, lag))
-			delivery->on_lag_event(lag, delivery->arg);
-		free(lag);
+		delivery->on_lag_event(&lag, delivery->arg);
+		bfd_lag_clear(&lag);
 		return NL_OK;
 	}
 	if (genlmsg_hdr(nlh)->cmd != KBFD_CMD_SESSION_EVENT ||

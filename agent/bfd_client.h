@@ -86,8 +86,6 @@ struct bfd_lag_member {
 	uint8_t diag;
 };
 
-#define BFD_LAG_MEMBERS_MAX 64
-
 /*
  * A LAG (KBFD_CMD_LAG_GET reply) or a LAG event (KBFD_CMD_LAG_EVENT).
  * `present` has the attribute bits, as in struct bfd_session.
@@ -106,7 +104,7 @@ struct bfd_lag {
 	uint8_t state;			/* KBFD_STATE_DOWN or _UP */
 	uint32_t members_up;
 	size_t n_members;
-	struct bfd_lag_member members[BFD_LAG_MEMBERS_MAX];
+	struct bfd_lag_member *members;	/* malloc'd, as many as the bond has */
 
 	/* events only */
 	uint8_t change;			/* enum kbfd_lag_change */
@@ -169,10 +167,15 @@ int bfd_client_del(struct bfd_client *c, const struct bfd_session *s);
  */
 int bfd_client_lag_add(struct bfd_client *c, const struct bfd_session *s);
 int bfd_client_lag_del(struct bfd_client *c, const struct bfd_session *s);
-/* Every LAG of the namespace, as a malloc'd array the caller frees. */
+/* Every LAG of the namespace, as a malloc'd array freed by bfd_lags_free(). */
 int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *count);
-/* Parses a KBFD_CMD_LAG_GET or _LAG_EVENT message. 0 or -EINVAL. */
+/*
+ * Parses a KBFD_CMD_LAG_GET or _LAG_EVENT message: 0, -EINVAL, or -ENOMEM.
+ * On success lag->members is the caller's, to free with bfd_lag_clear().
+ */
 int bfd_lag_from_msg(struct nlmsghdr *nlh, struct bfd_lag *lag);
+void bfd_lag_clear(struct bfd_lag *lag);
+void bfd_lags_free(struct bfd_lag *lags, size_t count);
 
 /*
  * Every session of the namespace, as a malloc'd array the caller frees.

@@ -34,7 +34,7 @@ void bfd_snapshot_take(struct bfd_snapshot *snap)
 void bfd_snapshot_free(struct bfd_snapshot *snap)
 {
 	free(snap->sessions);
-	free(snap->lags);
+	bfd_lags_free(snap->lags, snap->n_lags);
 	snap->sessions = NULL;
 	snap->lags = NULL;
 	snap->n_sessions = snap->n_lags = 0;

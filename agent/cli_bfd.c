@@ -841,27 +841,29 @@ static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 	if (err)
 		return report_failure(context, err, c);
 	for (i = 0; i < count; i++)
-		if (!bond || lags[i].ifindex == bond)
-			lags[shown++] = lags[i];
+		shown += !bond || lags[i].ifindex == bond;
 	if (!shown && bond) {
 		cli_print_error(context, "no LAG on this interface");
 		ret = CLI_EXIT_FAILURE;
 	} else if (opts->json) {
 		json_init(&w, stdout);
 		json_start_array(&w);
-		for (i = 0; i < shown; i++)
-			json_lag(&w, &lags[i]);
+		for (i = 0; i < count; i++)
+			if (!bond || lags[i].ifindex == bond)
+				json_lag(&w, &lags[i]);
 		json_end_array(&w);
 		if (json_finish(&w))
 			ret = CLI_EXIT_FAILURE;
 	} else {
-		for (i = 0; i < shown; i++) {
-			if (i)
+		for (i = 0, shown = 0; i < count; i++) {
+			if (bond && lags[i].ifindex != bond)
+				continue;
+			if (shown++)
 				putchar('\n');
 			print_lag_text(&lags[i]);
 		}
 	}
-	free(lags);
+	bfd_lags_free(lags, count);
 	return ret;
 }
 

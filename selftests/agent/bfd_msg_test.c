@@ -208,44 +208,97 @@ static struct nl_msg *kernel_reply(void)
 	return msg;
 }
 
-/* A KBFD_CMD_LAG_GET reply with two members. */
+/*
+ * A KBFD_CMD_LAG_GET reply with @n members (ifindex 10 + i, local
+ * discriminator 100 + i, the odd ones Down), in a message of @size bytes.
+ */
+static struct nl_msg *lag_reply(int n, size_t size)
+{
+	uint8_t peer[4] = { 192, 0, 2, 1 }, local[4] = { 192, 0, 2, 2 };
+	struct nl_msg *msg = nlmsg_alloc_size(size);
+	struct nlattr *nest;
+	int i, err;
+
+	if (!msg || !genlmsg_put(msg, 0, 1, FAKE_FAMILY, 0, 0, KBFD_CMD_LAG_GET,
+				 KBFD_GENL_VERSION))
+		goto fail;
+	err = nla_put_u32(msg, KBFD_A_LAG_IFINDEX, 5) ||
+	      nla_put(msg, KBFD_A_PEER_ADDR, 4, peer) ||
+	      nla_put(msg, KBFD_A_LOCAL_ADDR, 4, local) ||
+	      nla_put_u32(msg, KBFD_A_LAG_MIN_LINKS, 2) ||
+	      nla_put_u8(msg, KBFD_A_LAG_STATE, KBFD_STATE_UP) ||
+	      nla_put_u32(msg, KBFD_A_LAG_MEMBERS_UP, 1);
+	for (i = 0; i < n && !err; i++) {
+		nest = nla_nest_start(msg, KBFD_A_LAG_MEMBER);
+		err = !nest || nla_put_u32(msg, KBFD_A_IFINDEX, 10 + i) ||
+		      nla_put_u32(msg, KBFD_A_LOCAL_DISCR, 100 + i) ||
+		      nla_put_u8(msg, KBFD_A_STATE, i % 2 ? KBFD_STATE_DOWN : KBFD_STATE_UP);
+		if (!err)
+			nla_nest_end(msg, nest);
+	}
+	if (!err)
+		return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+
 TEST(lag_reply_is_parsed)
 {
-	struct nl_msg *msg = new_message(KBFD_CMD_LAG_GET);
-	uint8_t peer[4] = { 192, 0, 2, 1 }, local[4] = { 192, 0, 2, 2 };
-	struct bfd_lag *l = calloc(1, sizeof(*l));
-	struct nlattr *nest;
+	struct nl_msg *msg = lag_reply(2, 4096);
 	char buf[IP_ADDR_STRLEN];
-	int i;
+	struct bfd_lag l;
 
 	ASSERT_NE(NULL, msg);
-	ASSERT_NE(NULL, l);
-	ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LAG_IFINDEX, 5));
-	ASSERT_EQ(0, nla_put(msg, KBFD_A_PEER_ADDR, 4, peer));
-	ASSERT_EQ(0, nla_put(msg, KBFD_A_LOCAL_ADDR, 4, local));
-	ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LAG_MIN_LINKS, 2));
-	ASSERT_EQ(0, nla_put_u8(msg, KBFD_A_LAG_STATE, KBFD_STATE_UP));
-	ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LAG_MEMBERS_UP, 1));
-	for (i = 0; i < 2; i++) {
-		nest = nla_nest_start(msg, KBFD_A_LAG_MEMBER);
-		ASSERT_NE(NULL, nest);
-		ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_IFINDEX, 10 + i));
-		ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LOCAL_DISCR, 100 + i));
-		ASSERT_EQ(0, nla_put_u8(msg, KBFD_A_STATE, i ? KBFD_STATE_DOWN : KBFD_STATE_UP));
-		nla_nest_end(msg, nest);
-	}
-	ASSERT_EQ(0, bfd_lag_from_msg(nlmsg_hdr(msg), l));
-	EXPECT_EQ(5, l->ifindex);
-	EXPECT_STREQ("192.0.2.1", ip_addr_format(&l->peer, buf, sizeof(buf)));
-	EXPECT_STREQ("192.0.2.2", ip_addr_format(&l->local, buf, sizeof(buf)));
-	EXPECT_EQ(2, l->min_links);
-	EXPECT_EQ(KBFD_STATE_UP, l->state);
-	EXPECT_EQ(1, l->members_up);
-	ASSERT_EQ(2, l->n_members);
-	EXPECT_EQ(11, l->members[1].ifindex);
-	EXPECT_EQ(101, l->members[1].local_discr);
-	EXPECT_EQ(KBFD_STATE_DOWN, l->members[1].state);
-	free(l);
+	ASSERT_EQ(0, bfd_lag_from_msg(nlmsg_hdr(msg), &l));
+	EXPECT_EQ(5, l.ifindex);
+	EXPECT_STREQ("192.0.2.1", ip_addr_format(&l.peer, buf, sizeof(buf)));
+	EXPECT_STREQ("192.0.2.2", ip_addr_format(&l.local, buf, sizeof(buf)));
+	EXPECT_EQ(2, l.min_links);
+	EXPECT_EQ(KBFD_STATE_UP, l.state);
+	EXPECT_EQ(1, l.members_up);
+	ASSERT_EQ(2, l.n_members);
+	EXPECT_EQ(11, l.members[1].ifindex);
+	EXPECT_EQ(101, l.members[1].local_discr);
+	EXPECT_EQ(KBFD_STATE_DOWN, l.members[1].state);
+	bfd_lag_clear(&l);
+	EXPECT_EQ(NULL, l.members);
+	EXPECT_EQ(0, l.n_members);
+	nlmsg_free(msg);
+}
+
+/* A bond has no member limit, nor does kbfd: every member is read. */
+TEST(lag_reply_of_a_thousand_members_is_read_whole)
+{
+	struct nl_msg *msg = lag_reply(1000, 64 << 10);
+	struct bfd_lag l;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, bfd_lag_from_msg(nlmsg_hdr(msg), &l));
+	ASSERT_EQ(1000, l.n_members);
+	EXPECT_EQ(10 + 999, l.members[999].ifindex);
+	EXPECT_EQ(100 + 999, l.members[999].local_discr);
+	EXPECT_EQ(KBFD_STATE_DOWN, l.members[999].state);
+	EXPECT_EQ(KBFD_STATE_UP, l.members[998].state);
+	bfd_lag_clear(&l);
+	nlmsg_free(msg);
+}
+
+/* A member without its ifindex fails the whole LAG, and nothing is kept. */
+TEST(lag_reply_with_a_bad_member_is_refused)
+{
+	struct nl_msg *msg = lag_reply(3, 4096);
+	struct nlattr *nest;
+	struct bfd_lag l;
+
+	ASSERT_NE(NULL, msg);
+	nest = nla_nest_start(msg, KBFD_A_LAG_MEMBER);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_u32(msg, KBFD_A_LOCAL_DISCR, 7));
+	nla_nest_end(msg, nest);
+	EXPECT_EQ(-EINVAL, bfd_lag_from_msg(nlmsg_hdr(msg), &l));
+	EXPECT_EQ(NULL, l.members);
+	EXPECT_EQ(0, l.n_members);
 	nlmsg_free(msg);
 }
 
