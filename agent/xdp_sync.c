@@ -342,25 +342,40 @@ const char *xdp_iface_attach_mode(const struct xdp_iface *ifc)
 	}
 }
 
-/* The members of a bond (sysfs), in the daemon's network namespace. */
-static size_t read_members(const char *name, uint32_t members[XDP_MEMBERS_MAX])
+/*
+ * The members of a bond (sysfs), in the daemon's network namespace, as a
+ * malloc'd array (NULL when it has none, or is no bond). 0 or -ENOMEM.
+ */
+static int read_members(const char *name, uint32_t **members, size_t *n)
 {
 	char path[64 + IF_NAMESIZE], word[IF_NAMESIZE + 1];
-	size_t n = 0;
+	uint32_t *grown;
 	FILE *f;
 
+	*members = NULL;
+	*n = 0;
 	snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/slaves", name);
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	while (n < XDP_MEMBERS_MAX && fscanf(f, "%16s", word) == 1) {
+	while (fscanf(f, "%16s", word) == 1) {
 		uint32_t index = if_nametoindex(word);
 
-		if (index)
-			members[n++] = index;
+		if (!index)
+			continue;
+		grown = array_grow(*members, *n, sizeof(**members));
+		if (!grown) {
+			free(*members);
+			*members = NULL;
+			*n = 0;
+			fclose(f);
+			return -ENOMEM;
+		}
+		*members = grown;
+		(*members)[(*n)++] = index;
 	}
 	fclose(f);
-	return n;
+	return 0;
 }
 
 static bool is_ours(const struct xdp_sync *xs, uint32_t ifindex)
@@ -392,6 +407,8 @@ static void iface_clear(struct xdp_sync *xs, struct xdp_iface *ifc, bool detach)
 		unconfigure(xs, ifc->members[m], false);
 	if (ifc->ifindex)
 		unconfigure(xs, ifc->ifindex, detach);
+	free(ifc->members);
+	ifc->members = NULL;
 	ifc->n_members = 0;
 	ifc->ifindex = 0;
 }
@@ -421,13 +438,22 @@ static int attach(struct xdp_sync *xs, struct xdp_iface *ifc)
  */
 static void iface_apply(struct xdp_sync *xs, struct xdp_iface *ifc, bool force)
 {
-	uint32_t ifindex = if_nametoindex(ifc->name), members[XDP_MEMBERS_MAX];
-	size_t n_members = ifindex ? read_members(ifc->name, members) : 0;
+	uint32_t ifindex = if_nametoindex(ifc->name), *members = NULL;
 	int id = xdp_sync_peering_id(xs, ifc->peering), ret = 0;
+	size_t n_members = 0;
 
-	if (!force && ifindex == ifc->ifindex && !ifc->error && n_members == ifc->n_members &&
-	    !memcmp(members, ifc->members, n_members * sizeof(*members)))
+	if (ifindex && read_members(ifc->name, &members, &n_members)) {
+		if (ifc->error != -ENOMEM)
+			bgpd_log(xs->d, LOG_ERR, "xdp: %s: no memory for its members; "
+				 "left as it was", ifc->name);
+		ifc->error = -ENOMEM;
 		return;
+	}
+	if (!force && ifindex == ifc->ifindex && !ifc->error && n_members == ifc->n_members &&
+	    (!n_members || !memcmp(members, ifc->members, n_members * sizeof(*members)))) {
+		free(members);
+		return;
+	}
 	if (ifc->ifindex && ifc->ifindex != ifindex)
 		iface_clear(xs, ifc, true);
 	if (!ifindex) {
@@ -442,6 +468,7 @@ static void iface_apply(struct xdp_sync *xs, struct xdp_iface *ifc, bool force)
 			bgpd_log(xs->d, LOG_ERR, "xdp: %s: peering %s has no allowlist id; not "
 				 "attached", ifc->name, ifc->peering);
 		ifc->error = -ESRCH;
+		free(members);
 		return;
 	}
 	/* Members that left the bond: their configuration goes. */
@@ -454,8 +481,9 @@ static void iface_apply(struct xdp_sync *xs, struct xdp_iface *ifc, bool force)
 			unconfigure(xs, ifc->members[m], false);
 	}
 	ifc->ifindex = ifindex;
+	free(ifc->members);
+	ifc->members = members;
 	ifc->n_members = n_members;
-	memcpy(ifc->members, members, n_members * sizeof(*members));
 	/* Configuration before the program: it never runs on an unconfigured port. */
 	ret = pe_allowlist_set_iface(xs->al, (int)ifindex, (unsigned int)id, ifc->mode);
 	for (size_t m = 0; m < n_members && !ret; m++)
@@ -635,6 +663,8 @@ void xdp_sync_close(struct xdp_sync *xs)
 {
 	drop_pass(xs);
 	pe_allowlist_close(xs->al);
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		free(xs->ifaces[i].members);
 	free(xs->ifaces);
 	free(xs->installed);
 	memset(xs, 0, sizeof(*xs));

@@ -37,8 +37,6 @@
 #include "config.h"
 #include "prefix.h"
 
-#define XDP_MEMBERS_MAX 16	/* lower devices (bond members) followed */
-
 struct bgpd;
 
 /* One interface the daemon keeps the program on. */
@@ -50,7 +48,7 @@ struct xdp_iface {
 	bool from_config;		/* else attached from the CLI */
 	uint32_t ifindex;		/* 0: the interface does not exist */
 	size_t n_members;
-	uint32_t members[XDP_MEMBERS_MAX];	/* configured alongside */
+	uint32_t *members;		/* a bond's, configured alongside; malloc'd */
 	int error;			/* last attach failure, -errno; 0: attached,
 					 * 1: not tried yet */
 };

@@ -197,6 +197,30 @@ if [ "$LINKS" = bond ]; then
 	# natively, the program sees the frame on ve1, not on va1.
 	check "bond va1: its member ve1 is configured alike" eval \
 		'[ "$(xdp_field va1 "\" \".join(x[\"members\"])")" = ve1 ]'
+	# More members than a LAG of real routers has (no carrier: the bond
+	# sends nothing on them); each must be configured, then forgotten.
+	for k in $(seq 1 40); do
+		ip -n "$NS" link add "vx$k" type veth peer name "vy$k"
+		ip -n "$NS" link set "vx$k" master va1
+	done
+	ifcfg_active() {
+		local i
+		i=$(ip -n "$NS" -j link show "$1" | json_get 'j[0]["ifindex"]')
+		bpftool -j map lookup pinned "$WORK/bpffs/pe/pe_ifcfg" key \
+			$((i & 255)) $((i >> 8 & 255)) 0 0 | json_get 'j["formatted"]["value"]["active"]'
+	}
+	check "bond va1 grown to 41 members: each followed" wait_for 5 eval \
+		'[ "$(xdp_field va1 "len(x[\"members\"])")" = 41 ]'
+	check "... and configured in the program's map (vx1, vx40)" eval \
+		'[ "$(ifcfg_active vx1) $(ifcfg_active vx40)" = "1 1" ]'
+	VX40=$(ip -n "$NS" -j link show vx40 | json_get 'j[0]["ifindex"]')
+	for k in $(seq 1 40); do ip -n "$NS" link del "vx$k"; done
+	check "... gone again: ve1 alone" wait_for 5 eval \
+		'[ "$(xdp_field va1 "\" \".join(x[\"members\"])")" = ve1 ]'
+	check "... vx40's configuration dropped" eval \
+		'[ "$(bpftool -j map lookup pinned "$WORK/bpffs/pe/pe_ifcfg" key \
+			$((VX40 & 255)) $((VX40 >> 8 & 255)) 0 0 |
+			json_get "j[\"formatted\"][\"value\"][\"active\"]")" = 0 ]'
 fi
 
 # The allowlist is empty: control traffic only.
