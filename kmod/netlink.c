@@ -392,12 +392,14 @@ static int kbfd_nl_fill(struct sk_buff *skb, void *obj, u32 portid, u32 seq,
 typedef int (*kbfd_nl_fill_t)(struct sk_buff *skb, void *obj, u32 portid,
 			      u32 seq, int flags, struct netlink_callback *cb);
 
-static int kbfd_nl_reply(void *obj, kbfd_nl_fill_t fill, struct genl_info *info)
+/* ... of @size bytes of attributes at most, in reply to @info. */
+static int kbfd_nl_reply(void *obj, kbfd_nl_fill_t fill, size_t size,
+			 struct genl_info *info)
 {
 	struct sk_buff *msg;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	err = fill(msg, obj, info->snd_portid, info->snd_seq, 0, NULL);
@@ -420,6 +422,7 @@ static int kbfd_nl_dump_list(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	struct list_head *head, *pos;
 	struct kbfd_net *kn;
+	bool whole = true;
 	long idx = 0;
 
 	mutex_lock(&kbfd_cfg_lock);
@@ -432,13 +435,21 @@ static int kbfd_nl_dump_list(struct sk_buff *skb, struct netlink_callback *cb,
 		if (idx >= cb->args[0] &&
 		    fill(skb, (char *)pos - node_offset,
 			 NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			 NLM_F_MULTI, cb))
+			 NLM_F_MULTI, cb)) {
+			whole = false;
 			break;
+		}
 		idx++;
 	}
 	cb->args[0] = idx;
 out:
 	mutex_unlock(&kbfd_cfg_lock);
+	/*
+	 * An entry that fits no message (a LAG grown since the dump began)
+	 * fails the dump, rather than end it short as if it were whole.
+	 */
+	if (!whole && !skb->len)
+		return -EMSGSIZE;
 	return skb->len;
 }
 
@@ -508,7 +519,7 @@ static int kbfd_nl_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(s);
 		goto out;
 	}
-	err = kbfd_nl_reply(s, kbfd_nl_fill, info);
+	err = kbfd_nl_reply(s, kbfd_nl_fill, NLMSG_GOODSIZE, info);
 	if (err)
 		kbfd_session_destroy(s, false);
 out:
@@ -573,7 +584,8 @@ static int kbfd_nl_get(struct sk_buff *skb, struct genl_info *info)
 	if (!kbfd_nl_begin(info))
 		return -ESHUTDOWN;
 	s = kbfd_nl_lookup(net, info, false);
-	err = IS_ERR(s) ? PTR_ERR(s) : kbfd_nl_reply(s, kbfd_nl_fill, info);
+	err = IS_ERR(s) ? PTR_ERR(s) :
+	      kbfd_nl_reply(s, kbfd_nl_fill, NLMSG_GOODSIZE, info);
 	mutex_unlock(&kbfd_cfg_lock);
 	return err;
 }
@@ -612,6 +624,20 @@ static int kbfd_nl_put_lag_member(struct sk_buff *skb, struct kbfd_member *m)
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+/*
+ * Bytes of the attributes kbfd_nl_lag_fill() puts, at most: a nest per
+ * member, so a large LAG needs more than a page. kbfd_cfg_lock held.
+ */
+static size_t kbfd_nl_lag_size(const struct kbfd_lag *lag)
+{
+	size_t member = nla_total_size(0) + 3 * nla_total_size(sizeof(u32)) +
+			3 * nla_total_size(sizeof(u8));
+
+	return 2 * nla_total_size(sizeof(struct in6_addr)) +
+	       5 * nla_total_size(sizeof(u32)) + 4 * nla_total_size(sizeof(u8)) +
+	       lag->n_members * member;
 }
 
 /* kbfd_cfg_lock held. */
@@ -798,7 +824,7 @@ static int kbfd_nl_lag_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(lag);
 		goto out;
 	}
-	err = kbfd_nl_reply(lag, kbfd_nl_lag_fill, info);
+	err = kbfd_nl_reply(lag, kbfd_nl_lag_fill, kbfd_nl_lag_size(lag), info);
 	if (err)
 		kbfd_lag_destroy(lag, false, false);
 out:
@@ -841,9 +867,28 @@ static int kbfd_nl_lag_get(struct sk_buff *skb, struct genl_info *info)
 	if (!kn)
 		return -ESHUTDOWN;
 	lag = kbfd_nl_lag_lookup(kn, info);
-	err = IS_ERR(lag) ? PTR_ERR(lag) : kbfd_nl_reply(lag, kbfd_nl_lag_fill, info);
+	err = IS_ERR(lag) ? PTR_ERR(lag) :
+	      kbfd_nl_reply(lag, kbfd_nl_lag_fill, kbfd_nl_lag_size(lag), info);
 	mutex_unlock(&kbfd_cfg_lock);
 	return err;
+}
+
+/* Each message of a LAG dump can hold the largest LAG whole. */
+static int kbfd_nl_lag_dump_start(struct netlink_callback *cb)
+{
+	struct kbfd_lag *lag;
+	struct kbfd_net *kn;
+	size_t size = 0;
+
+	mutex_lock(&kbfd_cfg_lock);
+	if (!kbfd_exiting) {
+		kn = kbfd_pernet(sock_net(cb->skb->sk));
+		list_for_each_entry(lag, &kn->lags, list)
+			size = max(size, kbfd_nl_lag_size(lag));
+	}
+	mutex_unlock(&kbfd_cfg_lock);
+	cb->min_dump_alloc = nlmsg_total_size(genlmsg_total_size(size));
+	return 0;
 }
 
 static int kbfd_nl_lag_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -853,7 +898,7 @@ static int kbfd_nl_lag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				 kbfd_nl_lag_fill);
 }
 
-static const struct genl_small_ops kbfd_ops[] = {
+static const struct genl_ops kbfd_ops[] = {
 	{
 		.cmd = KBFD_CMD_SESSION_GET,
 		.doit = kbfd_nl_get,
@@ -877,6 +922,7 @@ static const struct genl_small_ops kbfd_ops[] = {
 	{
 		.cmd = KBFD_CMD_LAG_GET,
 		.doit = kbfd_nl_lag_get,
+		.start = kbfd_nl_lag_dump_start,
 		.dumpit = kbfd_nl_lag_dump,
 	},
 	{
@@ -901,8 +947,8 @@ static struct genl_family kbfd_family __ro_after_init = {
 	.maxattr = KBFD_A_MAX,
 	.policy = kbfd_policy,
 	.netnsok = true,
-	.small_ops = kbfd_ops,
-	.n_small_ops = ARRAY_SIZE(kbfd_ops),
+	.ops = kbfd_ops,
+	.n_ops = ARRAY_SIZE(kbfd_ops),
 	.mcgrps = kbfd_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(kbfd_mcgrps),
 	.module = THIS_MODULE,

@@ -110,7 +110,11 @@
  *   KBFD_A_LAG_MIN_LINKS, KBFD_A_LAG_STATE, KBFD_A_LAG_MEMBERS_UP and one
  *   nested KBFD_A_LAG_MEMBER per member holding KBFD_A_IFINDEX,
  *   KBFD_A_LOCAL_DISCR, KBFD_A_REMOTE_DISCR, KBFD_A_STATE,
- *   KBFD_A_REMOTE_STATE and KBFD_A_DIAG.
+ *   KBFD_A_REMOTE_STATE and KBFD_A_DIAG. A reply holds the whole LAG
+ *   whatever its size (52 bytes a member), so may be longer than a page:
+ *   receive with MSG_PEEK or a large buffer. A dump's messages are
+ *   allocated for the largest LAG when it starts; a LAG that outgrows that
+ *   during the dump ends it with -EMSGSIZE, never with a LAG cut short.
  *
  * KBFD_CMD_LAG_EVENT (multicast on KBFD_GENL_MCGRP_EVENTS only)
  *   Sent when the LAG's state changes (KBFD_A_LAG_CHANGE
