@@ -36,6 +36,14 @@ module_param_named(max_sessions, kbfd_max_sessions, uint, 0644);
 MODULE_PARM_DESC(max_sessions, "Maximum number of sessions per network namespace (default 16384)");
 
 /*
+ * Namespaces are cheap to make (in a user namespace too), so the
+ * per-namespace limit alone does not bound the host's timers and memory.
+ */
+unsigned int kbfd_max_sessions_total __read_mostly = 65536;
+module_param_named(max_sessions_total, kbfd_max_sessions_total, uint, 0644);
+MODULE_PARM_DESC(max_sessions_total, "Maximum number of sessions on the host, all namespaces together (default 65536)");
+
+/*
  * timers.c: how long an expired detection timer waits for queued packets
  * before it declares Down. Capped at 1 ms: beyond that it no longer waits
  * for a softirq pass but lengthens every detection time.

@@ -439,11 +439,9 @@ struct kbfd_member *kbfd_member_create(struct kbfd_lag *lag,
 		NL_SET_ERR_MSG(extack, "LAG member is not an Ethernet device");
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	if (lag->kn->n_sessions >= READ_ONCE(kbfd_max_sessions)) {
-		NL_SET_ERR_MSG(extack,
-			       "too many sessions in this namespace (max_sessions)");
-		return ERR_PTR(-ENOSPC);
-	}
+	err = kbfd_session_room(lag->kn, extack);
+	if (err)
+		return ERR_PTR(err);
 	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
 	if (!m)
 		return ERR_PTR(-ENOMEM);

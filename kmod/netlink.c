@@ -508,12 +508,9 @@ static int kbfd_nl_add(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto out;
 	}
-	if (kn->n_sessions >= READ_ONCE(kbfd_max_sessions)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "too many sessions in this namespace (max_sessions)");
-		err = -ENOSPC;
+	err = kbfd_session_room(kn, info->extack);
+	if (err)
 		goto out;
-	}
 	s = kbfd_session_create(kn, &key, &cfg, NULL, info->extack);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);

@@ -142,6 +142,29 @@ void kbfd_session_put(struct kbfd_session *s)
 	queue_rcu_work(kbfd_wq, &s->free_work);
 }
 
+/* Sessions of every namespace; kbfd_cfg_lock. */
+static unsigned int kbfd_n_sessions;
+
+/*
+ * kbfd_cfg_lock held: 0 when @kn may have one more session, else -ENOSPC
+ * and which limit, max_sessions (per namespace) or max_sessions_total.
+ */
+int kbfd_session_room(const struct kbfd_net *kn, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&kbfd_cfg_lock);
+	if (kn->n_sessions >= READ_ONCE(kbfd_max_sessions)) {
+		NL_SET_ERR_MSG(extack,
+			       "too many sessions in this namespace (max_sessions)");
+		return -ENOSPC;
+	}
+	if (kbfd_n_sessions >= READ_ONCE(kbfd_max_sessions_total)) {
+		NL_SET_ERR_MSG(extack,
+			       "too many sessions on this host (max_sessions_total)");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 static u32 kbfd_alloc_discr(void)
 {
 	u32 d;
@@ -296,6 +319,7 @@ struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 	spin_unlock_bh(&kbfd_ht_lock);
 	list_add_tail(&s->list, &kn->sessions);
 	kn->n_sessions++;
+	kbfd_n_sessions++;
 	kn->gen++;
 
 	/* First packet soon, spread to avoid synchronised bursts. */
@@ -341,6 +365,7 @@ void kbfd_session_destroy(struct kbfd_session *s, bool tell_peer)
 	spin_unlock_bh(&kbfd_ht_lock);
 	list_del(&s->list);
 	kn->n_sessions--;
+	kbfd_n_sessions--;
 	kn->gen++;
 
 	spin_lock_bh(&s->lock);

@@ -151,6 +151,7 @@ extern struct mutex kbfd_cfg_lock;
 extern bool kbfd_exiting;
 extern unsigned int kbfd_net_id;
 extern unsigned int kbfd_max_sessions;
+extern unsigned int kbfd_max_sessions_total;
 extern unsigned int kbfd_detect_recheck_us;
 extern struct workqueue_struct *kbfd_wq;
 
@@ -175,6 +176,8 @@ struct kbfd_config {
 
 struct netlink_ext_ack;
 
+int kbfd_session_room(const struct kbfd_net *kn,
+		      struct netlink_ext_ack *extack);
 struct kbfd_session *kbfd_session_create(struct kbfd_net *kn,
 					 const struct kbfd_key *key,
 					 const struct kbfd_config *cfg,

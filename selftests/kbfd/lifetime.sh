@@ -4,7 +4,8 @@
 # Session lifetime at scale: 1000 sessions in a namespace (all visible in
 # sysfs and in a dump), rmmod with all of them alive; a namespace deleted
 # with 1000 live sessions; the kmalloc caches back at their baseline
-# afterwards; the per-namespace limit (max_sessions) holds.
+# afterwards; the per-namespace limit (max_sessions) and the host's
+# (max_sessions_total) hold.
 . "$(dirname "$0")/lib.sh"
 
 kbfd_require
@@ -46,7 +47,18 @@ echo 5 >/sys/module/kbfd/parameters/max_sessions
 check "max_sessions: 5 sessions fit" kctl kbfd-lim-$$ bulk 5 10.2.0.1
 check_fails "max_sessions: the sixth is refused" kctl kbfd-lim-$$ add peer 10.3.0.1
 echo 16384 >/sys/module/kbfd/parameters/max_sessions
+# ... and max_sessions_total over all of them: 5 here, 2 more elsewhere.
+netns_add kbfd-lim2-$$
+echo 7 >/sys/module/kbfd/parameters/max_sessions_total
+check "max_sessions_total: 2 more fit in another namespace" kctl kbfd-lim2-$$ bulk 2 10.4.0.1
+out=$(kctl kbfd-lim2-$$ add peer 10.5.0.1 2>&1)
+check "max_sessions_total: the eighth on the host is refused, saying why" \
+	grep -q "too many sessions on this host (max_sessions_total)" <<<"$out"
+check "... and a session deleted elsewhere makes room" eval \
+	'kctl kbfd-lim-$$ del peer 10.2.0.1 && kctl kbfd-lim2-$$ add peer 10.5.0.1'
+echo 65536 >/sys/module/kbfd/parameters/max_sessions_total
 ip netns del kbfd-lim-$$
+ip netns del kbfd-lim2-$$
 wait_for 30 test "$(count_sysfs)" = 0
 
 check "unload" kbfd_unload
