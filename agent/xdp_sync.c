@@ -5,9 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <bpf/libbpf.h>
 
 #include "array.h"
@@ -551,6 +556,46 @@ static int drop_foreign(int ifindex, unsigned int peering, enum pe_mode mode, vo
 
 /* ---- life cycle ---- */
 
+static void apply_all(struct xdp_sync *xs)
+{
+	for (size_t i = 0; i < xs->n_ifaces; i++)
+		iface_apply(xs, &xs->ifaces[i], false);
+}
+
+/*
+ * Link events: what they say is not read, only that something changed.
+ * Drained first, so a burst (a bond built member by member) costs one look.
+ */
+static void links_readable(struct ev_watch *w, uint32_t events)
+{
+	struct xdp_sync *xs = (struct xdp_sync *)((char *)w - offsetof(struct xdp_sync, links));
+	char buf[8192];
+	ssize_t n;
+
+	(void)events;
+	do
+		n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	while (n > 0 || (n < 0 && (errno == EINTR || errno == ENOBUFS)));
+	apply_all(xs);
+}
+
+/* Subscribes to link events; without them the poll alone follows the bonds. */
+static void watch_links(struct xdp_sync *xs)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+
+	xs->links.cb = links_readable;
+	xs->links.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	if (xs->links.fd >= 0 && !bind(xs->links.fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    !bgpd_watch(xs->d, &xs->links, EPOLLIN))
+		return;
+	bgpd_log(xs->d, LOG_WARNING, "xdp: no link events (%s): bond members are looked at "
+		 "once a second", strerror(errno));
+	if (xs->links.fd >= 0)
+		close(xs->links.fd);
+	xs->links.fd = -1;
+}
+
 static int open_allowlist(struct xdp_sync *xs, char *err, size_t errlen)
 {
 	/* The per-peering IPv6 pools in the ratios of the library's defaults. */
@@ -570,6 +615,7 @@ static int open_allowlist(struct xdp_sync *xs, char *err, size_t errlen)
 		xs->al = NULL;
 		return -1;
 	}
+	watch_links(xs);
 	return 0;
 }
 
@@ -581,6 +627,7 @@ int xdp_sync_open(struct xdp_sync *xs, struct bgpd *d, const struct config *c, c
 
 	memset(xs, 0, sizeof(*xs));
 	xs->d = d;
+	xs->links.fd = -1;
 	snprintf(xs->pin_dir, sizeof(xs->pin_dir), "%s", c->xdp_pin_dir);
 	xs->ipv4_blocks = c->xdp_ipv4_blocks;
 	xs->ipv6_blocks = c->xdp_ipv6_blocks;
@@ -655,19 +702,21 @@ void xdp_sync_poll(struct xdp_sync *xs, int64_t now_ms)
 	if (!xs->al || now_ms - xs->last_poll_ms < XDP_POLL_MS)
 		return;
 	xs->last_poll_ms = now_ms;
-	for (size_t i = 0; i < xs->n_ifaces; i++)
-		iface_apply(xs, &xs->ifaces[i], false);
+	apply_all(xs);
 }
 
 void xdp_sync_close(struct xdp_sync *xs)
 {
 	drop_pass(xs);
 	pe_allowlist_close(xs->al);
+	if (xs->links.fd >= 0)
+		close(xs->links.fd);	/* which takes it out of the epoll set too */
 	for (size_t i = 0; i < xs->n_ifaces; i++)
 		free(xs->ifaces[i].members);
 	free(xs->ifaces);
 	free(xs->installed);
 	memset(xs, 0, sizeof(*xs));
+	xs->links.fd = -1;
 }
 
 /* ---- the CLI's attach and detach ---- */

@@ -36,6 +36,7 @@
 #include "allowlist_user.h"
 #include "config.h"
 #include "prefix.h"
+#include "session.h"
 
 struct bgpd;
 
@@ -78,6 +79,7 @@ struct xdp_sync {
 	bool pass;
 	bool retry;			/* an update failed: a pass again */
 	int64_t last_poll_ms;
+	struct ev_watch links;		/* rtnetlink link events; fd -1: none */
 };
 
 /*
@@ -120,7 +122,10 @@ bool xdp_sync_busy(const struct xdp_sync *xs);
 
 /*
  * Once a second at most: interfaces that appeared get attached, those that
- * went away forgotten, bond members followed.
+ * went away forgotten, bond members followed. The same is done at once on
+ * every rtnetlink link event (a member enslaved, say), so a member is
+ * configured before the program bonding gave it has passed much as
+ * pass_nocfg.
  */
 void xdp_sync_poll(struct xdp_sync *xs, int64_t now_ms);
 

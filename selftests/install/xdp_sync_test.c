@@ -3,12 +3,17 @@
  * The allowlist's sync in steps (agent/xdp_sync.c), against the real maps
  * in a bpffs of its own: after every step the maps hold exactly what the
  * sync says is installed, a step makes no more changes than asked, a pass
- * ends at its target, and a pass replaced half-way leaves nothing behind.
+ * ends at its target, and a pass replaced half-way leaves nothing behind;
+ * an interface that appears is configured on its link event, before any
+ * poll. Each test runs in a network namespace of its own.
  */
 #include <errno.h>
+#include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -28,6 +33,10 @@ FIXTURE_SETUP(xsync)
 {
 	char err[512];
 
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "no network namespace of our own: %s", strerror(errno));
+	self->d.epfd = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, self->d.epfd);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/pe-xdp-sync-test.XXXXXX");
 	if (!mkdtemp(self->dir))
 		SKIP(return, "mkdtemp: %s", strerror(errno));
@@ -55,6 +64,7 @@ FIXTURE_TEARDOWN(xsync)
 	xdp_sync_close(&self->xs);
 	umount(self->dir);
 	rmdir(self->dir);
+	close(self->d.epfd);
 }
 
 /* Entry i of a family of test prefixes: 10.i.i.0/24, peering i % 3. */
@@ -217,6 +227,37 @@ TEST_F(xsync, a_pass_replaced_half_way_leaves_nothing_behind)
 	step_to_the_end(_metadata, &self->xs, 100);
 	/* Nothing of the dropped pass stays allowed. */
 	EXPECT_TRUE(installed_is(&self->xs, 200, 299, 1));
+}
+
+/*
+ * The configured pe-none0 appears: the link event wakes the daemon's loop
+ * and the interface is configured then, not at the next poll.
+ */
+TEST_F(xsync, an_interface_appearing_is_configured_on_its_link_event)
+{
+	struct config_peering p0 = { .name = "p0" };
+	const struct xdp_iface *ifc;
+	struct pe_cnt c[PE_R_MAX];
+	struct epoll_event ev;
+	struct ev_watch *w;
+	unsigned int index;
+
+	self->c.peerings = &p0;
+	self->c.n_peerings = 1;
+	xdp_sync_config(&self->xs, &self->c);
+	ifc = xdp_sync_find(&self->xs, "pe-none0");
+	ASSERT_NE(NULL, ifc);
+	ASSERT_EQ(-ENODEV, ifc->error);
+	if (system("ip link add pe-none0 type veth peer name pe-none1"))
+		SKIP(return, "cannot create a veth pair");
+	index = if_nametoindex("pe-none0");
+	ASSERT_NE(0, index);
+	ASSERT_EQ(1, epoll_wait(self->d.epfd, &ev, 1, 2000));
+	w = ev.data.ptr;
+	w->cb(w, ev.events);
+	EXPECT_EQ(index, ifc->ifindex);
+	EXPECT_NE(-ENODEV, ifc->error);
+	EXPECT_EQ(0, pe_allowlist_counters(self->xs.al, (int)index, c));
 }
 
 TEST_HARNESS_MAIN
