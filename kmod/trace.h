@@ -33,7 +33,12 @@ TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_TYPE);
 TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_KEY_ID);
 TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_BAD);
 TRACE_DEFINE_ENUM(KBFD_DROP_AUTH_SEQ);
+TRACE_DEFINE_ENUM(KBFD_DROP_HEADER);
 
+/*
+ * Every reason here needs its TRACE_DEFINE_ENUM above: the format file then
+ * gives perf and trace-cmd its number (tracing.sh checks).
+ */
 #define kbfd_show_drop_reason(r)					\
 	__print_symbolic(r,						\
 			 { KBFD_DROP_SHORT, "short" },			\

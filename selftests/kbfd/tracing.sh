@@ -50,5 +50,10 @@ perf script -i "$W/perf.data" >"$OUT" 2>/dev/null
 check "state_change Init -> Up or Down -> Up decoded" grep -Eq 'kbfd:state_change.*-> Up' "$OUT"
 check "tx events" grep -q 'kbfd:tx' "$OUT"
 check "rx_drop with reason bad_ttl" grep -Eq 'kbfd:rx_drop.*reason=bad_ttl' "$OUT"
+# perf and trace-cmd decode reasons from the format file: every enum value
+# in it must have been resolved to its number (TRACE_DEFINE_ENUM).
+FMT=/sys/kernel/tracing/events/kbfd/rx_drop/format
+check "rx_drop's format resolves every reason to its value" eval \
+	'grep -q "bad_header" $FMT && ! grep -o "KBFD_DROP_[A-Z_]*" $FMT'
 [ "$__tap_failed" = 0 ] || head -n 30 "$OUT" | sed 's/^/# perf: /'
 done_testing
