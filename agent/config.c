@@ -573,15 +573,33 @@ static bool parse_xdp_global(struct parser *ps, struct config *c)
 	return parse_path(ps, "xdp pin-dir", c->xdp_pin_dir) && end_statement(ps);
 }
 
+/* Connections of peering p among the first n neighbors. */
+static size_t connections_of(const struct config *c, const char *p, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += !strcmp(c->neighbors[i].peering, p);
+	return count;
+}
+
 /* After the whole file: what one statement alone cannot check. */
 static void check_references(struct parser *ps, const struct config *c)
 {
 	for (size_t i = 0; i < c->n_neighbors; i++) {
 		const struct config_neighbor *n = &c->neighbors[i];
 
-		if (n->peering[0] && !config_find_peering(c, n->peering)) {
-			ps->tok_line = n->line;
+		if (!n->peering[0])
+			continue;
+		ps->tok_line = n->line;
+		if (!config_find_peering(c, n->peering)) {
 			fail(ps, "neighbor %s: peering '%s' is not defined", n->name, n->peering);
+			return;
+		}
+		if (connections_of(c, n->peering, i + 1) > CONFIG_MAX_CONNECTIONS) {
+			fail(ps, "neighbor %s: peering '%s' has more than %d connections, the "
+			     "most its routes' nexthop group holds", n->name, n->peering,
+			     CONFIG_MAX_CONNECTIONS);
 			return;
 		}
 	}

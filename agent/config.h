@@ -58,6 +58,7 @@
 #define CONFIG_DEFAULT_HOLD	90
 #define CONFIG_MAX_REGISTRY	16
 #define CONFIG_PATH_MAX		256
+#define CONFIG_MAX_CONNECTIONS	32	/* of a peering: its routes' nexthop group */
 #define CONFIG_DEFAULT_STATE	"/var/lib/peeredge/state"
 #define CONFIG_DEFAULT_NH_BASE	0x10000000
 #define CONFIG_DEFAULT_XDP_PIN	"/sys/fs/bpf/peeredge"

@@ -10,9 +10,10 @@
 #ifndef PEEREDGE_FIB_SYNC_H
 #define PEEREDGE_FIB_SYNC_H
 
+#include "config.h"
 #include "install.h"
 
-#define FIB_GROUP_MAX 32	/* connections of one peering in a group */
+#define FIB_GROUP_MAX CONFIG_MAX_CONNECTIONS	/* the config refuses more */
 
 struct fib_plan_nexthop {
 	uint32_t id;
