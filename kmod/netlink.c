@@ -392,7 +392,7 @@ static int kbfd_nl_fill(struct sk_buff *skb, void *obj, u32 portid, u32 seq,
 typedef int (*kbfd_nl_fill_t)(struct sk_buff *skb, void *obj, u32 portid,
 			      u32 seq, int flags, struct netlink_callback *cb);
 
-/* ... of @size bytes of attributes at most, in reply to @info. */
+/* Replies to @info with @obj, described by @fill in @size bytes at most. */
 static int kbfd_nl_reply(void *obj, kbfd_nl_fill_t fill, size_t size,
 			 struct genl_info *info)
 {

@@ -203,24 +203,22 @@ if [ "$LINKS" = bond ]; then
 		ip -n "$NS" link add "vx$k" type veth peer name "vy$k"
 		ip -n "$NS" link set "vx$k" master va1
 	done
+	# ifcfg_active IFINDEX: the active field of its pe_ifcfg entry.
 	ifcfg_active() {
-		local i
-		i=$(ip -n "$NS" -j link show "$1" | json_get 'j[0]["ifindex"]')
 		bpftool -j map lookup pinned "$WORK/bpffs/pe/pe_ifcfg" key \
-			$((i & 255)) $((i >> 8 & 255)) 0 0 | json_get 'j["formatted"]["value"]["active"]'
+			$(($1 & 255)) $(($1 >> 8 & 255)) 0 0 | json_get 'j["formatted"]["value"]["active"]'
 	}
+	ifindex_of() { ip -n "$NS" -j link show "$1" | json_get 'j[0]["ifindex"]'; }
+	VX1=$(ifindex_of vx1) VX40=$(ifindex_of vx40)
 	check "bond va1 grown to 41 members: each followed" wait_for 5 eval \
 		'[ "$(xdp_field va1 "len(x[\"members\"])")" = 41 ]'
 	check "... and configured in the program's map (vx1, vx40)" eval \
-		'[ "$(ifcfg_active vx1) $(ifcfg_active vx40)" = "1 1" ]'
-	VX40=$(ip -n "$NS" -j link show vx40 | json_get 'j[0]["ifindex"]')
+		'[ "$(ifcfg_active $VX1) $(ifcfg_active $VX40)" = "1 1" ]'
 	for k in $(seq 1 40); do ip -n "$NS" link del "vx$k"; done
 	check "... gone again: ve1 alone" wait_for 5 eval \
 		'[ "$(xdp_field va1 "\" \".join(x[\"members\"])")" = ve1 ]'
-	check "... vx40's configuration dropped" eval \
-		'[ "$(bpftool -j map lookup pinned "$WORK/bpffs/pe/pe_ifcfg" key \
-			$((VX40 & 255)) $((VX40 >> 8 & 255)) 0 0 |
-			json_get "j[\"formatted\"][\"value\"][\"active\"]")" = 0 ]'
+	check "... their configuration dropped (vx1, vx40)" eval \
+		'[ "$(ifcfg_active $VX1) $(ifcfg_active $VX40)" = "0 0" ]'
 fi
 
 # The allowlist is empty: control traffic only.
