@@ -829,6 +829,12 @@ static void json_lag(struct json_writer *w, const struct bfd_lag *l)
 	json_end_object(w);
 }
 
+/* Is l asked for: every LAG when bond is 0, else the one on bond. */
+static bool lag_asked(const struct bfd_lag *l, uint32_t bond)
+{
+	return !bond || l->ifindex == bond;
+}
+
 static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 			uint32_t bond, const char *context)
 {
@@ -841,7 +847,7 @@ static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 	if (err)
 		return report_failure(context, err, c);
 	for (i = 0; i < count; i++)
-		shown += !bond || lags[i].ifindex == bond;
+		shown += lag_asked(&lags[i], bond);
 	if (!shown && bond) {
 		cli_print_error(context, "no LAG on this interface");
 		ret = CLI_EXIT_FAILURE;
@@ -849,14 +855,14 @@ static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 		json_init(&w, stdout);
 		json_start_array(&w);
 		for (i = 0; i < count; i++)
-			if (!bond || lags[i].ifindex == bond)
+			if (lag_asked(&lags[i], bond))
 				json_lag(&w, &lags[i]);
 		json_end_array(&w);
 		if (json_finish(&w))
 			ret = CLI_EXIT_FAILURE;
 	} else {
 		for (i = 0, shown = 0; i < count; i++) {
-			if (bond && lags[i].ifindex != bond)
+			if (!lag_asked(&lags[i], bond))
 				continue;
 			if (shown++)
 				putchar('\n');
