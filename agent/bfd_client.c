@@ -430,30 +430,45 @@ static int on_lag(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/*
+ * Sends a LAG_GET (a dump or one LAG) and collects the LAGs of its answer
+ * into col, which the caller frees whatever the outcome.
+ */
+static int lag_request(struct bfd_client *c, int flags, uint32_t bond,
+		       struct collected_lags *col, bool *interrupted)
+{
+	struct nlreq req = { .on_reply = on_lag, .arg = col };
+	struct nl_msg *msg;
+	int err;
+
+	*col = (struct collected_lags){ 0 };
+	msg = new_request(c, KBFD_CMD_LAG_GET, flags);
+	if (!msg || (bond && nla_put_u32(msg, KBFD_A_LAG_IFINDEX, bond))) {
+		nlmsg_free(msg);
+		return libnl_failure(c, -NLE_NOMEM, "building the request");
+	}
+	err = nlreq_run(c->sock, &msg, 1, &req);
+	nlmsg_free(msg);
+	snprintf(c->message, sizeof(c->message), "%s", req.reason);
+	snprintf(c->extack, sizeof(c->extack), "%s", req.extack);
+	if (!err && col->malformed) {
+		snprintf(c->message, sizeof(c->message),
+			 "kbfd sent a LAG this client cannot parse");
+		err = -EPROTO;
+	}
+	*interrupted = req.interrupted;
+	return err;
+}
+
 int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *count)
 {
 	struct collected_lags col;
-	struct nl_msg *msg;
+	bool interrupted;
 	int attempt, err = 0;
 
 	for (attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
-		struct nlreq req;
-
-		col = (struct collected_lags){ 0 };
-		req = (struct nlreq){ .on_reply = on_lag, .arg = &col };
-		msg = new_request(c, KBFD_CMD_LAG_GET, NLM_F_DUMP);
-		if (!msg)
-			return libnl_failure(c, -NLE_NOMEM, "building the request");
-		err = nlreq_run(c->sock, &msg, 1, &req);
-		nlmsg_free(msg);
-		snprintf(c->message, sizeof(c->message), "%s", req.reason);
-		snprintf(c->extack, sizeof(c->extack), "%s", req.extack);
-		if (!err && col.malformed) {
-			snprintf(c->message, sizeof(c->message),
-				 "kbfd sent a LAG this client cannot parse");
-			err = -EPROTO;
-		}
-		if (err || !req.interrupted)
+		err = lag_request(c, NLM_F_DUMP, 0, &col, &interrupted);
+		if (err || !interrupted)
 			break;
 		bfd_lags_free(col.lags, col.count);
 		col.lags = NULL;
@@ -467,6 +482,27 @@ int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *cou
 	}
 	*lags = col.lags;
 	*count = col.count;
+	return 0;
+}
+
+int bfd_client_lag_get(struct bfd_client *c, uint32_t bond, struct bfd_lag *lag)
+{
+	struct collected_lags col;
+	bool interrupted;
+	int err;
+
+	err = lag_request(c, 0, bond, &col, &interrupted);
+	if (!err && col.count != 1) {
+		snprintf(c->message, sizeof(c->message),
+			 "kbfd answered with %zu LAGs for one", col.count);
+		err = -EPROTO;
+	}
+	if (err) {
+		bfd_lags_free(col.lags, col.count);
+		return err;
+	}
+	*lag = col.lags[0];
+	free(col.lags);
 	return 0;
 }
 

@@ -169,6 +169,8 @@ int bfd_client_lag_add(struct bfd_client *c, const struct bfd_session *s);
 int bfd_client_lag_del(struct bfd_client *c, const struct bfd_session *s);
 /* Every LAG of the namespace, as a malloc'd array freed by bfd_lags_free(). */
 int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *count);
+/* The LAG on bond (-ENOENT: none); free lag->members with bfd_lag_clear(). */
+int bfd_client_lag_get(struct bfd_client *c, uint32_t bond, struct bfd_lag *lag);
 /*
  * Parses a KBFD_CMD_LAG_GET or _LAG_EVENT message: 0, -EINVAL, or -ENOMEM.
  * On success lag->members is the caller's, to free with bfd_lag_clear().

@@ -829,47 +829,42 @@ static void json_lag(struct json_writer *w, const struct bfd_lag *l)
 	json_end_object(w);
 }
 
-/* Is l asked for: every LAG when bond is 0, else the one on bond. */
-static bool lag_asked(const struct bfd_lag *l, uint32_t bond)
-{
-	return !bond || l->ifindex == bond;
-}
-
+/* The LAG on bond (kbfd's LAG_GET for it), or every LAG when bond is 0. */
 static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 			uint32_t bond, const char *context)
 {
-	struct bfd_lag *lags;
+	struct bfd_lag one, *lags = &one;
 	struct json_writer w;
-	size_t count, shown = 0, i;
+	size_t count = 1, i;
 	int ret = CLI_EXIT_OK, err;
 
-	err = bfd_client_lag_dump(c, &lags, &count);
+	err = bond ? bfd_client_lag_get(c, bond, &one) :
+		     bfd_client_lag_dump(c, &lags, &count);
+	if (err == -ENOENT && bond && !c->message[0]) {
+		cli_print_error(context, "no LAG on this interface");
+		return CLI_EXIT_FAILURE;
+	}
 	if (err)
 		return report_failure(context, err, c);
-	for (i = 0; i < count; i++)
-		shown += lag_asked(&lags[i], bond);
-	if (!shown && bond) {
-		cli_print_error(context, "no LAG on this interface");
-		ret = CLI_EXIT_FAILURE;
-	} else if (opts->json) {
+	if (opts->json) {
 		json_init(&w, stdout);
 		json_start_array(&w);
 		for (i = 0; i < count; i++)
-			if (lag_asked(&lags[i], bond))
-				json_lag(&w, &lags[i]);
+			json_lag(&w, &lags[i]);
 		json_end_array(&w);
 		if (json_finish(&w))
 			ret = CLI_EXIT_FAILURE;
 	} else {
-		for (i = 0, shown = 0; i < count; i++) {
-			if (!lag_asked(&lags[i], bond))
-				continue;
-			if (shown++)
+		for (i = 0; i < count; i++) {
+			if (i)
 				putchar('\n');
 			print_lag_text(&lags[i]);
 		}
 	}
-	bfd_lags_free(lags, count);
+	if (bond)
+		bfd_lag_clear(&one);
+	else
+		bfd_lags_free(lags, count);
 	return ret;
 }
 

@@ -60,6 +60,8 @@ check "a non-bond device is refused" test $? != 0
 check "... with the kernel's reason" grep -q "not a bonding device" <<<"$out"
 out=$(pe "$A" bfd lag del dev bond0 2>&1)
 check "deleting a LAG that does not exist is refused" grep -q "no LAG" <<<"$out"
+out=$(pe "$A" bfd lag show dev bond0 2>&1)
+check "showing a LAG that does not exist is refused" grep -q "no LAG on this interface" <<<"$out"
 out=$(pe "$A" bfd lag add dev bond0 peer fd00::2 2>&1)
 check "an IPv6 peer is refused when the bond has no IPv6 address" \
 	grep -q "no global IPv6 address" <<<"$out"

@@ -6,8 +6,9 @@
 # both bonds (peeredge bfd lag). Each member is a nested attribute of 52
 # bytes; a reply allocated NLMSG_GOODSIZE held 100 of them, not 160:
 #  - lag add answers with the whole LAG (it used to fail, the LAG undone);
-#  - lag show (a dump, filtered by the CLI for one bond), beside a small
-#    LAG on a second bond, lists every member: the CLI holds them all;
+#  - lag show dev bond0 (kbfd's LAG_GET for one LAG, answered by the size
+#    of the LAG like the add) and lag show (a dump, beside a small LAG on a
+#    second bond) list every member: the CLI holds them all;
 #  - every member session comes Up on both sides;
 #  - lag del leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
