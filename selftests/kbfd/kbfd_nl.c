@@ -81,6 +81,9 @@ int kbfd_nl_parse(struct nlmsghdr *nlh, struct kbfd_info *info, int *cmd)
 		case KBFD_A_TIMESTAMP_NS:
 			info->u64[t] = nla_get_u64(a);
 			break;
+		case KBFD_A_LAG_MEMBER:
+			info->n_members++;
+			break;
 		default:
 			if (nla_len(a) == 1)
 				info->u32[t] = nla_get_u8(a);

@@ -23,6 +23,7 @@ struct kbfd_info {
 	int alen;
 	uint32_t u32[KBFD_A_MAX + 1];	/* u8/u32 attributes */
 	uint64_t u64[KBFD_A_MAX + 1];	/* u64 attributes */
+	int n_members;			/* KBFD_A_LAG_MEMBER nests (a LAG) */
 };
 
 int kbfd_nl_open(struct kbfd_nl *nl);

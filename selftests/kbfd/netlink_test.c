@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <net/if.h>
 #include <poll.h>
 
 #include "kbfd_nl.h"
@@ -26,6 +27,24 @@ static int count_sessions(struct kbfd_nl *nl)
 	int n = 0, err = kbfd_nl_call(nl, m, NULL, 0, &n);
 
 	return err ? err : n;
+}
+
+static int count_lags(struct kbfd_nl *nl)
+{
+	struct nl_msg *m = kbfd_nl_msg(nl, KBFD_CMD_LAG_GET, NLM_F_DUMP);
+	int n = 0, err = kbfd_nl_call(nl, m, NULL, 0, &n);
+
+	return err ? err : n;
+}
+
+/* A LAG command naming the LAG by its bond's ifindex (0: none). */
+static struct nl_msg *lag_msg(struct kbfd_nl *nl, int cmd, unsigned int bond)
+{
+	struct nl_msg *m = kbfd_nl_msg(nl, cmd, 0);
+
+	if (bond)
+		nla_put_u32(m, KBFD_A_LAG_IFINDEX, bond);
+	return m;
 }
 
 static int add_peer(struct kbfd_nl *nl, const uint8_t *p, struct kbfd_info *out)
@@ -121,7 +140,7 @@ static int expect_refused(struct __test_metadata *_metadata,
 			  struct kbfd_nl *nl, struct nl_msg *m, int err1,
 			  int err2)
 {
-	int before = count_sessions(nl), err, off;
+	int before = count_sessions(nl), lags = count_lags(nl), err, off;
 
 	err = kbfd_nl_call(nl, m, NULL, 0, NULL);
 	off = nl->bad_attr_off;
@@ -129,6 +148,7 @@ static int expect_refused(struct __test_metadata *_metadata,
 	EXPECT_NE(0, nl->extack[0]) TH_LOG("no extack message");
 	TH_LOG("extack: %s", nl->extack);
 	EXPECT_EQ(before, count_sessions(nl));
+	EXPECT_EQ(lags, count_lags(nl));
 	return off;
 }
 
@@ -177,6 +197,7 @@ TEST_F(kbfd, multicast_peer_rejected)
 	nla_put(m, KBFD_A_PEER_ADDR, 4, mc);
 	expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL);
 }
+
 
 /* Unspecified (::) and IPv4-mapped addresses are no IPv6 unicast peers. */
 TEST_F(kbfd, ipv6_unspecified_and_mapped_rejected)
@@ -397,6 +418,117 @@ TEST_F(kbfd, namespaces_are_isolated)
 	kbfd_nl_close(&other);
 }
 
+/*
+ * bond0 (802.3ad, 10.9.0.1/24) with one veth member in the test's
+ * namespace; the ifindex of bond0, or 0 when bonds cannot be made here.
+ */
+static unsigned int make_bond(void)
+{
+	if (system("ip link add bond0 type bond mode 802.3ad 2>/dev/null &&"
+		   " ip link add m1 type veth peer name m1p &&"
+		   " ip link set m1 master bond0 &&"
+		   " ip addr add 10.9.0.1/24 dev bond0"))
+		return 0;
+	return if_nametoindex("bond0");
+}
+
+static const uint8_t lag_peer4[4] = { 10, 9, 0, 2 };
+
+TEST_F(kbfd, lag_add_get_dump_del)
+{
+	static const uint8_t local4[4] = { 10, 9, 0, 1 };
+	unsigned int bond = make_bond();
+	struct kbfd_info in, g;
+	struct nl_msg *m;
+
+	if (!bond)
+		SKIP(return, "cannot make an 802.3ad bond (bonding module)");
+	m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, bond);
+	nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+	ASSERT_EQ(0, kbfd_nl_call(&self->nl, m, &in, 1, NULL)) TH_LOG("%s", self->nl.extack);
+	/* The reply describes the LAG: the bond's own address, one member. */
+	EXPECT_EQ(bond, in.u32[KBFD_A_LAG_IFINDEX]);
+	EXPECT_EQ(0, memcmp(in.peer, lag_peer4, 4));
+	EXPECT_EQ(0, memcmp(in.local, local4, 4));
+	EXPECT_EQ(1, in.u32[KBFD_A_LAG_MIN_LINKS]);
+	EXPECT_EQ(1, in.n_members);
+	EXPECT_FALSE(in.has[KBFD_A_AUTH_KEY]);
+
+	m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, bond);
+	nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+	EXPECT_EQ(-EEXIST, kbfd_nl_call(&self->nl, m, NULL, 0, NULL));
+	EXPECT_STREQ("this bond has a LAG already", self->nl.extack);
+
+	ASSERT_EQ(0, kbfd_nl_call(&self->nl, lag_msg(&self->nl, KBFD_CMD_LAG_GET, bond),
+				  &g, 1, NULL));
+	EXPECT_EQ(bond, g.u32[KBFD_A_LAG_IFINDEX]);
+	EXPECT_EQ(1, g.n_members);
+	EXPECT_EQ(1, count_lags(&self->nl));
+
+	ASSERT_EQ(0, kbfd_nl_call(&self->nl, lag_msg(&self->nl, KBFD_CMD_LAG_DEL, bond),
+				  NULL, 0, NULL));
+	EXPECT_EQ(-ENOENT, kbfd_nl_call(&self->nl, lag_msg(&self->nl, KBFD_CMD_LAG_GET, bond),
+					&g, 1, NULL));
+	EXPECT_STREQ("no LAG on this interface", self->nl.extack);
+	EXPECT_EQ(-ENOENT, kbfd_nl_call(&self->nl, lag_msg(&self->nl, KBFD_CMD_LAG_DEL, bond),
+					NULL, 0, NULL));
+	EXPECT_EQ(0, count_lags(&self->nl));
+	EXPECT_EQ(0, count_sessions(&self->nl));
+}
+
+TEST_F(kbfd, lag_bad_requests_rejected)
+{
+	static const int refused[] = {
+		KBFD_A_IFINDEX, KBFD_A_MULTIHOP, KBFD_A_LOCAL_DISCR, KBFD_A_ADMIN_DOWN,
+	};
+	static const int cmds[] = { KBFD_CMD_LAG_ADD, KBFD_CMD_LAG_GET, KBFD_CMD_LAG_DEL };
+	unsigned int bond = make_bond(), i;
+	struct nl_msg *m;
+
+	if (!bond)
+		SKIP(return, "cannot make an 802.3ad bond (bonding module)");
+	/* Each command needs the bond's ifindex, which is never 0. */
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		m = lag_msg(&self->nl, cmds[i], 0);
+		nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+		expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL);
+		m = lag_msg(&self->nl, cmds[i], 0);
+		nla_put_u32(m, KBFD_A_LAG_IFINDEX, 0);
+		EXPECT_GE(expect_refused(_metadata, &self->nl, m, -ERANGE, -ERANGE), 0);
+	}
+	/* Session attributes a LAG does not take, each named by the extack. */
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, bond);
+		nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+		if (refused[i] == KBFD_A_MULTIHOP)
+			nla_put_flag(m, refused[i]);
+		else if (refused[i] == KBFD_A_ADMIN_DOWN)
+			nla_put_u8(m, refused[i], 1);
+		else
+			nla_put_u32(m, refused[i], 1);
+		EXPECT_GE(expect_refused(_metadata, &self->nl, m, -EINVAL, -EINVAL), 0)
+			TH_LOG("attribute %d", refused[i]);
+	}
+	m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, if_nametoindex("lo"));
+	nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+	EXPECT_EQ(-EINVAL, kbfd_nl_call(&self->nl, m, NULL, 0, NULL));
+	EXPECT_STREQ("not a bonding device", self->nl.extack);
+	m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, 99999);
+	nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+	expect_refused(_metadata, &self->nl, m, -ENODEV, -ENODEV);
+	m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, bond);
+	nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+	nla_put_u32(m, KBFD_A_LAG_MIN_LINKS, 0);
+	EXPECT_GE(expect_refused(_metadata, &self->nl, m, -EINVAL, -ERANGE), 0);
+	/* Without an address of its own the bond cannot speak for the LAG. */
+	ASSERT_EQ(0, system("ip addr flush dev bond0"));
+	m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, bond);
+	nla_put(m, KBFD_A_PEER_ADDR, 4, lag_peer4);
+	expect_refused(_metadata, &self->nl, m, -EADDRNOTAVAIL, -EADDRNOTAVAIL);
+	EXPECT_EQ(0, count_lags(&self->nl));
+	EXPECT_EQ(0, count_sessions(&self->nl));
+}
+
 static int drop_cap_net_admin(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -424,7 +556,13 @@ TEST_F(kbfd, unprivileged_cannot_change)
 	nla_put(m, KBFD_A_PEER_ADDR, 4, peer4);
 	nla_put_u8(m, KBFD_A_ADMIN_DOWN, 1);
 	EXPECT_EQ(-EPERM, kbfd_nl_call(&self->nl, m, NULL, 0, NULL));
+	m = lag_msg(&self->nl, KBFD_CMD_LAG_ADD, if_nametoindex("lo"));
+	nla_put(m, KBFD_A_PEER_ADDR, 4, peer4b);
+	EXPECT_EQ(-EPERM, kbfd_nl_call(&self->nl, m, NULL, 0, NULL));
+	EXPECT_EQ(-EPERM, kbfd_nl_call(&self->nl, lag_msg(&self->nl, KBFD_CMD_LAG_DEL,
+							  if_nametoindex("lo")), NULL, 0, NULL));
 	/* Reading stays open. */
+	EXPECT_EQ(0, count_lags(&self->nl));
 	EXPECT_EQ(1, count_sessions(&self->nl));
 	EXPECT_EQ(0, get_peer(&self->nl, peer4, &in));
 	EXPECT_EQ(KBFD_STATE_DOWN, in.u32[KBFD_A_STATE]);
