@@ -25,7 +25,6 @@
 require_root
 require_cmd tc
 BIN=$TOP/build/selftests/bench
-PEEREDGE=$TOP/build/agent/peeredge
 bfd_trials=${1:-8}
 lacp_trials=${2:-5}
 pps=${3:-8000}
@@ -33,7 +32,7 @@ for v in "$bfd_trials" "$lacp_trials" "$pps"; do
 	[[ $v =~ ^[0-9]+$ ]] && ((v >= 1)) || { echo "lag_bench.sh: BFD_TRIALS, LACP_TRIALS and PPS must be positive integers" >&2; exit 2; }
 done
 [ -x "$BIN/lag_detect" ] || skip_all "build/selftests/bench/lag_detect is not built (make selftests)"
-modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
+bonding_require
 PORT=9000
 FLOWS=64
 

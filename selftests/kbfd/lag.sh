@@ -22,14 +22,12 @@
 
 kbfd_require
 require_cmd tc ping jq python3
-PEEREDGE=$TOP/build/agent/peeredge
-[ -x "$PEEREDGE" ] || skip_all "peeredge is not built (make agent)"
-modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
+pe_require
+bonding_require
 
 A=kbfd-lag-a-$$
 B=kbfd-lag-b-$$
 netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
-pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
 
 topology() {
 	bond_pair "$A" "$B" 3 lacp_rate fast xmit_hash_policy layer2 || return 1

@@ -19,14 +19,12 @@
 
 kbfd_require
 require_cmd tc ping jq python3
-PEEREDGE=$TOP/build/agent/peeredge
-[ -x "$PEEREDGE" ] || skip_all "peeredge is not built (make agent)"
-modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
+pe_require
+bonding_require
 
 A=kbfd-lag6-a-$$
 B=kbfd-lag6-b-$$
 netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
-pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
 bond_pair "$A" "$B" 2 lacp_rate slow xmit_hash_policy layer2 ||
 	skip_all "cannot build the bond topology"
 ip -n "$A" addr add fd00:9::1/64 dev bond0 nodad

@@ -15,15 +15,13 @@
 
 kbfd_require
 require_cmd jq
-PEEREDGE=$TOP/build/agent/peeredge
-[ -x "$PEEREDGE" ] || skip_all "peeredge is not built (make agent)"
-modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
+pe_require
+bonding_require
 
 N=160
 A=kbfd-lagl-a-$$
 B=kbfd-lagl-b-$$
 netns_add "$A" && netns_add "$B" || skip_all "cannot create namespaces"
-pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
 
 bond_pair "$A" "$B" "$N" lacp_rate fast || skip_all "cannot build $N-member bonds"
 ip -n "$A" addr add 10.9.2.1/24 dev bond0

@@ -8,6 +8,7 @@
 
 KBFDCTL=$TOP/build/selftests/kbfd/kbfdctl
 KBFD_SYSFS=/sys/kernel/kbfd
+PEEREDGE=$TOP/build/agent/peeredge
 
 kbfd_unload() {
 	grep -q '^kbfd ' /proc/modules || return 0
@@ -20,6 +21,22 @@ kbfd_require() {
 	[ -x "$KBFDCTL" ] || skip_all "kbfdctl is not built (make selftests)"
 	[ -d /sys/module ] && [ -f /proc/modules ] || skip_all "no module support"
 	kbfd_load || skip_all "cannot load kbfd.ko (this kernel: $(uname -r))"
+}
+
+# Tests that drive kbfd through the peeredge CLI: pe NS ARGS... runs it in NS.
+pe_require() {
+	[ -x "$PEEREDGE" ] || skip_all "peeredge is not built (make agent)"
+}
+
+pe() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$PEEREDGE" "$@"
+}
+
+# Tests of LAGs: their bonds are made in their own namespaces only.
+bonding_require() {
+	modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
 }
 
 # kbfdctl in a namespace: kctl NS ARGS...

@@ -9,10 +9,8 @@
 
 kbfd_require
 require_cmd perf
-PEEREDGE=$TOP/build/agent/peeredge
-[ -x "$PEEREDGE" ] || skip_all "peeredge is not built (make agent)"
+pe_require
 veth_pair || skip_all "cannot create the namespace pair"
-pe() { local ns=$1; shift; ip netns exec "$ns" "$PEEREDGE" "$@"; }
 
 W=$(mktemp -d)
 OUT=$W/out
