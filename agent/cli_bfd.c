@@ -829,6 +829,21 @@ static void json_lag(struct json_writer *w, const struct bfd_lag *l)
 	json_end_object(w);
 }
 
+/* A LAG command's failure: kbfd's EEXIST and ENOENT name the LAG, not a session. */
+static int report_lag_failure(const char *context, int err, const struct bfd_client *c)
+{
+	if (err == -EEXIST && !c->message[0]) {
+		cli_print_error(context, "LAG already exists%s%s", c->extack[0] ? ": " : "",
+				c->extack);
+		return CLI_EXIT_FAILURE;
+	}
+	if (err == -ENOENT && !c->message[0]) {
+		cli_print_error(context, "no LAG on this interface");
+		return CLI_EXIT_FAILURE;
+	}
+	return report_failure(context, err, c);
+}
+
 /* The LAG on bond (kbfd's LAG_GET for it), or every LAG when bond is 0. */
 static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 			uint32_t bond, const char *context)
@@ -840,12 +855,8 @@ static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 
 	err = bond ? bfd_client_lag_get(c, bond, &one) :
 		     bfd_client_lag_dump(c, &lags, &count);
-	if (err == -ENOENT && bond && !c->message[0]) {
-		cli_print_error(context, "no LAG on this interface");
-		return CLI_EXIT_FAILURE;
-	}
 	if (err)
-		return report_failure(context, err, c);
+		return report_lag_failure(context, err, c);
 	if (opts->json) {
 		json_init(&w, stdout);
 		json_start_array(&w);
@@ -1008,17 +1019,7 @@ static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
 		int e = verb == LAG_ADD ? bfd_client_lag_add(&c, &s) :
 					  bfd_client_lag_del(&c, &s);
 
-		ret = CLI_EXIT_OK;
-		if (e == -EEXIST && !c.message[0]) {
-			cli_print_error(context, "LAG already exists%s%s",
-					c.extack[0] ? ": " : "", c.extack);
-			ret = CLI_EXIT_FAILURE;
-		} else if (e == -ENOENT && !c.message[0]) {
-			cli_print_error(context, "no LAG on this interface");
-			ret = CLI_EXIT_FAILURE;
-		} else if (e) {
-			ret = report_failure(context, e, &c);
-		}
+		ret = e ? report_lag_failure(context, e, &c) : CLI_EXIT_OK;
 	}
 	bfd_client_close(&c);
 	return ret;
