@@ -432,7 +432,8 @@ static int on_lag(struct nl_msg *msg, void *arg)
 
 /*
  * Sends a LAG_GET (a dump or one LAG) and collects the LAGs of its answer
- * into col, which the caller frees whatever the outcome.
+ * into col, which the caller frees whatever the outcome; interrupted (may
+ * be NULL): the dump met a change.
  */
 static int lag_request(struct bfd_client *c, int flags, uint32_t bond,
 		       struct collected_lags *col, bool *interrupted)
@@ -456,7 +457,8 @@ static int lag_request(struct bfd_client *c, int flags, uint32_t bond,
 			 "kbfd sent a LAG this client cannot parse");
 		err = -EPROTO;
 	}
-	*interrupted = req.interrupted;
+	if (interrupted)
+		*interrupted = req.interrupted;
 	return err;
 }
 
@@ -488,10 +490,9 @@ int bfd_client_lag_dump(struct bfd_client *c, struct bfd_lag **lags, size_t *cou
 int bfd_client_lag_get(struct bfd_client *c, uint32_t bond, struct bfd_lag *lag)
 {
 	struct collected_lags col;
-	bool interrupted;
 	int err;
 
-	err = lag_request(c, 0, bond, &col, &interrupted);
+	err = lag_request(c, 0, bond, &col, NULL);
 	if (!err && col.count != 1) {
 		snprintf(c->message, sizeof(c->message),
 			 "kbfd answered with %zu LAGs for one", col.count);

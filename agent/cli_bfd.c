@@ -353,8 +353,11 @@ static const char *describe_session(const struct bfd_session *s, char *buf, size
 	return buf;
 }
 
-/* The kernel's answer as one line: a plain reason, then its own words. */
-static int report_failure(const char *context, int err, const struct bfd_client *c)
+/*
+ * The kernel's answer as one line: a plain reason, then its own words.
+ * lag: the command was about a LAG, which EEXIST and ENOENT then name.
+ */
+static int report_failure(const char *context, int err, const struct bfd_client *c, bool lag)
 {
 	const char *reason;
 
@@ -364,10 +367,10 @@ static int report_failure(const char *context, int err, const struct bfd_client 
 	}
 	switch (err) {
 	case -EEXIST:
-		reason = "session already exists";
+		reason = lag ? "LAG already exists" : "session already exists";
 		break;
 	case -ENOENT:
-		reason = "no such session";
+		reason = lag ? "no LAG on this interface" : "no such session";
 		break;
 	case -EPERM:
 	case -EACCES:
@@ -543,7 +546,7 @@ static int run_show(const struct cli_options *opts, struct bfd_client *c,
 
 	err = bfd_client_dump(c, &sessions, &count);
 	if (err)
-		return report_failure(context, err, c);
+		return report_failure(context, err, c, false);
 	for (i = 0; i < count; i++)
 		if (matches_filter(filter, &sessions[i]))
 			sessions[shown++] = sessions[i];
@@ -715,7 +718,7 @@ static int run_monitor(const struct cli_options *opts, struct bfd_client *c,
 
 	err = bfd_client_subscribe(c);
 	if (err)
-		return report_failure(context, err, c);
+		return report_failure(context, err, c, false);
 	json_init(&m.json, stdout);
 
 	/*
@@ -741,7 +744,7 @@ static int run_monitor(const struct cli_options *opts, struct bfd_client *c,
 		if (err == -ENOBUFS)
 			cli_print_error(context, "warning: %s", c->message);
 		else if (err)
-			return report_failure(context, err, c);
+			return report_failure(context, err, c, false);
 	}
 	return m.output_failed ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 }
@@ -758,7 +761,7 @@ static int run_change(struct bfd_client *c, enum bfd_verb verb,
 	else
 		err = bfd_client_del(c, s);
 	if (err)
-		return report_failure(context, err, c);
+		return report_failure(context, err, c, false);
 	if (c->warning[0])
 		cli_print_error(context, "warning: %s", c->warning);
 	return CLI_EXIT_OK;
@@ -829,21 +832,6 @@ static void json_lag(struct json_writer *w, const struct bfd_lag *l)
 	json_end_object(w);
 }
 
-/* A LAG command's failure: kbfd's EEXIST and ENOENT name the LAG, not a session. */
-static int report_lag_failure(const char *context, int err, const struct bfd_client *c)
-{
-	if (err == -EEXIST && !c->message[0]) {
-		cli_print_error(context, "LAG already exists%s%s", c->extack[0] ? ": " : "",
-				c->extack);
-		return CLI_EXIT_FAILURE;
-	}
-	if (err == -ENOENT && !c->message[0]) {
-		cli_print_error(context, "no LAG on this interface");
-		return CLI_EXIT_FAILURE;
-	}
-	return report_failure(context, err, c);
-}
-
 /* The LAG on bond (kbfd's LAG_GET for it), or every LAG when bond is 0. */
 static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 			uint32_t bond, const char *context)
@@ -856,7 +844,7 @@ static int run_lag_show(const struct cli_options *opts, struct bfd_client *c,
 	err = bond ? bfd_client_lag_get(c, bond, &one) :
 		     bfd_client_lag_dump(c, &lags, &count);
 	if (err)
-		return report_lag_failure(context, err, c);
+		return report_failure(context, err, c, true);
 	if (opts->json) {
 		json_init(&w, stdout);
 		json_start_array(&w);
@@ -1019,7 +1007,7 @@ static int cli_bfd_lag(const struct cli_options *opts, int argc, char **argv)
 		int e = verb == LAG_ADD ? bfd_client_lag_add(&c, &s) :
 					  bfd_client_lag_del(&c, &s);
 
-		ret = e ? report_lag_failure(context, e, &c) : CLI_EXIT_OK;
+		ret = e ? report_failure(context, e, &c, true) : CLI_EXIT_OK;
 	}
 	bfd_client_close(&c);
 	return ret;
