@@ -88,6 +88,14 @@ static const struct {
 	  "t.conf:3: neighbor 'a' is defined twice" },
 	{ "router-id 1.1.1.1; local-as 1;\nneighbor \"\" { address 10.0.0.2; remote-as 2; }\n",
 	  "t.conf:2: neighbor name is empty" },
+	{ "router-id 1.1.1.1; local-as 1;\nneighbor \"rs 1\" { address 10.0.0.2; remote-as 2; }\n",
+	  "t.conf:2: neighbor name has a blank or a character that is not printable ASCII" },
+	{ "router-id 1.1.1.1; local-as 1;\nneighbor \"rs\t1\" { address 10.0.0.2; remote-as 2; }\n",
+	  "t.conf:2: neighbor name has a blank or a character that is not printable ASCII" },
+	{ "router-id 1.1.1.1; local-as 1;\nneighbor \"rs\x1b[2J\" { address 10.0.0.2; remote-as 2; }\n",
+	  "t.conf:2: neighbor name has a blank or a character that is not printable ASCII" },
+	{ "router-id 1.1.1.1; local-as 1;\nneighbor \"r\xc3\xa9seau\" { address 10.0.0.2; remote-as 2; }\n",
+	  "t.conf:2: neighbor name has a blank or a character that is not printable ASCII" },
 	{ "router-id 1.2.3.4; local-as 1;\nneighbor a { address 10.0.0.1; remote-as 2; }\n"
 	  "neighbor b { address 10.0.0.1; remote-as 2; }\n",
 	  "t.conf:3: neighbor b: address already used by neighbor a" },
@@ -175,6 +183,18 @@ static bool peering_with_connections(char *text, size_t size, int n)
 }
 
 /* 32 connections in a peering fit its nexthop group; the 33rd is refused. */
+TEST(neighbor_names_take_any_printable_ascii)
+{
+	const char *text = "router-id 1.1.1.1; local-as 1;\n"
+			   "neighbor \"rs1:v6/b@x~!\" { address 10.0.0.2; remote-as 2; }\n";
+	struct config c;
+	char err[256];
+
+	ASSERT_EQ(0, config_parse(text, "t.conf", &c, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_NE(NULL, config_find_neighbor(&c, "rs1:v6/b@x~!"));
+	config_free(&c);
+}
+
 TEST(a_peering_holds_at_most_32_connections)
 {
 	char text[8192], err[256];
