@@ -375,10 +375,9 @@ static bool parse_neighbor(struct parser *ps, struct config *c)
 	if (strlen(ps->tok) >= CONFIG_NAME_MAX)
 		return fail(ps, "neighbor name longer than %d characters", CONFIG_NAME_MAX - 1);
 	/* Names are words in the CLI's text output and in operators' terminals. */
-	for (i = 0; ps->tok[i]; i++)
-		if ((unsigned char)ps->tok[i] <= ' ' || (unsigned char)ps->tok[i] > '~')
-			return fail(ps, "neighbor name has a blank or a character that is "
-				    "not printable ASCII");
+	if (!printable_word(ps->tok))
+		return fail(ps, "neighbor name has a blank or a character that is "
+			    "not printable ASCII");
 	if (config_find_neighbor(c, ps->tok))
 		return fail(ps, "neighbor '%s' is defined twice", ps->tok);
 	grown = realloc(c->neighbors, (c->n_neighbors + 1) * sizeof(*c->neighbors));

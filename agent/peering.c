@@ -29,6 +29,15 @@ bool peering_name_valid(const char *name)
 			    "0123456789._-") == len;
 }
 
+/* No blank, no control byte, nothing outside ASCII (the daemon keeps the C locale). */
+bool printable_word(const char *s)
+{
+	for (; *s; s++)
+		if (!isgraph((unsigned char)*s))
+			return false;
+	return true;
+}
+
 static const char *const kind_names[] = {
 	[PEERING_VOICE] = "voice",
 	[PEERING_ROUTE_SERVER] = "route-server",
@@ -578,14 +587,6 @@ int pdb_del_registered_asn(struct peering_db *db, struct peering *p, const char 
 }
 
 /* ---- peering service prefixes ---- */
-
-static bool printable_word(const char *s)
-{
-	for (; *s; s++)
-		if (!isgraph((unsigned char)*s))
-			return false;
-	return true;
-}
 
 struct service_prefix *pdb_service_prefix(const struct peering_db *db, const char *name)
 {

@@ -125,6 +125,7 @@ struct peering_db {
 };
 
 bool peering_name_valid(const char *name);
+bool printable_word(const char *s);
 const char *peering_kind_name(enum peering_kind kind);	/* "voice", "route-server" */
 int peering_kind_parse(const char *s, enum peering_kind *kind);
 const char *conn_state_name(enum conn_state state);	/* "Active", ... */
