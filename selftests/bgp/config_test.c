@@ -182,7 +182,6 @@ static bool peering_with_connections(char *text, size_t size, int n)
 	return at < size;
 }
 
-/* 32 connections in a peering fit its nexthop group; the 33rd is refused. */
 TEST(neighbor_names_take_any_printable_ascii)
 {
 	const char *text = "router-id 1.1.1.1; local-as 1;\n"
@@ -195,6 +194,7 @@ TEST(neighbor_names_take_any_printable_ascii)
 	config_free(&c);
 }
 
+/* 32 connections in a peering fit its nexthop group; the 33rd is refused. */
 TEST(a_peering_holds_at_most_32_connections)
 {
 	char text[8192], err[256];
