@@ -450,8 +450,9 @@ static void *walk_union(struct walk w,
  * last step, the routes left may still name them), and the window's
  * routes (the target's, and those left to their group). Built, and room
  * made for them, before the commit: running out of memory sends nothing.
+ * Making room may move the installed routes, which window then follows.
  */
-static int pass_next(struct fib_sync *fs, const struct walk *window, struct fib_plan *next)
+static int pass_next(struct fib_sync *fs, struct walk *window, struct fib_plan *next)
 {
 	struct fib_plan *in = &fs->installed;
 	const struct fib_plan *to = &fs->target;
@@ -476,6 +477,7 @@ static int pass_next(struct fib_sync *fs, const struct walk *window, struct fib_
 			return -ENOMEM;
 		in->routes = grown;
 		in->cap_routes = cap;
+		window->old = grown;
 	}
 	return 0;
 }

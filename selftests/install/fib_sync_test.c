@@ -459,6 +459,46 @@ TEST_F(sync, a_step_looks_at_a_bounded_window)
 	fib_plan_free(&want);
 }
 
+/*
+ * Routes added between installed ones, in steps: the installed routes
+ * outgrow their array (moved by realloc) in a step whose window reads
+ * them. The load test's daemon died of this (ASan: heap-use-after-free)
+ * when a second connection's routes came in around the first's.
+ */
+TEST_F(sync, routes_added_between_installed_ones_in_steps)
+{
+	enum { HALF = 64 };
+	struct fib_plan plan, want;
+	bool grew = false;
+	int ret, step = 0;
+	size_t cap;
+
+	peering_plan(&plan, self->ifindex, 3, 0, false);
+	for (int i = 0; i < HALF; i++) {
+		struct prefix p = nth_prefix(4 * i);
+
+		ASSERT_EQ(0, fib_plan_route(&plan, &p, BASE + 0x100));
+	}
+	ASSERT_EQ(0, fib_sync_apply(&self->fs, &plan, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	cap = self->fs.installed.cap_routes;
+	/* Every even prefix: one new route after each installed one. */
+	peering_plan(&want, self->ifindex, 3, 2 * HALF, false);
+	copy_plan(&plan, &want);
+	fib_sync_start(&self->fs, &plan);
+	do {
+		ret = fib_sync_step(&self->fs, 4, self->err, sizeof(self->err));
+		ASSERT_LE(0, ret) TH_LOG("%s", self->err);
+		grew |= ret == 1 && self->fs.installed.cap_routes > cap;
+		expect_kernel_is_installed(_metadata, &self->fs, 0, step++);
+	} while (ret == 1);
+	/* Or this tests nothing. */
+	EXPECT_TRUE(grew) TH_LOG("installed routes: %zu in %zu", HALF + 0ul, cap);
+	EXPECT_EQ(2 * HALF, self->fs.installed.n_routes);
+	EXPECT_EQ(2 * HALF, count_lines("ip route show table 100 proto bgp", "nhid 65792"));
+	fib_plan_free(&want);
+}
+
 TEST_F(sync, after_a_refused_request_installed_is_what_the_kernel_took)
 {
 	struct fib_plan_nexthop bad = nth_nexthop(self->ifindex, 0, AF_INET, 0);
