@@ -24,9 +24,33 @@ conv_stop() {
 	PID= BPID=
 	netns_cleanup
 }
-# The end of peeredged's log, where a daemon that died says why (an ASan
-# report, a fatal error); the log goes with $W.
-daemon_log_tail() { tail -n 40 "$W/peeredged.log" | sed 's/^/# peeredged: /'; }
+# The end of peeredged's log, where a daemon that died says why (a fatal
+# error), or a sanitizer's report whole (from its first line, at most 100);
+# the log goes with $W.
+daemon_log_tail() {
+	local from
+	from=$(grep -n -m1 -E "$SANITIZER_REPORT" "$W/peeredged.log" | cut -d: -f1)
+	if [ -n "$from" ]; then
+		tail -n +"$((from > 1 ? from - 1 : 1))" "$W/peeredged.log" | head -n 100
+	else
+		tail -n 40 "$W/peeredged.log"
+	fi | sed 's/^/# peeredged: /'
+}
+# daemon_running WHEN: peeredged still runs. If it does not, one failed check
+# says how it ended and why (a sanitizer's report, else its log's last line),
+# its log's end follows, and the test ends: what it checks after this
+# would only fail for the same reason, under other names.
+daemon_running() {
+	local rc why
+	kill -0 "$PID" 2>/dev/null && return 0
+	wait "$PID"
+	rc=$?
+	why=$(grep -m1 -E "$SANITIZER_REPORT" "$W/peeredged.log" || tail -n 1 "$W/peeredged.log")
+	tap_not_ok "peeredged still runs $1 (it ended with status $rc: ${why:-an empty log})"
+	daemon_log_tail
+	PID=
+	done_testing
+}
 cleanup() {
 	[ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null && daemon_log_tail
 	conv_stop

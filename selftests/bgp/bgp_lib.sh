@@ -65,7 +65,7 @@ check_peeredged_stops() {
 	local rc=0
 	kill -TERM "$PEEREDGED_PID" && wait "$PEEREDGED_PID" || rc=$?
 	PEEREDGED_PID=
-	grep -q -E "Sanitizer|runtime error" "$WORK/peeredged.log" && rc=sanitizer
+	grep -q -E "$SANITIZER_REPORT" "$WORK/peeredged.log" && rc=sanitizer
 	check "peeredged stops cleanly on SIGTERM (exit: $rc)" test "$rc" = 0
 }
 

@@ -228,7 +228,7 @@ check "... so the restart did not flap the good prefix to Failed" eval \
 	'! since_restart | grep -q "good .*Verified -> Failed"'
 kill -TERM "$PID"; rc=0; wait "$PID" || rc=$?; PID=
 check "SIGTERM: clean exit" test "$rc" = 0
-check "... no sanitizer report" eval '! grep -q -E "Sanitizer|runtime error" "$WORK/peeredged.log"'
+check "... no sanitizer report" eval '! grep -q -E "$SANITIZER_REPORT" "$WORK/peeredged.log"'
 check "... its routes are gone" eval '[ -z "$(ip -n $NS route show table $TABLE)" ]'
 
 # Detached (no -d): it forks into the background and still obeys SIGTERM.

@@ -27,6 +27,7 @@ done
 conv_start "$n" off 9
 check "$n prefixes Verified and installed, every route via the group of 2" \
 	wait_for $((60 + n / 200)) ready "$n" 2 c1 c2
+daemon_running "after loading"
 diag "loaded in $(python3 -c "print('%.1f' % ($EPOCHREALTIME - $t0))") s"
 grep -E "took [0-9]+ ms" "$W/peeredged.log" | tail -n 5 | sed 's/^/# /'
 check "no BGP session lost to a hold timer while loading" test "$(hold_expiries)" = 0
@@ -76,6 +77,7 @@ check "control socket: a third client answered in under 1 s past two stalled one
 	eval '[ "$third_ok" = 1 ] && [ "$third_ms" -lt 1000 ]'
 check "... the one not reading got its whole answer, larger than a socket buffer" \
 	eval '[ "$big_whole" = 1 ] && [ "$big_len" -gt 1000000 ]'
+daemon_running "past the stalled clients"
 
 t=$EPOCHREALTIME
 birdc -s "$W/bird.ctl" disable c1 >/dev/null
@@ -84,6 +86,7 @@ diag "moved $(python3 -c "print('%.0f' % (($EPOCHREALTIME - $t) * 1000))") ms af
 check "no BGP session lost to a hold timer" test "$(hold_expiries)" = 0
 check "the state file holds the connection change (a coalesced save)" wait_for 20 \
 	grep -q "^connection bench c1 .* ProvisioningCompleted$" "$W/state"
+daemon_running "after c1 went down"
 
 # A connection change during a re-validation is handled between its
 # slices: c1 coming back asks for a pass over every target (and sends its
@@ -115,6 +118,7 @@ check "c2 went down while the pass ran: handled before its end" test "${down:-0}
 check "... its nexthop update in under half the pass's wall time" \
 	test -n "$pass_ms" -a "$((moved * 2))" -lt "${pass_ms:-0}"
 check "no BGP session lost to a hold timer meanwhile" test "$(hold_expiries)" = 0
+daemon_running "after c1 came back and c2 went down"
 
 # Every change above made an event per prefix; the log takes 200 of them a
 # second (EDGE_EVENT_LINES_PER_S) and counts the rest.

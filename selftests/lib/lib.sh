@@ -56,6 +56,9 @@ wait_for() {
 	done
 }
 
+# The first line of an ASan, LSan or UBSan report, for grep -E.
+SANITIZER_REPORT="ERROR: (Address|Leak)Sanitizer|runtime error:"
+
 skip_all() { echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
 
 done_testing() {
