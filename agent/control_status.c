@@ -13,6 +13,8 @@
  *                     and None are on their way, not faults)
  *   xdp               every allowlist interface with what it refused; one
  *                     that is not attached is a fault
+ *   state file        whether changes wait to be saved; a failed last save
+ *                     is a fault (it is tried again)
  *
  * The reply is CONTROL_OK when every section is healthy, else
  * CONTROL_DEGRADED (the CLI exits 3), with the same report.
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "bfd_snapshot.h"
+#include "clock.h"
 #include "control_cmd.h"
 #include "edge.h"
 
@@ -378,6 +381,42 @@ static bool xdp(struct status *st)
 	return up == xs->n_ifaces;
 }
 
+/* ---- state file ---- */
+
+/* The last save's outcome and whether changes wait for the next. */
+static bool state_file(struct status *st)
+{
+	const struct edge *e = st->r->edge;
+	bool pending = edge_save_pending(e), failed = e->save_error[0];
+	uint64_t ago = (uint64_t)(clock_monotonic_ms() - e->saved_at_ms);
+	char dur[32];
+
+	if (st->jw) {
+		json_key(st->jw, "state_file");
+		json_start_object(st->jw);
+		json_kv_string(st->jw, "path", e->state_path);
+		json_kv_bool(st->jw, "pending", pending);
+		json_key(st->jw, "last_save_seconds");
+		if (e->saved_at_ms)
+			json_u64(st->jw, ago / 1000);
+		else
+			json_null(st->jw);
+		json_kv_string(st->jw, "error", failed ? e->save_error : NULL);
+		json_end_object(st->jw);
+	} else if (failed) {
+		fprintf(st->out, "state file: the last save failed %s ago (it is tried again): %s\n",
+			control_duration(ago, dur, sizeof(dur)), e->save_error);
+	} else if (e->saved_at_ms) {
+		fprintf(st->out, "state file: %s, written %s ago\n",
+			pending ? "changes to save" : "up to date",
+			control_duration(ago, dur, sizeof(dur)));
+	} else {
+		fprintf(st->out, "state file: %s, not written since start\n",
+			pending ? "changes to save" : "up to date");
+	}
+	return !failed;
+}
+
 /* ---- the report ---- */
 
 static const struct {
@@ -389,6 +428,7 @@ static const struct {
 	{ "connections", connections },
 	{ "service prefixes", service_prefixes },
 	{ "xdp", xdp },
+	{ "state file", state_file },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))

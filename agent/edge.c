@@ -761,6 +761,19 @@ static int build_some(struct edge *e, bool *built)
 
 /* ---- state file ---- */
 
+/* A save ended now: err says why it failed, NULL when it did not. */
+static void save_result(struct edge *e, const char *err)
+{
+	e->saved_at_ms = clock_monotonic_ms();
+	snprintf(e->save_error, sizeof(e->save_error), "%s", err ? err : "");
+}
+
+bool edge_save_pending(const struct edge *e)
+{
+	return e->state_dirty || state_writer_busy(&e->writer) ||
+	       state_writer_formatting(&e->writer);
+}
+
 /* A save whose thread ended (or none): collected, paced, tried again if it failed. */
 static void reap_save(struct edge *e)
 {
@@ -774,10 +787,11 @@ static void reap_save(struct edge *e)
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 		e->state_dirty = true;
 	}
+	save_result(e, ret < 0 ? err : NULL);
 	snprintf(job, sizeof(job),
 		 "state file save (formatted in %zu slices, longest %lld ms, then written by a thread)",
 		 e->save_run.n, (long long)e->save_run.longest_ms);
-	pace_done(e, &e->save_pace, took, 0, job);
+	pace_done(e, &e->save_pace, took, ret < 0 ? EDGE_SAVE_RETRY_MS : 0, job);
 	memset(&e->save_run, 0, sizeof(e->save_run));
 }
 
@@ -796,7 +810,10 @@ static void end_save(struct edge *e)
 	reap_save(e);
 }
 
-/* In the loop, for an operator's change and at close. */
+/*
+ * In the loop, for an operator's change and at close. A failed save is
+ * tried again (paced) like a background one, with what the db holds then.
+ */
 static int save_state(struct edge *e, char *err, size_t errlen)
 {
 	int64_t start;
@@ -807,9 +824,12 @@ static int save_state(struct edge *e, char *err, size_t errlen)
 	e->state_dirty = false;
 	if (state_save(e->state_path, e->db, err, errlen) < 0) {
 		bgpd_log(e->d, LOG_ERR, "%s", err);
+		e->state_dirty = true;
 		ret = -1;
 	}
-	pace_done(e, &e->save_pace, clock_monotonic_ms() - start, 0, "state file save");
+	save_result(e, ret < 0 ? err : NULL);
+	pace_done(e, &e->save_pace, clock_monotonic_ms() - start, ret < 0 ? EDGE_SAVE_RETRY_MS : 0,
+		  "state file save");
 	return ret;
 }
 
@@ -859,9 +879,11 @@ static void save_slice(struct edge *e)
 	slice_end(e, &e->save_run, start, false, NULL, 0, NULL);
 	if (ret < 0) {
 		bgpd_log(e->d, LOG_ERR, "state file save: %s; trying again later", strerror(-ret));
+		save_result(e, strerror(-ret));
 		state_writer_drop(&e->writer);
 		e->state_dirty = true;
-		pace_done(e, &e->save_pace, e->save_run.busy_ms, 0, "state file save");
+		pace_done(e, &e->save_pace, e->save_run.busy_ms, EDGE_SAVE_RETRY_MS,
+			  "state file save");
 		memset(&e->save_run, 0, sizeof(e->save_run));
 	} else if (ret) {
 		save_in_background(e);

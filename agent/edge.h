@@ -103,6 +103,11 @@
 #define EDGE_XDP_SLICE_ENTRIES 2048
 /* State file records formatted between two looks at the clock and kbfd. */
 #define EDGE_SAVE_BATCH 256
+/*
+ * A failed state file save is tried again this long after at the
+ * soonest: a full disk would otherwise be tried, and logged, every few ms.
+ */
+#define EDGE_SAVE_RETRY_MS 1000
 /* Service prefixes a plan's build takes between two looks at the clock and kbfd. */
 #define EDGE_BUILD_CHECK 64
 /*
@@ -163,6 +168,8 @@ struct edge {
 	} revalidate_pace, sync_pace, save_pace;
 	struct state_writer writer;	/* the paced save in progress */
 	struct ev_watch writer_watch;	/* its done_fd: readable when it ends */
+	int64_t saved_at_ms;		/* the last save's end; 0: none since start */
+	char save_error[512];		/* why it failed; "" when it did not */
 	/* Start-up: neighbors of connections Active before, not yet back. */
 	char (*awaited)[INET6_ADDRSTRLEN];
 	size_t n_awaited;
@@ -187,6 +194,12 @@ int edge_check_config(const struct edge *e, const struct config *c, char *err, s
 int edge_load_registry(const struct config *c, struct bgpd *d, struct registry **out,
 		       char *err, size_t errlen);
 void edge_apply_config(struct edge *e, struct registry *reg);
+
+/*
+ * Changes not in the state file yet: waiting for their save (paced, or
+ * retried after a failure), or in one being formatted or written.
+ */
+bool edge_save_pending(const struct edge *e);
 
 /* End of an event-loop turn: timed re-validation, FIB, XDP, state file. */
 void edge_turn(struct edge *e);

@@ -169,6 +169,34 @@ check "... says so" grep -qx "peeredged: healthy" "$WORK/status"
 check "status with an extra word: exit 2, one line" eval \
 	'out=$(pe status now 2>&1); rc=$?; [ $rc = 2 ] && [ "$(wc -l <<<"$out")" = 1 ]'
 
+# The state file in status: a save that fails (its temporary file cannot
+# be made) is a fault and is tried again; a refused addition is undone, a
+# deletion stays and reaches the file once it can be written.
+check "status: the state file up to date" \
+	grep -Eqx "state file: up to date, written [0-9:]+ ago" "$WORK/status"
+pe service-prefix add late $PFX.128/26 key "$KEY" primary AMS >/dev/null
+mkdir "$WORK/state.tmp"
+check "a deletion whose save fails: exit 1, one line naming the file" eval \
+	'out=$(pe service-prefix del late 2>&1 >/dev/null); rc=$?;
+	 [ $rc = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q "state.tmp" <<<"$out"'
+check "... status: degraded (state file), exit 3" eval \
+	'status_is 3 && grep -qx "peeredged: degraded (state file)" "$WORK/status"'
+check "... saying why" grep -Eq \
+	"^state file: the last save failed [0-9:]+ ago \(it is tried again\): .*state.tmp: Is a directory" \
+	"$WORK/status"
+check "... -j: a change pending, the error" eval '[ "$(pe -j status | json_get \
+	"\"%s|%s\" % (j[\"state_file\"][\"pending\"], \"Is a directory\" in j[\"state_file\"][\"error\"])")" = "True|True" ]'
+check "an addition whose save fails: refused and undone" eval \
+	'! pe service-prefix add later $PFX.192/26 key "$KEY" primary AMS >/dev/null 2>&1 &&
+	 ! pe service-prefix show later >/dev/null 2>&1'
+save_failures() { grep -c "state.tmp: Is a directory" "$WORK/peeredged.log"; }
+check "... tried again, at most once a second" eval \
+	'n=$(save_failures); sleep 3; d=$(($(save_failures) - n)); echo "$d in 3 s"; [ "$d" -ge 1 ] && [ "$d" -le 4 ]'
+rmdir "$WORK/state.tmp"
+check "once it can be: saved, status healthy" wait_for 10 status_is 0
+check "... the state file holds the deletion" eval \
+	'grep -q "^service-prefix good " "$WORK/state" && ! grep -q "^service-prefix late " "$WORK/state"'
+
 # A session goes down: metrics, textfile and status follow.
 command birdc -s "$WORK/bird2.ctl" disable edge >/dev/null
 check "c2 down: Established 0 in the next scrape" wait_for 15 \
