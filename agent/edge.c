@@ -765,6 +765,7 @@ static int build_some(struct edge *e, bool *built)
 static void save_result(struct edge *e, const char *err)
 {
 	e->saved_at_ms = clock_monotonic_ms();
+	e->save_failures += !!err;
 	snprintf(e->save_error, sizeof(e->save_error), "%s", err ? err : "");
 }
 

@@ -170,6 +170,7 @@ struct edge {
 	struct ev_watch writer_watch;	/* its done_fd: readable when it ends */
 	int64_t saved_at_ms;		/* the last save's end; 0: none since start */
 	char save_error[512];		/* why it failed; "" when it did not */
+	uint64_t save_failures;		/* saves that failed since start */
 	/* Start-up: neighbors of connections Active before, not yet back. */
 	char (*awaited)[INET6_ADDRSTRLEN];
 	size_t n_awaited;

@@ -393,6 +393,24 @@ static void section_xdp(FILE *out, const struct metrics_source *src)
 	xdp_tables(out, xs);
 }
 
+/* ---- state file ---- */
+
+static void section_state_file(FILE *out, const struct metrics_source *src)
+{
+	const struct edge *e = src->edge;
+
+	prom_family(out, "peeredge_state_file_pending", "gauge",
+		    "1 while changes wait to be saved in the state file.");
+	prom_sample(out, "peeredge_state_file_pending", edge_save_pending(e), NULL);
+	prom_family(out, "peeredge_state_file_save_failed", "gauge",
+		    "1 when the last save of the state file failed (it is tried again).");
+	prom_sample(out, "peeredge_state_file_save_failed", e->save_error[0] != '\0', NULL);
+	prom_family(out, "peeredge_state_file_save_failures_total", "counter",
+		    "Saves of the state file that failed.");
+	prom_sample(out, "peeredge_state_file_save_failures_total", (double)e->save_failures,
+		    NULL);
+}
+
 /* ---- the exposition ---- */
 
 static void (*const sections[])(FILE *out, const struct metrics_source *src) = {
@@ -401,6 +419,7 @@ static void (*const sections[])(FILE *out, const struct metrics_source *src) = {
 	section_connections,
 	section_bfd,
 	section_xdp,
+	section_state_file,
 };
 
 void metrics_write(FILE *out, const struct metrics_source *src)

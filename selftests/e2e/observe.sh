@@ -184,6 +184,9 @@ check "... status: degraded (state file), exit 3" eval \
 check "... saying why" grep -Eq \
 	"^state file: the last save failed [0-9:]+ ago \(it is tried again\): .*state.tmp: Is a directory" \
 	"$WORK/status"
+check "... metrics: a change pending, the last save failed, counted" eval \
+	'scrape && is peeredge_state_file_pending 1 && is peeredge_state_file_save_failed 1 &&
+	 [ "$(metric peeredge_state_file_save_failures_total)" -ge 1 ]'
 check "... -j: a change pending, the error" eval '[ "$(pe -j status | json_get \
 	"\"%s|%s\" % (j[\"state_file\"][\"pending\"], \"Is a directory\" in j[\"state_file\"][\"error\"])")" = "True|True" ]'
 check "an addition whose save fails: refused and undone" eval \
@@ -194,6 +197,8 @@ check "... tried again, at most once a second" eval \
 	'n=$(save_failures); sleep 3; d=$(($(save_failures) - n)); echo "$d in 3 s"; [ "$d" -ge 1 ] && [ "$d" -le 4 ]'
 rmdir "$WORK/state.tmp"
 check "once it can be: saved, status healthy" wait_for 10 status_is 0
+check "... metrics: nothing pending, the last save did not fail" eval \
+	'scrape && is peeredge_state_file_pending 0 && is peeredge_state_file_save_failed 0'
 check "... the state file holds the deletion" eval \
 	'grep -q "^service-prefix good " "$WORK/state" && ! grep -q "^service-prefix late " "$WORK/state"'
 
