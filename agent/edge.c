@@ -761,12 +761,21 @@ static int build_some(struct edge *e, bool *built)
 
 /* ---- state file ---- */
 
-/* A save ended now: err says why it failed, NULL when it did not. */
-static void save_result(struct edge *e, const char *err)
+/*
+ * A save (job) ended now, after took ms: err says why it failed, NULL when
+ * it did not. A failure is logged and its changes saved again, no sooner
+ * than EDGE_SAVE_RETRY_MS from now.
+ */
+static void save_done(struct edge *e, int64_t took, const char *job, const char *err)
 {
 	e->saved_at_ms = clock_monotonic_ms();
 	e->save_failures += !!err;
 	snprintf(e->save_error, sizeof(e->save_error), "%s", err ? err : "");
+	if (err) {
+		bgpd_log(e->d, LOG_ERR, "%s", err);
+		e->state_dirty = true;
+	}
+	pace_done(e, &e->save_pace, took, err ? EDGE_SAVE_RETRY_MS : 0, job);
 }
 
 bool edge_save_pending(const struct edge *e)
@@ -784,15 +793,10 @@ static void reap_save(struct edge *e)
 
 	if (!ret)
 		return;
-	if (ret < 0) {
-		bgpd_log(e->d, LOG_ERR, "%s", err);
-		e->state_dirty = true;
-	}
-	save_result(e, ret < 0 ? err : NULL);
 	snprintf(job, sizeof(job),
 		 "state file save (formatted in %zu slices, longest %lld ms, then written by a thread)",
 		 e->save_run.n, (long long)e->save_run.longest_ms);
-	pace_done(e, &e->save_pace, took, ret < 0 ? EDGE_SAVE_RETRY_MS : 0, job);
+	save_done(e, took, job, ret < 0 ? err : NULL);
 	memset(&e->save_run, 0, sizeof(e->save_run));
 }
 
@@ -818,19 +822,13 @@ static void end_save(struct edge *e)
 static int save_state(struct edge *e, char *err, size_t errlen)
 {
 	int64_t start;
-	int ret = 0;
+	int ret;
 
 	end_save(e);
 	start = clock_monotonic_ms();
 	e->state_dirty = false;
-	if (state_save(e->state_path, e->db, err, errlen) < 0) {
-		bgpd_log(e->d, LOG_ERR, "%s", err);
-		e->state_dirty = true;
-		ret = -1;
-	}
-	save_result(e, ret < 0 ? err : NULL);
-	pace_done(e, &e->save_pace, clock_monotonic_ms() - start, ret < 0 ? EDGE_SAVE_RETRY_MS : 0,
-		  "state file save");
+	ret = state_save(e->state_path, e->db, err, errlen) < 0 ? -1 : 0;
+	save_done(e, clock_monotonic_ms() - start, "state file save", ret ? err : NULL);
 	return ret;
 }
 
@@ -879,12 +877,11 @@ static void save_slice(struct edge *e)
 	while (!ret && !slice_spent(e, deadline));
 	slice_end(e, &e->save_run, start, false, NULL, 0, NULL);
 	if (ret < 0) {
-		bgpd_log(e->d, LOG_ERR, "state file save: %s; trying again later", strerror(-ret));
-		save_result(e, strerror(-ret));
+		char err[64];
+
+		snprintf(err, sizeof(err), "state file save: %s", strerror(-ret));
 		state_writer_drop(&e->writer);
-		e->state_dirty = true;
-		pace_done(e, &e->save_pace, e->save_run.busy_ms, EDGE_SAVE_RETRY_MS,
-			  "state file save");
+		save_done(e, e->save_run.busy_ms, "state file save", err);
 		memset(&e->save_run, 0, sizeof(e->save_run));
 	} else if (ret) {
 		save_in_background(e);
