@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # peeredge: top-level build.
-#   make            build kbfd.ko, the agent and the BPF objects
+#   make            build kbfd.ko (build/kbfd/kmod/), the agent and the BPF objects
 #   make demo       install what is missing, build, and run the peering lab
 #                   (selftests/demo/lab.sh) in a qemu guest, shown as it runs
 #   make check      install what is missing, build, run every test
@@ -48,9 +48,18 @@ SELFTEST_PARTS := $(patsubst selftests/%/Makefile,%,$(wildcard selftests/*/Makef
 
 all: kmod agent bpf selftests
 
+# kbfd.ko is built in $(KBUILD_TREE), a tree of links to the sources: an
+# external module's objects, and modpost's generated kbfd.mod.c, land beside
+# its sources, and 6.1's Kbuild can put them nowhere else (no MO=).
+KBUILD_TREE := $(BUILD)/kbfd
+KBFD_KO := $(KBUILD_TREE)/kmod/kbfd.ko
 kmod:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(TOP) modules
+	@mkdir -p $(KBUILD_TREE)/kmod
+	@find $(KBUILD_TREE) -xtype l -delete
+	@ln -sfn $(TOP)/Kbuild $(TOP)/include $(KBUILD_TREE)/
+	@ln -sf $(addprefix $(TOP)/,$(KMOD_SRCS)) $(KBUILD_TREE)/kmod/
+	$(MAKE) -C $(KDIR) M=$(KBUILD_TREE) modules
 
 # The agent links the XDP allowlist library.
 agent: bpf
@@ -115,7 +124,6 @@ print-kdir:
 	@echo $(KDIR)
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	-$(MAKE) -C agent clean
 	-$(MAKE) -C bpf clean
 	rm -rf $(BUILD)
@@ -183,22 +191,22 @@ uninstall:
 # into /lib/modules/<release it was built for>/extra, under INSTALL_MOD_PATH
 # when set, then depmod (Kbuild's own would skip it: Debian's headers have no
 # System.map).
-KMOD_RELEASE = $(firstword $(shell modinfo -F vermagic kmod/kbfd.ko))
+KMOD_RELEASE = $(firstword $(shell modinfo -F vermagic $(KBFD_KO)))
 install-kmod:
-	@test -f kmod/kbfd.ko || { echo "kmod/kbfd.ko is missing: run 'make' first" >&2; exit 1; }
-	install -D -m 0644 kmod/kbfd.ko $(INSTALL_MOD_PATH)/lib/modules/$(KMOD_RELEASE)/extra/kbfd.ko
+	@test -f $(KBFD_KO) || { echo "$(KBFD_KO) is missing: run 'make' first" >&2; exit 1; }
+	install -D -m 0644 $(KBFD_KO) $(INSTALL_MOD_PATH)/lib/modules/$(KMOD_RELEASE)/extra/kbfd.ko
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KMOD_RELEASE)
 
 # For kernels that only load signed modules (Secure Boot: enroll CERT with
-# mokutil --import). Signs kmod/kbfd.ko in place, or writes a signed copy to
+# mokutil --import). Signs $(KBFD_KO) in place, or writes a signed copy to
 # OUT. A second signature would be appended after the first and not verify,
 # hence the refusal.
 sign-kmod:
 	@test -n "$(KEY)" && test -n "$(CERT)" || \
 		{ echo "usage: make sign-kmod KEY=key.pem CERT=cert.pem [OUT=signed.ko]" >&2; exit 1; }
-	@test -z "$$(modinfo -F signer kmod/kbfd.ko)" || \
-		{ echo "kmod/kbfd.ko is already signed: rebuild it with 'make kmod'" >&2; exit 1; }
-	$(KDIR)/scripts/sign-file $(SIG_HASH) $(KEY) $(CERT) kmod/kbfd.ko $(OUT)
+	@test -z "$$(modinfo -F signer $(KBFD_KO))" || \
+		{ echo "$(KBFD_KO) is already signed: rebuild it with 'make kmod'" >&2; exit 1; }
+	$(KDIR)/scripts/sign-file $(SIG_HASH) $(KEY) $(CERT) $(KBFD_KO) $(OUT)
 
 print-version:
 	@echo $(VERSION)

@@ -11,7 +11,7 @@ require_root
 require_cmd ip python3 timeout
 PEEREDGE=${PEEREDGE:-$TOP/build/agent-asan/peeredge}
 [ -x "$PEEREDGE" ] || skip_all "$PEEREDGE is not built (make selftests)"
-[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
+[ -f "$KBFD_KO" ] || skip_all "kbfd.ko is not built (make kmod)"
 [ -f /proc/modules ] || skip_all "this kernel has no module support"
 
 if ! kbfd_load; then

@@ -204,8 +204,8 @@ measure() { # LABEL INTERVAL-TEXT INTERVAL-US START-COMMAND...
 	tap_ok "$label $ivl: p50 ${p50_us} us, p99 ${p99_us} us, $after_p50_us us after the deadline at p50, $downs false Downs under load"
 }
 
-if [ -f "$TOP/kmod/kbfd.ko" ] && [ -x "$TOP/build/agent/peeredge" ] && modinfo "$TOP/kmod/kbfd.ko" >/dev/null 2>&1 &&
-	[ "$(modinfo -F vermagic "$TOP/kmod/kbfd.ko" | cut -d' ' -f1)" = "$(uname -r)" ]; then
+if [ -f "$KBFD_KO" ] && [ -x "$TOP/build/agent/peeredge" ] && modinfo "$KBFD_KO" >/dev/null 2>&1 &&
+	[ "$(modinfo -F vermagic "$KBFD_KO" | cut -d' ' -f1)" = "$(uname -r)" ]; then
 	measure kbfd "10 ms" 10000 start_kbfd 10000
 	# Each pair back to back, so that both see the same host load.
 	measure kbfd "1 ms" 1000 start_kbfd 1000

@@ -31,7 +31,7 @@ PEEREDGE=${PEEREDGE:-$TOP/build/agent/peeredge}
 FRR=/usr/lib/frr
 [ -x "$PEEREDGED" ] && [ -x "$PEEREDGE" ] || skip_all "the agent is not built (make agent)"
 [ -x "$FRR/bgpd" ] && [ -x "$FRR/bfdd" ] && [ -x "$FRR/zebra" ] || skip_all "FRR is not installed"
-[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
+[ -f "$KBFD_KO" ] || skip_all "kbfd.ko is not built (make kmod)"
 [ -f /proc/modules ] || skip_all "this kernel has no module support (run it in the guest: make demo)"
 modprobe -q bonding max_bonds=0 2>/dev/null || skip_all "no bonding module"
 kbfd_load || skip_all "kbfd.ko does not load"

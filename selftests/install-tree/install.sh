@@ -11,13 +11,13 @@
 
 cd "$TOP" || exit 1
 require_cmd modinfo openssl gzip depmod
-if [ ! -x build/agent/peeredged ] || [ ! -f kmod/kbfd.ko ]; then
+if [ ! -x build/agent/peeredged ] || [ ! -f "$KBFD_KO" ]; then
 	skip_all "nothing built: run 'make' first"
 fi
 KDIR=$(make -s --no-print-directory print-kdir)
 [ -n "$KDIR" ] || skip_all "no kernel headers: run 'make deps'"
 VERSION=$(make -s --no-print-directory print-version)
-KRELEASE=$(modinfo -F vermagic kmod/kbfd.ko | cut -d' ' -f1)
+KRELEASE=$(modinfo -F vermagic "$KBFD_KO" | cut -d' ' -f1)
 
 tmp=$(mktemp -d)
 trap 'netns_cleanup; rm -rf "$tmp"' EXIT
@@ -271,28 +271,28 @@ check "no directory of ours is left" \
 
 ko=$root/lib/modules/$KRELEASE/extra/kbfd.ko
 check "make install-kmod INSTALL_MOD_PATH=..." mk install-kmod INSTALL_MOD_PATH="$root"
-check "kbfd.ko is in extra/" cmp kmod/kbfd.ko "$ko"
+check "kbfd.ko is in extra/" cmp "$KBFD_KO" "$ko"
 check "and in modules.dep" grep -x "extra/kbfd.ko:.*" "$root/lib/modules/$KRELEASE/modules.dep"
 
-# Signing writes a copy: kmod/kbfd.ko is what the kernel tests load.
-sum=$(sha256sum kmod/kbfd.ko)
+# Signing writes a copy: the built kbfd.ko is what the kernel tests load.
+sum=$(sha256sum "$KBFD_KO")
 check "make sign-kmod OUT=..." mk sign-kmod KEY="$key" CERT="$cert" OUT="$tmp/kbfd-signed.ko"
 check "the signed copy names its signer" \
 	test "$(modinfo -F signer "$tmp/kbfd-signed.ko")" = "peeredge selftest"
 kernel_hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH=//p' "$KDIR/include/config/auto.conf" | tr -d '"')
 check "the signed copy uses the kernel's hash ($kernel_hash)" \
 	test "$(modinfo -F sig_hashalgo "$tmp/kbfd-signed.ko")" = "$kernel_hash"
-check "kmod/kbfd.ko itself is not modified" test "$(sha256sum kmod/kbfd.ko)" = "$sum"
+check "the built kbfd.ko itself is not modified" test "$(sha256sum "$KBFD_KO")" = "$sum"
 check_fails "make sign-kmod without KEY/CERT is refused" mk sign-kmod
 
 # modinfo kbfd: what an operator reads before loading it.
-check "kbfd.ko version is $VERSION" test "$(modinfo -F version kmod/kbfd.ko)" = "$VERSION"
-check "kbfd.ko has a description" test -n "$(modinfo -F description kmod/kbfd.ko)"
-check "kbfd.ko license is GPL" test "$(modinfo -F license kmod/kbfd.ko)" = GPL
+check "kbfd.ko version is $VERSION" test "$(modinfo -F version "$KBFD_KO")" = "$VERSION"
+check "kbfd.ko has a description" test -n "$(modinfo -F description "$KBFD_KO")"
+check "kbfd.ko license is GPL" test "$(modinfo -F license "$KBFD_KO")" = GPL
 # modinfo shows "name:description (type)", or "name:type" without MODULE_PARM_DESC.
 params_described() {
 	local parms
-	parms=$(modinfo -F parm kmod/kbfd.ko) && [ -n "$parms" ] || return 1
+	parms=$(modinfo -F parm "$KBFD_KO") && [ -n "$parms" ] || return 1
 	echo "$parms"
 	! grep -vE ' \([a-z ]+\)$' <<<"$parms"
 }

@@ -17,7 +17,7 @@ kbfd_unload() {
 
 kbfd_require() {
 	require_root
-	[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
+	[ -f "$KBFD_KO" ] || skip_all "kbfd.ko is not built (make kmod)"
 	[ -x "$KBFDCTL" ] || skip_all "kbfdctl is not built (make selftests)"
 	[ -d /sys/module ] && [ -f /proc/modules ] || skip_all "no module support"
 	kbfd_load || skip_all "cannot load kbfd.ko (this kernel: $(uname -r))"

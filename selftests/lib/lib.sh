@@ -72,7 +72,7 @@ require_cmd() { local c; for c in "$@"; do command -v "$c" >/dev/null || skip_al
 
 # kbfd_load [PARAM=VALUE...]: the freshly built kbfd.ko, unless it is loaded
 # already (in the guest: the host kernel takes no modules).
-KBFD_KO=$TOP/kmod/kbfd.ko
+KBFD_KO=$TOP/build/kbfd/kmod/kbfd.ko	# make kmod builds it there
 kbfd_load() {
 	grep -q '^kbfd ' /proc/modules && return 0
 	# insmod does not pull in what kbfd.ko depends on.
@@ -90,7 +90,7 @@ require_agent() {
 # require_kbfd_loaded: kbfd.ko built and loaded. Where modules load at all,
 # kbfd.ko failing to is a test failure, not a skip.
 require_kbfd_loaded() {
-	[ -f "$KBFD_KO" ] || skip_all "kmod/kbfd.ko is not built (make kmod)"
+	[ -f "$KBFD_KO" ] || skip_all "kbfd.ko is not built (make kmod)"
 	[ -f /proc/modules ] || skip_all "this kernel has no module support"
 	if ! kbfd_load; then
 		tap_not_ok "kbfd.ko loads"

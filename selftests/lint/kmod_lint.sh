@@ -24,8 +24,6 @@ w1_build() {
 	d=$(mktemp -d) && log=$d/build.log
 	mkdir -p "$d/include"
 	cp -r "$TOP/kmod" "$d/" && cp -r "$TOP/include/uapi" "$d/include/" && cp "$TOP/Kbuild" "$d/"
-	make -C "$d/kmod" clean >/dev/null 2>&1
-	rm -f "$d"/kmod/*.o "$d"/kmod/*.ko "$d"/kmod/.*.cmd
 	make -C "$KDIR" M="$d" W=1 C=1 modules >"$log" 2>&1
 	local rc=$?
 	grep -E 'warning|error' "$log"
