@@ -387,7 +387,7 @@ static bool xdp(struct status *st)
 static bool state_file(struct status *st)
 {
 	const struct edge *e = st->r->edge;
-	bool pending = edge_save_pending(e), failed = e->save_error[0];
+	bool pending = edge_save_pending(e), failed = edge_save_failed(e);
 	uint64_t ago = (uint64_t)(clock_monotonic_ms() - e->saved_at_ms);
 	char dur[32];
 

@@ -769,13 +769,18 @@ static int build_some(struct edge *e, bool *built)
 static void save_done(struct edge *e, int64_t took, const char *job, const char *err)
 {
 	e->saved_at_ms = clock_monotonic_ms();
-	e->save_failures += !!err;
 	snprintf(e->save_error, sizeof(e->save_error), "%s", err ? err : "");
 	if (err) {
+		e->save_failures++;
 		bgpd_log(e->d, LOG_ERR, "%s", err);
 		e->state_dirty = true;
 	}
 	pace_done(e, &e->save_pace, took, err ? EDGE_SAVE_RETRY_MS : 0, job);
+}
+
+bool edge_save_failed(const struct edge *e)
+{
+	return e->save_error[0] != '\0';
 }
 
 bool edge_save_pending(const struct edge *e)

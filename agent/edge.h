@@ -201,6 +201,8 @@ void edge_apply_config(struct edge *e, struct registry *reg);
  * retried after a failure), or in one being formatted or written.
  */
 bool edge_save_pending(const struct edge *e);
+/* The last save failed (save_error says why); it is tried again. */
+bool edge_save_failed(const struct edge *e);
 
 /* End of an event-loop turn: timed re-validation, FIB, XDP, state file. */
 void edge_turn(struct edge *e);

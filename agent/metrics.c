@@ -404,7 +404,7 @@ static void section_state_file(FILE *out, const struct metrics_source *src)
 	prom_sample(out, "peeredge_state_file_pending", edge_save_pending(e), NULL);
 	prom_family(out, "peeredge_state_file_save_failed", "gauge",
 		    "1 when the last save of the state file failed (it is tried again).");
-	prom_sample(out, "peeredge_state_file_save_failed", e->save_error[0] != '\0', NULL);
+	prom_sample(out, "peeredge_state_file_save_failed", edge_save_failed(e), NULL);
 	prom_family(out, "peeredge_state_file_save_failures_total", "counter",
 		    "Saves of the state file that failed.");
 	prom_sample(out, "peeredge_state_file_save_failures_total", (double)e->save_failures,
