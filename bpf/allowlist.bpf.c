@@ -13,8 +13,9 @@
  * Built twice: normally, and with -DPE_LOOKUP_LPM for the benchmark, where
  * the only difference is that the address lookup goes through two
  * BPF_MAP_TYPE_LPM_TRIE maps (same parsing, config and counters). The
- * benchmark also includes this file with PE_BENCH_PROLOGUE defined
- * (selftests/bench/xdp_stream.bpf.c).
+ * benchmark also includes this file with PE_BENCH_PROLOGUE defined, and
+ * once with PE_BENCH_LOOKUP, where it supplies v4_allowed() and
+ * v6_allowed() itself (selftests/bench/xdp_stream.bpf.c).
  *
  * Kept to what Debian's 6.1 verifier accepts: bounded loops, helpers only.
  */
@@ -64,7 +65,9 @@ struct {
 	__type(value, struct pe_cnt);
 } pe_counters SEC(".maps");
 
-#ifndef PE_LOOKUP_LPM
+#if defined(PE_BENCH_LOOKUP)
+/* v4_allowed() and v6_allowed() are the includer's. */
+#elif !defined(PE_LOOKUP_LPM)
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);

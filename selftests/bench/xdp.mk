@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # XDP allowlist benchmark: xdp_bench, the LPM-trie comparison program
 # (bpf/allowlist.bpf.c built with -DPE_LOOKUP_LPM) and both with the stream
-# prologue (xdp_stream.bpf.c).
+# prologue (xdp_stream.bpf.c), plus the lookup floor (-DPE_STREAM_FLOOR).
 
 XDP_BPFB := $(TOP)/build/bpf
 XDP_BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -mcpu=v3 \
 	-I/usr/include/x86_64-linux-gnu -I$(TOP)/include
 
 .PHONY: xdp xdp-lib
-XDP_STREAM_OBJS := $(B)/xdp_stream.bpf.o $(B)/xdp_stream_lpm.bpf.o
+XDP_STREAM_OBJS := $(B)/xdp_stream.bpf.o $(B)/xdp_stream_lpm.bpf.o \
+	$(B)/xdp_stream_floor.bpf.o
 xdp: $(B)/xdp_bench $(B)/allowlist_lpm.bpf.o $(XDP_STREAM_OBJS)
 
 xdp-lib:
@@ -28,6 +29,8 @@ $(B)/xdp_stream.bpf.o: $(XDP_STREAM_DEPS) | $(B)
 	clang $(XDP_BPF_CFLAGS) -I$(TOP)/bpf -c -o $@ $<
 $(B)/xdp_stream_lpm.bpf.o: $(XDP_STREAM_DEPS) | $(B)
 	clang $(XDP_BPF_CFLAGS) -I$(TOP)/bpf -DPE_LOOKUP_LPM -c -o $@ $<
+$(B)/xdp_stream_floor.bpf.o: $(XDP_STREAM_DEPS) | $(B)
+	clang $(XDP_BPF_CFLAGS) -I$(TOP)/bpf -DPE_STREAM_FLOOR -c -o $@ $<
 
 $(B)/xdp_bench: xdp_bench.c xdp_stream.h $(XDP_BPFB)/liballowlist.a | $(B)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I$(TOP)/include \

@@ -24,8 +24,13 @@
  *    over K rounds; the prologue alone (pe_stream_null) is measured too,
  *    and with one read placed by the source in a 64 MiB array
  *    (pe_stream_probe): the floor of a table that does not fit in cache.
- *    After the last IPv4 size, the probe confined to the first 16 KiB to
- *    64 MiB of its array: the floor of a lookup whose table has that size.
+ *    After the last size of each family, the probe confined to the first
+ *    16 KiB to 64 MiB of its array, and the "lookup floor": the allowlist
+ *    program whose lookup is that one read (xdp_stream.bpf.c built with
+ *    -DPE_STREAM_FLOOR, its table half non-zero at random). The bare
+ *    probe is short enough for the processor to overlap the reads of
+ *    consecutive packets; the lookup floor is what one read of a table of
+ *    that size costs inside a program as long as ours.
  *    The passed counters must agree between the two programs.
  *  The bench pins itself to CPU 0 at SCHED_FIFO priority 10, and the
  *  programs are measured interleaved (packet by packet, round by round).
@@ -436,6 +441,31 @@ static int bench_stream(const struct stream *st, const struct pkt *p,
 	return err;
 }
 
+/*
+ * The lookup floor's table: every entry zero or not at random (a fixed
+ * mix of its index, so that the prefixes' random sequence is not touched).
+ */
+static int floor_table_fill(const struct stream *st)
+{
+	int fd = bpf_object__find_map_fd_by_name(st->obj, "pe_stream_probe_tbl");
+	__u32 i, n = PE_STREAM_PROBE_ELEMS, *keys, *v;
+	int err;
+
+	keys = calloc(n, sizeof(*keys));
+	v = calloc((size_t)n * 16, sizeof(*v));
+	err = fd < 0 || !keys || !v ? -1 : 0;
+	for (i = 0; !err && i < n * 16; i++) {
+		if (i < n)
+			keys[i] = i;
+		v[i] = (i * 0x9e3779b97f4a7c15ULL) >> 63;
+	}
+	if (!err && bpf_map_update_batch(fd, keys, v, &n, NULL))
+		err = -1;
+	free(keys);
+	free(v);
+	return err;
+}
+
 /* The probe reads in the first @bytes of its array (a power of two). */
 static int probe_confine(const struct stream *st, __u32 bytes)
 {
@@ -445,45 +475,59 @@ static int probe_confine(const struct stream *st, __u32 bytes)
 }
 
 /*
- * The floor of a table of each size in floor_kib: the probe confined to
- * it, over the sources now in the stream, sizes interleaved round by
- * round; median over the rounds. The probe is left on the whole array.
+ * The floors of a table of each size in floor_kib: the probe and the
+ * lookup floor confined to it, over the sources now in the stream,
+ * interleaved round by round with peeredge's program, so that the three
+ * compare in the same minutes; median over the rounds: out[j] the probe's,
+ * out[NFLOOR + j] the lookup floor's of size j, out[2 * NFLOOR] peeredge's.
+ * Both floors are left on the whole array.
  */
 static const unsigned int floor_kib[] = { 16, 256, 1024, 4096, 16384, 65536 };
 #define NFLOOR (sizeof(floor_kib) / sizeof(floor_kib[0]))
+#define NFLOOR_RUNS (2 * NFLOOR + 1)
 
 struct floor_runs {
-	const struct stream *st;
+	const struct stream *pe, *lookup;	/* pe also has the probe */
 	const struct pkt *p;
 };
 
 static int floor_measure(const void *ctx, size_t j, __u32 *dur)
 {
 	const struct floor_runs *fr = ctx;
+	const struct stream *st = j < NFLOOR ? fr->pe : fr->lookup;
 
-	if (probe_confine(fr->st, floor_kib[j] << 10))
+	if (j == 2 * NFLOOR)	/* peeredge's own lookup */
+		return stream_pass(fr->pe, fr->pe->prog, fr->p, dur);
+	if (probe_confine(st, floor_kib[j % NFLOOR] << 10))
 		return -1;
-	return stream_pass(fr->st, fr->st->probe, fr->p, dur);
+	return stream_pass(st, j < NFLOOR ? st->probe : st->prog, fr->p, dur);
 }
 
-static int probe_floor(const struct stream *st, const struct pkt *p,
-		       int rounds, double *out)
+static int measure_floors(const struct stream *pe,
+			  const struct stream *lookup, const struct pkt *p,
+			  int rounds, double *out)
 {
-	const struct floor_runs fr = { .st = st, .p = p };
-	int err = interleaved_medians(NFLOOR, rounds, floor_measure, &fr, out);
+	const struct floor_runs fr = { .pe = pe, .lookup = lookup, .p = p };
+	int err = interleaved_medians(NFLOOR_RUNS, rounds, floor_measure, &fr,
+				      out);
 
-	return probe_confine(st, PE_STREAM_PROBE_ELEMS * 64) ? -1 : err;
+	if (probe_confine(pe, PE_STREAM_PROBE_ELEMS * 64) ||
+	    probe_confine(lookup, PE_STREAM_PROBE_ELEMS * 64))
+		return -1;
+	return err;
 }
 
 static void print_floor(const double *ns, double null_ns)
 {
 	size_t j;
 
-	printf("| table | probe stream | net of the prologue |\n|---:|---:|---:|\n");
+	printf("| table | probe stream | net of the prologue | lookup floor stream |\n|---:|---:|---:|---:|\n");
 	for (j = 0; j < NFLOOR; j++)
-		printf("| %u %s | %.1f | %.1f |\n",
+		printf("| %u %s | %.1f | %.1f | %.1f |\n",
 		       floor_kib[j] >= 1024 ? floor_kib[j] >> 10 : floor_kib[j],
-		       floor_kib[j] >= 1024 ? "MiB" : "KiB", ns[j], ns[j] - null_ns);
+		       floor_kib[j] >= 1024 ? "MiB" : "KiB", ns[j], ns[j] - null_ns,
+		       ns[NFLOOR + j]);
+	printf("(peeredge's lookup, in the same rounds: %.1f)\n", ns[2 * NFLOOR]);
 }
 
 static int parse_sizes(char *s, long *out)
@@ -506,17 +550,17 @@ int main(int argc, char **argv)
 		long n;
 		double pe_h, lpm_h, null_h, pe_s, lpm_s, null_s, probe_s;
 	} rows[2 * MAX_SIZES];
-	int nrows = 0, ri, rt, i, have_floor = 0;
-	double floor_ns[NFLOOR], floor_null = 0;
+	int nrows = 0, ri, rt, i, have_floor[2] = { 0, 0 };
+	double floor_ns[2][NFLOOR_RUNS], floor_null[2] = { 0, 0 };
 	double t_start = now();
 	struct pe_allowlist_opts o = { .v4_blocks = 1 << 17, .v4_wide = 4096,
 				       .v4_bitmaps = 1 << 17, .v6_chunks = 16384,
 				       .v6_ranges = 1 << 23,
 				       .prefixes = 1 << 22,
 				       .pin_dir = PIN_ROOT "/pe" };
-	char objpath[4096], spath[2][4096], *dir = NULL;
+	char objpath[4096], spath[3][4096], *dir = NULL;
 	struct pe_allowlist *al;
-	struct stream strm[2];
+	struct stream strm[3];	/* peeredge, lpm_trie, lookup floor */
 	struct in6_addr *src;
 	struct pkt *pk;
 	struct pfx *pf;
@@ -547,6 +591,7 @@ int main(int argc, char **argv)
 	snprintf(objpath, sizeof(objpath), "%s/allowlist_lpm.bpf.o", dir);
 	snprintf(spath[0], sizeof(spath[0]), "%s/xdp_stream.bpf.o", dir);
 	snprintf(spath[1], sizeof(spath[1]), "%s/xdp_stream_lpm.bpf.o", dir);
+	snprintf(spath[2], sizeof(spath[2]), "%s/xdp_stream_floor.bpf.o", dir);
 
 	/*
 	 * A netns of our own (ifindex 1 is our lo), and a mount namespace
@@ -589,36 +634,42 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", objpath, strerror(-err));
 		return 1;
 	}
-	for (i = 0; i < 2; i++) {
-		err = stream_open(spath[i], i ? PIN_ROOT "/lpm" : o.pin_dir, &strm[i]);
+	for (i = 0; i < 3; i++) {
+		err = stream_open(spath[i], i == 1 ? PIN_ROOT "/lpm" : o.pin_dir,
+				  &strm[i]);
 		if (err) {
 			fprintf(stderr, "%s: %s\n", spath[i], strerror(-err));
 			return 1;
 		}
 	}
-	if (strm[0].probe < 0 || strm[0].probe_mask < 0 ||
-	    probe_confine(&strm[0], PE_STREAM_PROBE_ELEMS * 64)) {
-		fprintf(stderr, "%s: no pe_stream_probe\n", spath[0]);
+	for (i = 0; i < 3; i += 2)
+		if (strm[i].probe < 0 || strm[i].probe_mask < 0 ||
+		    probe_confine(&strm[i], PE_STREAM_PROBE_ELEMS * 64)) {
+			fprintf(stderr, "%s: no pe_stream_probe\n", spath[i]);
+			return 1;
+		}
+	if (floor_table_fill(&strm[2])) {
+		fprintf(stderr, "%s: filling its table failed\n", spath[2]);
 		return 1;
 	}
 	nulfd = null_prog();
 	/*
 	 * BPF_PROG_TEST_RUN registers the program with the XDP dispatcher
 	 * around each run, which waits for an RCU grace period unless the
-	 * program is already attached somewhere: attach all seven (generic
+	 * program is already attached somewhere: attach all eight (generic
 	 * mode, to veths of this netns that carry no traffic).
 	 */
 	{
-		int progs[7] = { pe_allowlist_prog_fd(al), l.prog, nulfd,
+		int progs[8] = { pe_allowlist_prog_fd(al), l.prog, nulfd,
 				 strm[0].prog, strm[1].prog, strm[0].null,
-				 strm[0].probe };
+				 strm[0].probe, strm[2].prog };
 		char name[8];
 
 		err = system("ip link add pb0 type veth peer name pb1 && "
 			     "ip link add pb2 type veth peer name pb3 && "
 			     "ip link add pb4 type veth peer name pb5 && "
 			     "ip link add pb6 type veth peer name pb7");
-		for (i = 0; i < 7 && !err; i++) {
+		for (i = 0; i < 8 && !err; i++) {
 			snprintf(name, sizeof(name), "pb%d", i);
 			err = bpf_xdp_attach(if_nametoindex(name), progs[i],
 					     XDP_FLAGS_SKB_MODE, NULL);
@@ -645,7 +696,8 @@ int main(int argc, char **argv)
 	       "# stream: a prologue writes the next of %u sources into the packet, repeat=%u,\n"
 	       "#   kernel average, median over %d rounds, interleaved round by round;\n"
 	       "# null: an empty program (hot) and the prologue alone (stream);\n"
-	       "# probe: the prologue and one read, placed by the source, in a 64 MiB array; %s.\n",
+	       "# probe: the prologue and one read, placed by the source, in a 64 MiB array;\n"
+	       "# lookup floor: the allowlist program whose lookup is that one read; %s.\n",
 	       lenmix, NPKT, repeat, PE_STREAM_SOURCES, PE_STREAM_SOURCES, rounds,
 	       rt ? "pinned to CPU 0 at SCHED_FIFO 10" : "NOT real-time (sched_setscheduler failed)");
 	for (fam = 0; fam < 2; fam++) {
@@ -717,7 +769,8 @@ int main(int argc, char **argv)
 			memset(src, 0, PE_STREAM_SOURCES * sizeof(*src));
 			for (i = 0; i < PE_STREAM_SOURCES; i++)
 				pick_source(src[i].s6_addr, fam, pf, have, i % 2 == 0);
-			if (stream_fill(&strm[0], src) || stream_fill(&strm[1], src)) {
+			if (stream_fill(&strm[0], src) || stream_fill(&strm[1], src) ||
+			    stream_fill(&strm[2], src)) {
 				fprintf(stderr, "filling the sources: %s\n", strerror(errno));
 				return 1;
 			}
@@ -767,16 +820,18 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			rows[nrows++] = (struct row){ fam, have, h[0], h[1], h[2],
 						      sm[0], sm[1], sm[2], sm[3] };
-			if (fam || si < nsz - 1)
+			if (si < nsz - 1)
 				continue;
-			if (probe_floor(&strm[0], &pk[0], rounds, floor_ns)) {
+			if (measure_floors(&strm[0], &strm[2], &pk[0], rounds,
+					   floor_ns[fam])) {
 				fprintf(stderr, "BPF_PROG_TEST_RUN failed\n");
 				return 1;
 			}
-			have_floor = 1;
-			floor_null = sm[2];
-			printf("\n## Probe floor: the prologue and one read, placed by the source, in a table of each size (these IPv4 sources)\n");
-			print_floor(floor_ns, floor_null);
+			have_floor[fam] = 1;
+			floor_null[fam] = sm[2];
+			printf("\n## Floors: one read, placed by the source, in a table of each size (these %s sources)\n",
+			       fam ? "IPv6" : "IPv4");
+			print_floor(floor_ns[fam], floor_null[fam]);
 		}
 	}
 	printf("\n## Summary (ns/packet; speedup = lpm_trie / peeredge)\n");
@@ -792,11 +847,15 @@ int main(int argc, char **argv)
 	printf("(all figures include the test-run loop, and stream ones the prologue: the null column;\n"
 	       " probe: the prologue and one read, placed by the source, in a 64 MiB array; total %.0f s)\n",
 	       now() - t_start);
-	if (have_floor) {
-		printf("\n## Probe floor (ns/packet, stream): one read in a table of each size\n");
-		print_floor(floor_ns, floor_null);
+	for (fam = 0; fam < 2; fam++) {
+		if (!have_floor[fam])
+			continue;
+		printf("\n## Floors, %s (ns/packet, stream): one read in a table of each size;\n"
+		       "## lookup floor: the allowlist program with that read as its lookup\n",
+		       fam ? "IPv6" : "IPv4");
+		print_floor(floor_ns[fam], floor_null[fam]);
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		bpf_object__close(strm[i].obj);
 	pe_allowlist_close(al);
 	bpf_object__close(l.obj);
