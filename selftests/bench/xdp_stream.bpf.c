@@ -7,10 +7,10 @@
  * way a port sees traffic, instead of one source N times with the table
  * entry it touches in cache. pe_stream_null is the prologue alone: the cost
  * of the test-run loop and of the rotation itself. pe_stream_probe adds one
- * read at a place picked by the source in a 64 MiB array, the size of
- * peeredge's IPv4 first level: what any lookup costs whose table does not
- * fit in the caches. Confined to the start of that array
- * (pe_stream_probe_mask), it gives the same floor for smaller tables.
+ * read at a place picked by the source in a 64 MiB array (a u32 per IPv4
+ * /24): what one read costs in a table that does not fit in the caches,
+ * to a program this short. Confined to the start of that array
+ * (pe_stream_probe_mask), it gives the same for smaller tables.
  *
  * Built with -DPE_STREAM_FLOOR, pe_allowlist is the "lookup floor": the
  * allowlist program whose source lookup is that one read and nothing more
@@ -18,8 +18,8 @@
  * that the verdict follows what was read as a lookup's does). A short
  * program like the probe lets the processor start the next packets' reads
  * while one waits, which a program as long as the allowlist cannot: the
- * lookup floor is the least any lookup that reads a table of that size
- * once can cost inside this program.
+ * lookup floor is what one read of a table of that size costs inside the
+ * allowlist program.
  *
  * The bench gives the lookup maps of these objects the fds of the real
  * ones (bpf_map__reuse_fd), so the tables are filled once.
