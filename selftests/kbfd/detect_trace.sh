@@ -127,7 +127,10 @@ cut_once() { # RECHECK_US
 		test "$decided" -le $((tp_ns + 1000))
 	check "recheck $recheck_us us: deadline + late + recheck = the event's timestamp" \
 		test "$ev_ts" = "$decided"
-	[ "$__tap_failed" = 0 ] || grep -E 'tracing_mark|detect_timeout' "$W/trace" | sed 's/^/# trace: /'
+	[ "$__tap_failed" = 0 ] && return
+	grep -E 'tracing_mark|detect_timeout' "$W/trace" | sed 's/^/# trace: /'
+	diag "decided $decided, Down event's ts '$ev_ts'; the monitor's lines since the cut:"
+	tail -n +$((seen + 1)) "$W/mon" | sed 's/^/# mon: /'
 }
 
 cut_once 10
