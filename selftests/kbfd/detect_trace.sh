@@ -10,8 +10,9 @@
 #     + 150 ms, no earlier than the cut + 150 ms - one 50 ms TX interval
 #     (and 50 ms of slack for the emulated guest);
 #   - deadline + late_ns + recheck_ns is the decision: exactly the
-#     KBFD_A_TIMESTAMP_NS of the Up -> Down event, and not after the
-#     tracepoint's own timestamp;
+#     KBFD_A_TIMESTAMP_NS of the Down event it caused (from Up or Init,
+#     diag 1: detection time expired), and not after the tracepoint's own
+#     timestamp;
 #   - late_ns >= 0 (an hrtimer never fires early); recheck_ns >= the recheck
 #     delay with it, 0 without.
 . "$(dirname "$0")/lib.sh"
@@ -53,8 +54,14 @@ trace_ns() { sed -n "s/.* \([0-9]*\)\.\([0-9]\{6\}\): $1.*/\1\2000/p" "$W/trace"
 # A field of the session's detect_timeout lines.
 tp_field() { sed -n "s/.*detect_timeout: discr=$discr .*$1=\(-\{0,1\}[0-9]*\).*/\1/p" "$W/trace"; }
 
-# The session's Up -> Down event among the monitor's lines after line $seen.
-down_event() { tail -n +$((seen + 1)) "$W/mon" | grep "old_state up state down .* discr $discr "; }
+# The session's Down event for an expired detection time (from Up, or from
+# Init had a neighbour's Down moved it there first) among the monitor's
+# lines after line $seen.
+down_event() {
+	tail -n +$((seen + 1)) "$W/mon" |
+		grep -E "old_state (up|init) state down .* discr $discr " |
+		grep " diag 1 "
+}
 
 # One cut of the path and its repair: went_down, came_up (0 or 1), ev_ts
 # (the Down event's stamp) and the trace of the cut in $W/trace.
