@@ -454,11 +454,10 @@ static int floor_table_fill(const struct stream *st)
 	keys = calloc(n, sizeof(*keys));
 	v = calloc((size_t)n * 16, sizeof(*v));
 	err = fd < 0 || !keys || !v ? -1 : 0;
-	for (i = 0; !err && i < n * 16; i++) {
-		if (i < n)
-			keys[i] = i;
+	for (i = 0; !err && i < n; i++)
+		keys[i] = i;
+	for (i = 0; !err && i < n * 16; i++)
 		v[i] = (i * 0x9e3779b97f4a7c15ULL) >> 63;
-	}
 	if (!err && bpf_map_update_batch(fd, keys, v, &n, NULL))
 		err = -1;
 	free(keys);
@@ -494,10 +493,11 @@ struct floor_runs {
 static int floor_measure(const void *ctx, size_t j, __u32 *dur)
 {
 	const struct floor_runs *fr = ctx;
-	const struct stream *st = j < NFLOOR ? fr->pe : fr->lookup;
+	const struct stream *st;
 
 	if (j == 2 * NFLOOR)	/* peeredge's own lookup */
 		return stream_pass(fr->pe, fr->pe->prog, fr->p, dur);
+	st = j < NFLOOR ? fr->pe : fr->lookup;
 	if (probe_confine(st, floor_kib[j % NFLOOR] << 10))
 		return -1;
 	return stream_pass(st, j < NFLOOR ? st->probe : st->prog, fr->p, dur);
@@ -550,7 +550,7 @@ int main(int argc, char **argv)
 		long n;
 		double pe_h, lpm_h, null_h, pe_s, lpm_s, null_s, probe_s;
 	} rows[2 * MAX_SIZES];
-	int nrows = 0, ri, rt, i, have_floor[2] = { 0, 0 };
+	int nrows = 0, ri, rt, i;
 	double floor_ns[2][NFLOOR_RUNS], floor_null[2] = { 0, 0 };
 	double t_start = now();
 	struct pe_allowlist_opts o = { .v4_blocks = 1 << 17, .v4_wide = 4096,
@@ -827,7 +827,6 @@ int main(int argc, char **argv)
 				fprintf(stderr, "BPF_PROG_TEST_RUN failed\n");
 				return 1;
 			}
-			have_floor[fam] = 1;
 			floor_null[fam] = sm[2];
 			printf("\n## Floors: one read, placed by the source, in a table of each size (these %s sources)\n",
 			       fam ? "IPv6" : "IPv4");
@@ -847,8 +846,9 @@ int main(int argc, char **argv)
 	printf("(all figures include the test-run loop, and stream ones the prologue: the null column;\n"
 	       " probe: the prologue and one read, placed by the source, in a 64 MiB array; total %.0f s)\n",
 	       now() - t_start);
+	/* A family's floors were measured after its last size, if it had any. */
 	for (fam = 0; fam < 2; fam++) {
-		if (!have_floor[fam])
+		if (!(fam ? n6 : n4))
 			continue;
 		printf("\n## Floors, %s (ns/packet, stream): one read in a table of each size;\n"
 		       "## lookup floor: the allowlist program with that read as its lookup\n",
