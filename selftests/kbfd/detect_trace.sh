@@ -54,11 +54,13 @@ trace_ns() { sed -n "s/.* \([0-9]*\)\.\([0-9]\{6\}\): $1.*/\1\2000/p" "$W/trace"
 # A field of the session's detect_timeout lines.
 tp_field() { sed -n "s/.*detect_timeout: discr=$discr .*$1=\(-\{0,1\}[0-9]*\).*/\1/p" "$W/trace"; }
 
+# The monitor's lines since the cut (after line $seen).
+events_since_cut() { tail -n +$((seen + 1)) "$W/mon"; }
+
 # The session's Down event for an expired detection time (from Up, or from
-# Init had a neighbour's Down moved it there first) among the monitor's
-# lines after line $seen.
+# Init had a neighbour's Down moved it there first) since the cut.
 down_event() {
-	tail -n +$((seen + 1)) "$W/mon" |
+	events_since_cut |
 		grep -E "old_state (up|init) state down .* discr $discr " |
 		grep " diag 1 "
 }
@@ -137,7 +139,7 @@ cut_once() { # RECHECK_US
 	[ "$__tap_failed" = 0 ] && return
 	grep -E 'tracing_mark|detect_timeout' "$W/trace" | sed 's/^/# trace: /'
 	diag "decided $decided, Down event's ts '$ev_ts'; the monitor's lines since the cut:"
-	tail -n +$((seen + 1)) "$W/mon" | sed 's/^/# mon: /'
+	events_since_cut | sed 's/^/# mon: /'
 }
 
 cut_once 10
